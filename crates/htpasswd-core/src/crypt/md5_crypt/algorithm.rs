@@ -1,0 +1,295 @@
+//! The md5-crypt algorithm (Poul-Henning Kamp, 1994), as in APR's `apr_md5_encode`
+//! (apr-util `crypto/apr_md5.c`) and OpenSSL's `apps/passwd.c` `md5crypt()`.
+//!
+//! The 1000-round loop is the hot path. Its message in round `i` is made of the password `P`,
+//! the salt `S` and the previous digest `D`:
+//!
+//! ```text
+//! i odd : P, [S if i % 3 != 0], [P if i % 7 != 0], D
+//! i even: D, [S if i % 3 != 0], [P if i % 7 != 0], P
+//! ```
+//!
+//! so only eight message layouts exist. Each layout is built once, MD5-padded and length-filled,
+//! in a fixed stack buffer; a round copies `D` into its slot and runs the MD5 compression function
+//! over the blocks. Blocks that lie wholly before `D` (odd rounds with a long password) never
+//! change, so their compression is done once and the round starts from that mid-state.
+//! Messages too long for the fixed buffers (passwords over 111 bytes with an 8-byte salt) take a stack-buffered
+//! streaming path instead: same result, no allocation.
+
+use md5::Digest as _;
+use md5::Md5;
+use md5::block_api::compress;
+use zeroize::Zeroize;
+
+/// MD5 block size in bytes.
+const BLOCK: usize = 64;
+/// Bytes of one prepared layout: four MD5 blocks.
+const LAYOUT_BYTES: usize = 4 * BLOCK;
+/// MD5 initial state (RFC 1321, 3.3).
+const IV: [u32; 4] = [0x6745_2301, 0xefcd_ab89, 0x98ba_dcfe, 0x1032_5476];
+/// Number of rounds of the md5-crypt loop.
+pub(crate) const ROUNDS: usize = 1000;
+
+/// Layout index of round `i`: bit 0 = odd round, bit 1 = salt present, bit 2 = extra password.
+const SCHEDULE: [u8; ROUNDS] = {
+    let mut table = [0u8; ROUNDS];
+    let mut i = 0;
+    while i < ROUNDS {
+        table[i] = ((i & 1) | (((i % 3 != 0) as usize) << 1) | (((i % 7 != 0) as usize) << 2)) as u8;
+        i += 1;
+    }
+    table
+};
+
+/// Computes the 16-byte md5-crypt digest of `password` with `magic` (`$apr1$` or `$1$`) and
+/// `salt` (already cut to at most 8 bytes by the caller).
+pub(crate) fn md5_crypt_digest(magic: &[u8], password: &[u8], salt: &[u8]) -> [u8; 16] {
+    debug_assert!(salt.len() <= 8);
+
+    // Step 1: the "alternate" digest MD5(password || salt || password).
+    let mut alt: [u8; 16] = {
+        let mut h = Md5::new();
+        h.update(password);
+        h.update(salt);
+        h.update(password);
+        h.finalize().into()
+    };
+
+    // Step 2: MD5(password || magic || salt || alt repeated over the password length || bits).
+    let mut h = Md5::new();
+    h.update(password);
+    h.update(magic);
+    h.update(salt);
+    let mut left = password.len();
+    while left > 0 {
+        let n = left.min(16);
+        h.update(&alt[..n]);
+        left -= n;
+    }
+    // Step 3: for each bit of the length, low bit first: a NUL byte if the bit is set, else the
+    // first password byte (the original code's "weird" choice, kept for compatibility).
+    let mut bits = password.len();
+    while bits != 0 {
+        if bits & 1 == 1 {
+            h.update([0u8]);
+        } else {
+            h.update(&password[..1]);
+        }
+        bits >>= 1;
+    }
+    let mut digest: [u8; 16] = h.finalize().into();
+    alt.zeroize();
+
+    // Step 4: 1000 rounds.
+    match Layouts::new(password, salt) {
+        Some(mut layouts) => {
+            layouts.run(&mut digest);
+            layouts.zeroize();
+        }
+        None => streaming_rounds(password, salt, &mut digest),
+    }
+    digest
+}
+
+/// One prepared message: padded, length-filled, with a 16-byte slot for the previous digest.
+struct Layout {
+    buf: [u8; LAYOUT_BYTES],
+    /// Offset of the digest slot.
+    slot: usize,
+    /// First block that contains (or follows) the slot.
+    first_block: usize,
+    /// End of the last block (a multiple of 64).
+    end: usize,
+    /// MD5 state after compressing the blocks before `first_block`.
+    mid: [u32; 4],
+}
+
+struct Layouts([Layout; 8]);
+
+impl Layouts {
+    /// Builds the eight layouts, or `None` when a message does not fit the fixed buffers.
+    fn new(password: &[u8], salt: &[u8]) -> Option<Self> {
+        let longest = 16 + salt.len() + 2 * password.len();
+        // 1 byte 0x80 + 8 bytes of length must fit after the message.
+        if longest + 9 > LAYOUT_BYTES {
+            return None;
+        }
+        Some(Self(core::array::from_fn(|k| Layout::new(k, password, salt))))
+    }
+
+    fn run(&mut self, digest: &mut [u8; 16]) {
+        for &k in &SCHEDULE {
+            let layout = &mut self.0[usize::from(k)];
+            layout.buf[layout.slot..layout.slot + 16].copy_from_slice(digest);
+            let mut state = layout.mid;
+            let (blocks, _) = layout.buf[layout.first_block * BLOCK..layout.end].as_chunks::<BLOCK>();
+            compress(&mut state, blocks);
+            *digest = state_bytes(&state);
+        }
+    }
+
+    fn zeroize(&mut self) {
+        for layout in &mut self.0 {
+            layout.buf.zeroize();
+            layout.mid.zeroize();
+        }
+    }
+}
+
+impl Layout {
+    fn new(k: usize, password: &[u8], salt: &[u8]) -> Self {
+        let odd = k & 1 == 1;
+        let with_salt = k & 2 == 2;
+        let extra_password = k & 4 == 4;
+
+        let mut buf = [0u8; LAYOUT_BYTES];
+        let mut len = 0;
+        let mut put = |buf: &mut [u8; LAYOUT_BYTES], bytes: &[u8]| {
+            let at = len;
+            buf[at..at + bytes.len()].copy_from_slice(bytes);
+            len += bytes.len();
+            at
+        };
+        let head = put(&mut buf, if odd { password } else { &[0u8; 16] });
+        if with_salt {
+            put(&mut buf, salt);
+        }
+        if extra_password {
+            put(&mut buf, password);
+        }
+        let tail = put(&mut buf, if odd { &[0u8; 16] } else { password });
+        let slot = if odd { tail } else { head };
+        let len = tail + if odd { 16 } else { password.len() };
+
+        // MD5 padding: 0x80, zeros, then the message length in bits, little-endian.
+        buf[len] = 0x80;
+        let end = (len + 9).div_ceil(BLOCK) * BLOCK;
+        let bit_len = (len as u64) * 8;
+        buf[end - 8..end].copy_from_slice(&bit_len.to_le_bytes());
+
+        let first_block = slot / BLOCK;
+        let mut mid = IV;
+        let (before, _) = buf[..first_block * BLOCK].as_chunks::<BLOCK>();
+        compress(&mut mid, before);
+
+        Self {
+            buf,
+            slot,
+            first_block,
+            end,
+            mid,
+        }
+    }
+}
+
+/// Round loop for messages too long for [`Layouts`]: a streaming MD5 per round, on the stack.
+fn streaming_rounds(password: &[u8], salt: &[u8], digest: &mut [u8; 16]) {
+    for i in 0..ROUNDS {
+        let mut h = Md5::new();
+        if i & 1 == 1 {
+            h.update(password);
+        } else {
+            h.update(*digest);
+        }
+        if i % 3 != 0 {
+            h.update(salt);
+        }
+        if i % 7 != 0 {
+            h.update(password);
+        }
+        if i & 1 == 1 {
+            h.update(*digest);
+        } else {
+            h.update(password);
+        }
+        *digest = h.finalize().into();
+    }
+}
+
+/// MD5 state words as the little-endian digest bytes.
+#[inline(always)]
+fn state_bytes(state: &[u32; 4]) -> [u8; 16] {
+    let mut out = [0u8; 16];
+    for (chunk, word) in out.chunks_exact_mut(4).zip(state) {
+        chunk.copy_from_slice(&word.to_le_bytes());
+    }
+    out
+}
+
+/// Number of MD5 compressions one md5-crypt hash costs when every block of every round is
+/// compressed (the sequential lower bound used by the benchmarks).
+#[must_use]
+pub fn md5_crypt_blocks(password_len: usize, salt_len: usize, magic_len: usize) -> usize {
+    let blocks = |len: usize| (len + 9).div_ceil(BLOCK);
+    let setup = blocks(2 * password_len + salt_len)
+        + blocks(password_len + magic_len + salt_len + password_len + bit_count(password_len));
+    let rounds: usize = SCHEDULE
+        .iter()
+        .map(|&k| {
+            let mut len = 16 + password_len;
+            if k & 2 == 2 {
+                len += salt_len;
+            }
+            if k & 4 == 4 {
+                len += password_len;
+            }
+            blocks(len)
+        })
+        .sum();
+    setup + rounds
+}
+
+/// Number of bytes the length loop of step 3 adds: one per bit of the length.
+fn bit_count(mut len: usize) -> usize {
+    let mut n = 0;
+    while len != 0 {
+        n += 1;
+        len >>= 1;
+    }
+    n
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The prepared-layout path and the streaming path agree wherever both apply.
+    #[test]
+    fn layouts_match_streaming_rounds() {
+        for len in [0usize, 1, 7, 16, 17, 40, 55, 56, 63, 64, 65, 100, 111] {
+            for salt in [&b""[..], b"a", b"abcdefgh"] {
+                let password: Vec<u8> = (0..len).map(|i| (i * 37 + 11) as u8).collect();
+                let start = [0x5au8; 16];
+                let mut streamed = start;
+                streaming_rounds(&password, salt, &mut streamed);
+                let mut layouts = Layouts::new(&password, salt).expect("fits");
+                let mut prepared = start;
+                layouts.run(&mut prepared);
+                assert_eq!(prepared, streamed, "len {len} salt {salt:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn long_passwords_do_not_fit_layouts() {
+        assert!(Layouts::new(&[b'x'; 112], b"abcdefgh").is_none());
+        assert!(Layouts::new(&[b'x'; 111], b"abcdefgh").is_some());
+    }
+
+    #[test]
+    fn schedule_repeats_every_42_rounds() {
+        for i in 42..ROUNDS {
+            assert_eq!(SCHEDULE[i], SCHEDULE[i - 42]);
+        }
+        assert_eq!(SCHEDULE[0], 0);
+        assert_eq!(SCHEDULE[1], 0b111);
+    }
+
+    #[test]
+    fn block_count_matches_issue_figures() {
+        // 12-character password, 8-character salt: 1 block per round + 2 of set-up.
+        assert_eq!(md5_crypt_blocks(12, 8, 6), 1002);
+        // 16 characters: 571 rounds need a second block.
+        assert_eq!(md5_crypt_blocks(16, 8, 6), 1002 + 571);
+    }
+}

@@ -1,0 +1,6 @@
+//! Password hash schemes accepted by Apache httpd and nginx.
+
+mod error;
+pub mod md5_crypt;
+
+pub use self::error::{Md5ParseError, RandomError, SaltError};

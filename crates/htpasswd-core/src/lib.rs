@@ -1,0 +1,7 @@
+#![doc = include_str!("../README.md")]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+pub mod crypt;
+
+pub use crate::crypt::md5_crypt::{Md5CryptHash, Md5Variant, Salt};
+pub use crate::crypt::{Md5ParseError, RandomError, SaltError};
