@@ -46,8 +46,8 @@ fn apr1_hash(bencher: divan::Bencher<'_, '_>, len: usize) {
 #[divan::bench]
 fn apr1_verify(bencher: divan::Bencher<'_, '_>) {
     let pw = password(12);
-    let stored = Md5CryptHash::new(Md5Variant::Apr1, &pw, Salt::new(b"abcdefgh").expect("salt"))
-        .to_bytes();
+    let stored =
+        Md5CryptHash::new(Md5Variant::Apr1, &pw, Salt::new(b"abcdefgh").expect("salt")).to_bytes();
     bencher.bench(|| {
         htpasswd_core::crypt::md5_crypt::verify(black_box(&pw), black_box(&stored))
             .expect("well-formed")
@@ -76,16 +76,14 @@ fn openssl_passwd_apr1_per_hash(bencher: divan::Bencher<'_, '_>) {
         eprintln!("SKIPPED openssl_passwd_apr1_per_hash: `openssl` not found on PATH");
         return;
     }
-    bencher
-        .counter(ItemsCount::new(OPENSSL_BATCH))
-        .bench(|| {
-            let status = Command::new("openssl")
-                .args(["passwd", "-apr1", "-salt", "abcdefgh", "-in"])
-                .arg(&file)
-                .stdout(Stdio::null())
-                .status()
-                .expect("openssl runs");
-            assert!(status.success());
-        });
+    bencher.counter(ItemsCount::new(OPENSSL_BATCH)).bench(|| {
+        let status = Command::new("openssl")
+            .args(["passwd", "-apr1", "-salt", "abcdefgh", "-in"])
+            .arg(&file)
+            .stdout(Stdio::null())
+            .status()
+            .expect("openssl runs");
+        assert!(status.success());
+    });
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -1,6 +1,12 @@
 //! Integration tests of `htpasswd-core`: one test binary, one module per subject.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    missing_docs,
+    unreachable_pub
+)]
 
 mod support;
 

@@ -192,8 +192,11 @@ pub(crate) fn run(args: &[OsString]) -> Outcome {
         Source::File(path) => match std::fs::read(path) {
             Ok(b) => Zeroizing::new(b),
             Err(e) => {
-                out.stderr = format!("Can't open \"{}\" for reading, {e}\n", path.to_string_lossy())
-                    .into_bytes();
+                out.stderr = format!(
+                    "Can't open \"{}\" for reading, {e}\n",
+                    path.to_string_lossy()
+                )
+                .into_bytes();
                 out.code = 1;
                 return out;
             }

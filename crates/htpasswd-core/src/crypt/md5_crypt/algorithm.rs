@@ -35,7 +35,8 @@ const SCHEDULE: [u8; ROUNDS] = {
     let mut table = [0u8; ROUNDS];
     let mut i = 0;
     while i < ROUNDS {
-        table[i] = ((i & 1) | (((i % 3 != 0) as usize) << 1) | (((i % 7 != 0) as usize) << 2)) as u8;
+        table[i] =
+            ((i & 1) | (((i % 3 != 0) as usize) << 1) | (((i % 7 != 0) as usize) << 2)) as u8;
         i += 1;
     }
     table
@@ -114,7 +115,9 @@ impl Layouts {
         if longest + 9 > LAYOUT_BYTES {
             return None;
         }
-        Some(Self(core::array::from_fn(|k| Layout::new(k, password, salt))))
+        Some(Self(core::array::from_fn(|k| {
+            Layout::new(k, password, salt)
+        })))
     }
 
     fn run(&mut self, digest: &mut [u8; 16]) {
@@ -122,7 +125,8 @@ impl Layouts {
             let layout = &mut self.0[usize::from(k)];
             layout.buf[layout.slot..layout.slot + 16].copy_from_slice(digest);
             let mut state = layout.mid;
-            let (blocks, _) = layout.buf[layout.first_block * BLOCK..layout.end].as_chunks::<BLOCK>();
+            let (blocks, _) =
+                layout.buf[layout.first_block * BLOCK..layout.end].as_chunks::<BLOCK>();
             compress(&mut state, blocks);
             *digest = state_bytes(&state);
         }

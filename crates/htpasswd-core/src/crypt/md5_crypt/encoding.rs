@@ -16,7 +16,8 @@ const GROUPS: [[usize; 3]; 5] = [[0, 6, 12], [1, 7, 13], [2, 8, 14], [3, 9, 15],
 pub(crate) fn encode_checksum(digest: &[u8; 16]) -> [u8; CHECKSUM_LEN] {
     let mut out = [0u8; CHECKSUM_LEN];
     for (g, [a, b, c]) in GROUPS.iter().enumerate() {
-        let v = (u32::from(digest[*a]) << 16) | (u32::from(digest[*b]) << 8) | u32::from(digest[*c]);
+        let v =
+            (u32::from(digest[*a]) << 16) | (u32::from(digest[*b]) << 8) | u32::from(digest[*c]);
         for j in 0..4 {
             out[g * 4 + j] = ALPHABET[((v >> (6 * j)) & 0x3f) as usize];
         }
@@ -77,7 +78,8 @@ mod tests {
     #[test]
     fn decode_inverts_encode() {
         for seed in 0u8..=255 {
-            let digest: [u8; 16] = core::array::from_fn(|i| seed.wrapping_mul(31).wrapping_add(i as u8 * 17));
+            let digest: [u8; 16] =
+                core::array::from_fn(|i| seed.wrapping_mul(31).wrapping_add(i as u8 * 17));
             assert_eq!(decode_checksum(&encode_checksum(&digest)), Ok(digest));
         }
     }

@@ -51,7 +51,9 @@ impl PasswordHasher<PasswordHash> for Md5Crypt {
             return Err(Error::SaltInvalid);
         }
         // Crypt-base64 of the first 6 bytes: exactly 8 characters.
-        let bits = salt[..6].iter().fold(0u64, |acc, &b| (acc << 8) | u64::from(b));
+        let bits = salt[..6]
+            .iter()
+            .fold(0u64, |acc, &b| (acc << 8) | u64::from(b));
         let text: [u8; 8] = core::array::from_fn(|i| ALPHABET[((bits >> (6 * i)) & 0x3f) as usize]);
         let salt = Salt::new(&text).map_err(|_| Error::SaltInvalid)?;
         let hash = Md5CryptHash::new(self.variant, password, salt);

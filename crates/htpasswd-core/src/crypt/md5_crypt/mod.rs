@@ -27,9 +27,9 @@ use core::fmt;
 use subtle::ConstantTimeEq as _;
 
 pub use self::algorithm::md5_crypt_blocks;
+use self::encoding::{ALPHABET, CHECKSUM_LEN, DecodeError, decode_checksum, encode_checksum};
 #[cfg(feature = "password-hash")]
 pub use self::mcf::Md5Crypt;
-use self::encoding::{ALPHABET, CHECKSUM_LEN, DecodeError, decode_checksum, encode_checksum};
 use super::error::{Md5ParseError, RandomError, SaltError};
 
 /// Which md5-crypt flavour: the magic string that starts the hash.
@@ -99,8 +99,8 @@ impl Salt {
     /// # Errors
     /// [`SaltError::Nul`] when the salt holds a NUL byte (no C caller can pass one).
     pub fn from_setting(setting: &[u8]) -> Result<Self, SaltError> {
-        let rest = Md5Variant::from_prefix(setting)
-            .map_or(setting, |v| &setting[v.prefix().len()..]);
+        let rest =
+            Md5Variant::from_prefix(setting).map_or(setting, |v| &setting[v.prefix().len()..]);
         let end = rest.iter().position(|&b| b == b'$').unwrap_or(rest.len());
         Self::checked(&rest[..end.min(Self::MAX_LEN)])
     }
@@ -164,11 +164,8 @@ impl Md5CryptHash {
     /// Hashes `password` with `salt`.
     #[must_use]
     pub fn new(variant: Md5Variant, password: &[u8], salt: Salt) -> Self {
-        let digest = algorithm::md5_crypt_digest(
-            variant.prefix().as_bytes(),
-            password,
-            salt.as_bytes(),
-        );
+        let digest =
+            algorithm::md5_crypt_digest(variant.prefix().as_bytes(), password, salt.as_bytes());
         Self {
             variant,
             salt,
