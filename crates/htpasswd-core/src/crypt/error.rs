@@ -14,7 +14,11 @@ impl RandomError {
 
 impl fmt::Display for RandomError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "the operating system's random number generator failed: {}", self.0)
+        write!(
+            f,
+            "the operating system's random number generator failed: {}",
+            self.0
+        )
     }
 }
 
@@ -90,12 +94,17 @@ pub enum Md5ParseError {
 impl fmt::Display for Md5ParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::UnknownPrefix => f.write_str("md5-crypt hash does not start with '$apr1$' or '$1$'"),
+            Self::UnknownPrefix => {
+                f.write_str("md5-crypt hash does not start with '$apr1$' or '$1$'")
+            }
             Self::MissingSaltTerminator => {
                 f.write_str("md5-crypt hash has no '$' between salt and checksum")
             }
             Self::SaltTooLong { len } => {
-                write!(f, "md5-crypt salt is {len} bytes long; at most 8 are allowed")
+                write!(
+                    f,
+                    "md5-crypt salt is {len} bytes long; at most 8 are allowed"
+                )
             }
             Self::NulInSalt => f.write_str("md5-crypt salt contains a NUL byte"),
             Self::ChecksumLength { len } => write!(
@@ -106,9 +115,9 @@ impl fmt::Display for Md5ParseError {
                 f,
                 "md5-crypt checksum has a character outside './0-9A-Za-z' at byte {index}"
             ),
-            Self::NonCanonicalChecksum => {
-                f.write_str("md5-crypt checksum is not canonical: its last character is out of range")
-            }
+            Self::NonCanonicalChecksum => f.write_str(
+                "md5-crypt checksum is not canonical: its last character is out of range",
+            ),
         }
     }
 }
