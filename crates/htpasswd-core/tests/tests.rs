@@ -5,7 +5,9 @@
     clippy::expect_used,
     clippy::panic,
     missing_docs,
-    unreachable_pub
+    unreachable_pub,
+    clippy::must_use_candidate,
+    clippy::missing_panics_doc
 )]
 
 mod support;
