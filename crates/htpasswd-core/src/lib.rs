@@ -4,4 +4,5 @@
 pub mod crypt;
 
 pub use crate::crypt::md5_crypt::{Md5CryptHash, Md5Variant, Salt};
+pub use crate::crypt::{BcryptVersion, Scheme, Target};
 pub use crate::crypt::{Md5ParseError, RandomError, SaltError};

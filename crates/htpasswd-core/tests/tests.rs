@@ -15,3 +15,4 @@ mod support;
 mod md5_crypt_kat;
 mod md5_crypt_openssl;
 mod md5_crypt_properties;
+mod schemes_classify;

@@ -1,0 +1,158 @@
+//! Which servers and ingress controllers can check which hash scheme.
+//!
+//! The table answers "will a login with this hash work there?" and is deliberately conservative:
+//! a scheme is marked supported only where the target checks it on every platform it ships on.
+//! Where support hangs on the C library (`crypt(3)`), the reason is given per entry. The
+//! end-to-end tests (`tests/schemes_servers.rs`) run real Apache httpd and nginx and require every
+//! scheme marked supported for [`Target::ApacheHttpd`] and [`Target::NginxLibxcrypt`] to log in.
+//! Results and reasons: `docs/COMPATIBILITY.md`.
+//!
+//! ```
+//! use htpasswd_core::crypt::{BcryptVersion, Scheme, Target};
+//!
+//! assert!(Scheme::Sha1.supported_by(Target::EnvoyGateway));
+//! assert!(!Scheme::Apr1.supported_by(Target::EnvoyGateway));
+//! assert!(!Scheme::Bcrypt(BcryptVersion::V2y).supported_by(Target::NginxGlibc));
+//! assert!(Target::IngressNginx.supports(Scheme::Bcrypt(BcryptVersion::V2y)));
+//! ```
+
+use core::fmt;
+
+use super::scheme::{BcryptVersion, Scheme};
+
+/// A server or ingress controller that checks htpasswd hashes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Target {
+    /// Apache httpd 2.4 on Unix (`mod_authn_file`, APR's `apr_password_validate`): `$apr1$`,
+    /// `$2a$`/`$2y$` and `{SHA}` built in, everything else handed to the C library's `crypt()`.
+    ApacheHttpd,
+    /// nginx (`ngx_http_auth_basic_module`) on glibc's own libcrypt (glibc before 2.39 without
+    /// libxcrypt: RHEL 7, Debian 10, Ubuntu 18.04): `$apr1$`, `{SHA}`, `{SSHA}`, `{PLAIN}` built
+    /// in; `crypt()` knows `$1$`, `$5$`, `$6$` and DES but not bcrypt (a bcrypt user gets a 500).
+    NginxGlibc,
+    /// nginx on a glibc system whose `crypt()` is libxcrypt (Debian 11+, Ubuntu 20.04+, Fedora,
+    /// RHEL 8+, the official nginx images): as [`Target::NginxGlibc`] plus all bcrypt versions.
+    NginxLibxcrypt,
+    /// ingress-nginx: nginx on Alpine, musl `crypt()` (`$1$`, `$2a/b/x/y$`, `$5$`, `$6$`, DES).
+    IngressNginx,
+    /// NGINX Inc's ingress controller (`nginx.org/basic-auth-secret`): nginx on Debian or UBI
+    /// images, both libxcrypt.
+    NginxIncIngress,
+    /// Traefik v3 `basicAuth` middleware (Go, `go-http-auth`): `$apr1$`, `$1$`, `{SHA}` and
+    /// bcrypt `$2a$`/`$2b$`/`$2y$`.
+    Traefik,
+    /// Envoy Gateway `SecurityPolicy.basicAuth`: `{SHA}` only.
+    EnvoyGateway,
+    /// HAProxy (haproxytech kubernetes-ingress) `userlist`: `crypt(3)` `$1$`, `$5$`, `$6$`.
+    HaproxyIngress,
+}
+
+impl Target {
+    /// Every target, in declaration order.
+    pub const ALL: [Self; 8] = [
+        Self::ApacheHttpd,
+        Self::NginxGlibc,
+        Self::NginxLibxcrypt,
+        Self::IngressNginx,
+        Self::NginxIncIngress,
+        Self::Traefik,
+        Self::EnvoyGateway,
+        Self::HaproxyIngress,
+    ];
+
+    /// A short lower-case name: `apache-httpd`, `nginx-glibc`, `nginx-libxcrypt`,
+    /// `ingress-nginx`, `nginx-inc-ingress`, `traefik`, `envoy-gateway`, `haproxy-ingress`.
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::ApacheHttpd => "apache-httpd",
+            Self::NginxGlibc => "nginx-glibc",
+            Self::NginxLibxcrypt => "nginx-libxcrypt",
+            Self::IngressNginx => "ingress-nginx",
+            Self::NginxIncIngress => "nginx-inc-ingress",
+            Self::Traefik => "traefik",
+            Self::EnvoyGateway => "envoy-gateway",
+            Self::HaproxyIngress => "haproxy-ingress",
+        }
+    }
+
+    /// Whether this target can check a hash of `scheme`. [`Scheme::Unknown`] is supported by
+    /// none, [`Scheme::Plaintext`] by none (Apache reads it only on Windows and NetWare).
+    #[must_use]
+    pub const fn supports(self, scheme: Scheme) -> bool {
+        use BcryptVersion::{V2a, V2b, V2y};
+        use Scheme as S;
+        match self {
+            // APR: $apr1$, $2a$/$2y$ (its own crypt_blowfish), {SHA}; the rest goes to crypt(),
+            // where $1$, $5$, $6$ and DES exist on every Unix libc that matters; $2b$/$2x$ only
+            // on libxcrypt and musl, so not promised.
+            Self::ApacheHttpd => matches!(
+                scheme,
+                S::Apr1
+                    | S::Md5Crypt
+                    | S::Bcrypt(V2a | V2y)
+                    | S::Sha256Crypt
+                    | S::Sha512Crypt
+                    | S::Sha1
+                    | S::DesCrypt
+            ),
+            Self::NginxGlibc => matches!(
+                scheme,
+                S::Apr1
+                    | S::Md5Crypt
+                    | S::Sha256Crypt
+                    | S::Sha512Crypt
+                    | S::Sha1
+                    | S::Ssha
+                    | S::Plain
+                    | S::DesCrypt
+            ),
+            Self::NginxLibxcrypt | Self::IngressNginx | Self::NginxIncIngress => matches!(
+                scheme,
+                S::Apr1
+                    | S::Md5Crypt
+                    | S::Bcrypt(_)
+                    | S::Sha256Crypt
+                    | S::Sha512Crypt
+                    | S::Sha1
+                    | S::Ssha
+                    | S::Plain
+                    | S::DesCrypt
+            ),
+            Self::Traefik => matches!(
+                scheme,
+                S::Apr1 | S::Md5Crypt | S::Bcrypt(V2a | V2b | V2y) | S::Sha1
+            ),
+            Self::EnvoyGateway => matches!(scheme, S::Sha1),
+            // musl would also do bcrypt and DES, but HAProxy documents crypt(3) SHA/MD5 only.
+            Self::HaproxyIngress => {
+                matches!(scheme, S::Md5Crypt | S::Sha256Crypt | S::Sha512Crypt)
+            }
+        }
+    }
+
+    /// The schemes this target supports, in [`Scheme::ALL`] order.
+    pub fn supported_schemes(self) -> impl Iterator<Item = Scheme> {
+        Scheme::ALL.into_iter().filter(move |&s| self.supports(s))
+    }
+}
+
+impl Scheme {
+    /// Whether `target` can check a hash of this scheme ([`Target::supports`]).
+    #[must_use]
+    pub const fn supported_by(self, target: Target) -> bool {
+        target.supports(self)
+    }
+
+    /// The targets that can check this scheme, in [`Target::ALL`] order.
+    pub fn supporting_targets(self) -> impl Iterator<Item = Target> {
+        Target::ALL.into_iter().filter(move |&t| t.supports(self))
+    }
+}
+
+impl fmt::Display for Target {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
