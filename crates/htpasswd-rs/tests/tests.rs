@@ -1,0 +1,134 @@
+//! End-to-end tests of the `htpasswd-rs` binary.
+
+#![allow(missing_docs, unreachable_pub)]
+
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+fn ours() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_htpasswd-rs"))
+}
+
+fn run_with_stdin(mut cmd: Command, stdin: &[u8]) -> Output {
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// `openssl` on PATH, or a loud skip (a failure where reference tools are required).
+fn openssl(test: &str) -> Option<PathBuf> {
+    let found = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|d| d.join("openssl"))
+            .find(|p| p.is_file())
+    });
+    if found.is_none() {
+        assert!(
+            std::env::var_os("HTPASSWD_RS_REQUIRE_REFERENCE_TOOLS").is_none(),
+            "{test}: openssl missing but reference tools are required"
+        );
+        eprintln!(
+            "\n!!! SKIPPED {test}: openssl is not installed (scripts/test installs it) !!!\n"
+        );
+    }
+    found
+}
+
+/// The README's "run" command prints what `openssl passwd` prints.
+#[test]
+fn readme_command_matches_openssl() {
+    let out = ours()
+        .args(["passwd", "-apr1", "-salt", "abcdefgh", "password"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(out.stdout, b"$apr1$abcdefgh$FBwExRW4dCc8aL.OvjpIE1\n");
+    let Some(openssl) = openssl("readme_command_matches_openssl") else {
+        return;
+    };
+    let reference = Command::new(openssl)
+        .args(["passwd", "-apr1", "-salt", "abcdefgh", "password"])
+        .output()
+        .unwrap();
+    assert_eq!(out.stdout, reference.stdout);
+    assert_eq!(out.stderr, reference.stderr);
+}
+
+/// `-stdin`: one hash per line, LF stripped, CR kept, a last line without LF hashed, and lines
+/// over 256 bytes cut silently: all as OpenSSL does.
+#[test]
+fn stdin_lines_match_openssl() {
+    let mut input = b"a\n\nwith space\r\n\xff\xfe\n".to_vec();
+    input.extend_from_slice(&[b'x'; 300]);
+    input.extend_from_slice(b"\nlast");
+    for flag in ["-1", "-apr1"] {
+        let mut cmd = ours();
+        cmd.args(["passwd", flag, "-salt", "s4lt", "-stdin"]);
+        let out = run_with_stdin(cmd, &input);
+        assert!(out.status.success());
+        assert_eq!(out.stdout.iter().filter(|&&b| b == b'\n').count(), 6);
+        let Some(openssl) = openssl("stdin_lines_match_openssl") else {
+            return;
+        };
+        let mut cmd = Command::new(openssl);
+        cmd.args(["passwd", flag, "-salt", "s4lt", "-stdin"]);
+        let reference = run_with_stdin(cmd, &input);
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&reference.stdout)
+        );
+        assert_eq!(out.stderr, reference.stderr);
+        assert_eq!(out.status.code(), reference.status.code());
+    }
+}
+
+/// OpenSSL would print `$apr1$ab$cd$...`, a hash no server can verify: we refuse.
+#[test]
+fn salt_with_dollar_is_refused() {
+    let out = ours()
+        .args(["passwd", "-apr1", "-salt", "ab$cd", "pw"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("salt contains '$'"), "{stderr}");
+    assert!(!stderr.contains("pw\n"), "the password must not be echoed");
+}
+
+#[test]
+fn unknown_option_is_a_usage_error_like_openssl() {
+    let out = ours().args(["passwd", "-bogus"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        out.stderr,
+        b"passwd: Unknown option: -bogus\npasswd: Use -help for summary.\n"
+    );
+}
+
+#[test]
+fn help_and_version_answer() {
+    let help = ours().arg("--help").output().unwrap();
+    assert!(help.status.success());
+    assert!(String::from_utf8(help.stdout).unwrap().contains("Usage:"));
+    let version = ours().arg("--version").output().unwrap();
+    assert!(version.status.success());
+    assert_eq!(
+        String::from_utf8(version.stdout).unwrap(),
+        format!("htpasswd-rs {}\n", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+/// A password file literally named `passwd` is not the OpenSSL mode.
+#[test]
+fn passwd_followed_by_a_non_option_is_not_openssl_mode() {
+    let out = ours().args(["passwd", "alice"]).output().unwrap();
+    assert_ne!(out.status.code(), Some(0));
+    assert!(out.stdout.is_empty());
+}
