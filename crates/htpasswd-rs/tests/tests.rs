@@ -1,6 +1,12 @@
 //! End-to-end tests of the `htpasswd-rs` binary.
 
-#![allow(missing_docs, unreachable_pub)]
+#![allow(
+    missing_docs,
+    unreachable_pub,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic
+)]
 
 use std::io::Write as _;
 use std::path::PathBuf;

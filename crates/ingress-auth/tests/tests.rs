@@ -1,6 +1,6 @@
 //! End-to-end tests of the `ingress-auth` binary.
 
-#![allow(missing_docs)]
+#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::process::Command;
 
