@@ -1,0 +1,672 @@
+//! The lossless file model: parse, serialise, look up, edit.
+
+use std::io;
+
+use super::error::{EditError, HashFieldError, InvalidLines, LimitError, UsernameError};
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// How a line ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LineEnding {
+    /// `\n`.
+    Lf,
+    /// `\r\n`.
+    CrLf,
+    /// Nothing: the last line of a file that does not end with a newline.
+    None,
+}
+
+impl LineEnding {
+    /// The bytes of this line ending.
+    #[must_use]
+    pub const fn as_bytes(self) -> &'static [u8] {
+        match self {
+            Self::Lf => b"\n",
+            Self::CrLf => b"\r\n",
+            Self::None => b"",
+        }
+    }
+}
+
+/// What a line is, by the rules Apache's htpasswd and nginx share.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LineKind {
+    /// Empty, or only ASCII white space (C `isspace`).
+    Blank,
+    /// Starts with `#`.
+    Comment,
+    /// Has a `:`: `user:hash[:comment]`.
+    Entry,
+    /// None of the above: no `:`. Apache's htpasswd refuses to edit a file with such a line.
+    Invalid,
+}
+
+/// Length limits checked on edits.
+///
+/// [`Limits::APACHE`] (the default) matches Apache's htpasswd 2.4; [`Limits::NONE`] checks only
+/// what the file format itself requires.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Limits {
+    /// Longest username in bytes.
+    pub max_user: Option<usize>,
+    /// Longest password in bytes (checked by [`Limits::check_password`]; the model sees only hashes).
+    pub max_password: Option<usize>,
+    /// Longest `user:hash` record in bytes, line ending excluded.
+    pub max_record: Option<usize>,
+}
+
+impl Limits {
+    /// Apache's htpasswd: username at most 255 bytes, password at most 255 bytes, and
+    /// `user:hash` plus its newline under 256 bytes (so at most 254 bytes without it).
+    pub const APACHE: Self = Self {
+        max_user: Some(255),
+        max_password: Some(255),
+        max_record: Some(254),
+    };
+
+    /// No length limits.
+    pub const NONE: Self = Self {
+        max_user: None,
+        max_password: None,
+        max_record: None,
+    };
+
+    /// Checks a password's length before it is hashed.
+    ///
+    /// # Errors
+    /// [`LimitError::PasswordTooLong`] when it is longer than `max_password`.
+    pub fn check_password(&self, password: &[u8]) -> Result<(), LimitError> {
+        match self.max_password {
+            Some(max) if password.len() > max => Err(LimitError::PasswordTooLong {
+                len: password.len(),
+                max,
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    /// Checks a username: the bytes no htpasswd line can hold (`:`, CR, LF, NUL), a leading `#`,
+    /// and the length limit.
+    ///
+    /// # Errors
+    /// The first defect found, as a [`UsernameError`].
+    pub fn check_username(&self, user: &[u8]) -> Result<(), UsernameError> {
+        if let Some((index, &b)) = user
+            .iter()
+            .enumerate()
+            .find(|(_, b)| matches!(b, b':' | b'\r' | b'\n' | 0))
+        {
+            return Err(match b {
+                b':' => UsernameError::Colon { index },
+                b'\r' => UsernameError::CarriageReturn { index },
+                b'\n' => UsernameError::LineFeed { index },
+                _ => UsernameError::Nul { index },
+            });
+        }
+        if user.first() == Some(&b'#') {
+            return Err(UsernameError::CommentMarker);
+        }
+        match self.max_user {
+            Some(max) if user.len() > max => Err(UsernameError::TooLong {
+                len: user.len(),
+                max,
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    fn check_record(&self, user: &[u8], hash: &[u8]) -> Result<(), EditError> {
+        self.check_username(user)?;
+        check_hash_field(hash)?;
+        let len = user.len() + 1 + hash.len();
+        match self.max_record {
+            Some(max) if len > max => Err(LimitError::RecordTooLong { len, max }.into()),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self::APACHE
+    }
+}
+
+/// Checks that a hash field holds no byte that would end it early (`:`, CR, LF) or NUL.
+///
+/// # Errors
+/// The first such byte, as a [`HashFieldError`].
+pub fn check_hash_field(hash: &[u8]) -> Result<(), HashFieldError> {
+    match hash
+        .iter()
+        .enumerate()
+        .find(|(_, b)| matches!(b, b':' | b'\r' | b'\n' | 0))
+    {
+        None => Ok(()),
+        Some((index, b':')) => Err(HashFieldError::Colon { index }),
+        Some((index, b'\r')) => Err(HashFieldError::CarriageReturn { index }),
+        Some((index, b'\n')) => Err(HashFieldError::LineFeed { index }),
+        Some((index, _)) => Err(HashFieldError::Nul { index }),
+    }
+}
+
+/// The text of one line, ending excluded: a span of the parsed input, or bytes an edit wrote.
+#[derive(Debug, Clone)]
+enum Text {
+    Span { start: usize, end: usize },
+    Owned(Box<[u8]>),
+}
+
+#[derive(Debug, Clone)]
+struct Line {
+    text: Text,
+    ending: LineEnding,
+    kind: LineKind,
+    /// For entries: index of the first `:` and end of the hash field, relative to the line start.
+    colon: u32,
+    hash_end: u32,
+}
+
+/// One `user:hash[:comment]` line, borrowed from the model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Entry<'a> {
+    /// 1-based line number in the model as it is now.
+    pub line: usize,
+    /// Bytes before the first `:`, exactly as in the file (no trimming, as nginx).
+    pub user: &'a [u8],
+    /// Bytes after the first `:` up to the next `:` or CR or the end of the line (as nginx).
+    pub hash: &'a [u8],
+    /// What follows the hash field, when present: `:comment` (nginx's third field) or stray bytes
+    /// after a CR.
+    pub rest: &'a [u8],
+    /// How the line ends.
+    pub ending: LineEnding,
+}
+
+/// One line of the file, borrowed from the model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LineRef<'a> {
+    /// 1-based line number.
+    pub number: usize,
+    /// What the line is.
+    pub kind: LineKind,
+    /// The line without its ending (and without the BOM on line 1).
+    pub text: &'a [u8],
+    /// How the line ends.
+    pub ending: LineEnding,
+}
+
+/// A user that has more than one entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Duplicate<'a> {
+    /// The username.
+    pub user: &'a [u8],
+    /// 1-based line numbers of all its entries, ascending; the first one is the one servers use.
+    pub lines: Vec<usize>,
+}
+
+/// Which entries of a duplicated user [`HtpasswdFile::update`] replaces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Which {
+    /// Every entry of the user, as Apache's htpasswd does.
+    All,
+    /// Only the first, the one servers check.
+    First,
+}
+
+/// What [`HtpasswdFile::set`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SetOutcome {
+    /// The user was absent: a line was appended.
+    Added,
+    /// The user was present: this many lines were replaced.
+    Updated(usize),
+}
+
+/// Outcome of [`HtpasswdFile::verify`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verification {
+    /// No entry for the user.
+    NoSuchUser,
+    /// The first entry of the user matched.
+    Match,
+    /// The first entry of the user did not match.
+    Mismatch,
+}
+
+/// An htpasswd file held losslessly: serialising an unedited model gives back the exact input
+/// bytes (BOM, comments, blank lines, per-line LF/CRLF, leading white space, third fields,
+/// unknown schemes, lines without `:`, a last line without newline).
+///
+/// ```
+/// use htpasswd_core::htpasswd::{HtpasswdFile, Which};
+///
+/// let input = b"# team\r\nalice:$apr1$x$y\r\nbob:{SHA}abc:ops\n";
+/// let mut file = HtpasswdFile::parse(input);
+/// assert_eq!(file.to_bytes(), input);
+///
+/// file.update(b"alice", b"{SHA}new", Which::All)?;
+/// file.add(b"carol", b"$apr1$s$h")?;
+/// assert_eq!(
+///     file.to_bytes(),
+///     b"# team\r\nalice:{SHA}new\r\nbob:{SHA}abc:ops\ncarol:$apr1$s$h\n"
+/// );
+/// # Ok::<(), htpasswd_core::htpasswd::EditError>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct HtpasswdFile {
+    source: Vec<u8>,
+    bom: bool,
+    lines: Vec<Line>,
+    limits: Limits,
+}
+
+fn is_c_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
+}
+
+fn classify(text: &[u8]) -> (LineKind, u32, u32) {
+    if text.first() == Some(&b'#') {
+        return (LineKind::Comment, 0, 0);
+    }
+    match text.iter().position(|&b| b == b':') {
+        Some(colon) => {
+            let after = &text[colon + 1..];
+            let hash_len = after
+                .iter()
+                .position(|&b| b == b':' || b == b'\r')
+                .unwrap_or(after.len());
+            // Offsets saturate for lines over 4 GiB; such lines are still kept byte for byte.
+            let colon32 = u32::try_from(colon).unwrap_or(u32::MAX);
+            let end32 = u32::try_from(colon + 1 + hash_len).unwrap_or(u32::MAX);
+            (LineKind::Entry, colon32, end32)
+        }
+        None if text.iter().all(|&b| is_c_space(b)) => (LineKind::Blank, 0, 0),
+        None => (LineKind::Invalid, 0, 0),
+    }
+}
+
+impl HtpasswdFile {
+    /// An empty file.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Parses file content. Never fails: every byte is kept, and lines that cannot be entries are
+    /// reported by [`invalid_lines`](Self::invalid_lines) / [`check_entries`](Self::check_entries).
+    #[must_use]
+    pub fn parse(bytes: &[u8]) -> Self {
+        Self::from_bytes(bytes.to_vec())
+    }
+
+    /// Like [`parse`](Self::parse), taking ownership of the bytes (no copy).
+    #[must_use]
+    pub fn from_bytes(source: Vec<u8>) -> Self {
+        let bom = source.starts_with(BOM);
+        let mut start = if bom { BOM.len() } else { 0 };
+        let mut lines = Vec::with_capacity(source.len() / 40 + 1);
+        while start < source.len() {
+            let rest = &source[start..];
+            let (end, ending, next) = match rest.iter().position(|&b| b == b'\n') {
+                Some(i) if i > 0 && rest[i - 1] == b'\r' => {
+                    (start + i - 1, LineEnding::CrLf, start + i + 1)
+                }
+                Some(i) => (start + i, LineEnding::Lf, start + i + 1),
+                None => (source.len(), LineEnding::None, source.len()),
+            };
+            let (kind, colon, hash_end) = classify(&source[start..end]);
+            lines.push(Line {
+                text: Text::Span { start, end },
+                ending,
+                kind,
+                colon,
+                hash_end,
+            });
+            start = next;
+        }
+        Self {
+            source,
+            bom,
+            lines,
+            limits: Limits::default(),
+        }
+    }
+
+    /// The limits edits are checked against ([`Limits::APACHE`] unless changed).
+    #[must_use]
+    pub fn limits(&self) -> Limits {
+        self.limits
+    }
+
+    /// Sets the limits edits are checked against.
+    pub fn set_limits(&mut self, limits: Limits) {
+        self.limits = limits;
+    }
+
+    /// The bytes this model was parsed from.
+    #[must_use]
+    pub fn source(&self) -> &[u8] {
+        &self.source
+    }
+
+    /// Whether the file starts with a UTF-8 byte order mark (kept on output).
+    #[must_use]
+    pub fn has_bom(&self) -> bool {
+        self.bom
+    }
+
+    fn text<'a>(&'a self, line: &'a Line) -> &'a [u8] {
+        match &line.text {
+            Text::Span { start, end } => &self.source[*start..*end],
+            Text::Owned(b) => b,
+        }
+    }
+
+    fn entry_at(&self, index: usize) -> Option<Entry<'_>> {
+        let line = &self.lines[index];
+        if line.kind != LineKind::Entry {
+            return None;
+        }
+        let text = self.text(line);
+        let colon = line.colon as usize;
+        let hash_end = (line.hash_end as usize).min(text.len());
+        Some(Entry {
+            line: index + 1,
+            user: &text[..colon.min(text.len())],
+            hash: &text[(colon + 1).min(hash_end)..hash_end],
+            rest: &text[hash_end..],
+            ending: line.ending,
+        })
+    }
+
+    /// Number of lines.
+    #[must_use]
+    pub fn line_count(&self) -> usize {
+        self.lines.len()
+    }
+
+    /// Every line, in order.
+    pub fn lines(&self) -> impl Iterator<Item = LineRef<'_>> {
+        self.lines.iter().enumerate().map(|(i, l)| LineRef {
+            number: i + 1,
+            kind: l.kind,
+            text: self.text(l),
+            ending: l.ending,
+        })
+    }
+
+    /// Every entry, in file order, duplicates included (the list operation).
+    pub fn entries(&self) -> impl Iterator<Item = Entry<'_>> {
+        (0..self.lines.len()).filter_map(|i| self.entry_at(i))
+    }
+
+    /// 1-based numbers of the lines that cannot be entries (no `:`, not blank, not a comment).
+    pub fn invalid_lines(&self) -> impl Iterator<Item = usize> + '_ {
+        self.lines
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.kind == LineKind::Invalid)
+            .map(|(i, _)| i + 1)
+    }
+
+    /// Checks that every line is an entry, a comment or blank, as Apache's htpasswd requires
+    /// before it edits a file.
+    ///
+    /// # Errors
+    /// [`InvalidLines`] naming every offending line.
+    pub fn check_entries(&self) -> Result<(), InvalidLines> {
+        let lines: Vec<usize> = self.invalid_lines().collect();
+        if lines.is_empty() {
+            Ok(())
+        } else {
+            Err(InvalidLines { lines })
+        }
+    }
+
+    fn positions<'a>(&'a self, user: &'a [u8]) -> impl Iterator<Item = usize> + 'a {
+        (0..self.lines.len()).filter(move |&i| self.entry_at(i).is_some_and(|e| e.user == user))
+    }
+
+    /// The entry servers use for `user`: the first one (Apache `mod_authn_file`, nginx).
+    #[must_use]
+    pub fn get(&self, user: &[u8]) -> Option<Entry<'_>> {
+        self.positions(user).next().and_then(|i| self.entry_at(i))
+    }
+
+    /// Every user with more than one entry, in order of first appearance.
+    #[must_use]
+    pub fn duplicates(&self) -> Vec<Duplicate<'_>> {
+        let mut by_user: std::collections::HashMap<&[u8], usize> = Default::default();
+        let mut found: Vec<Duplicate<'_>> = Vec::new();
+        for e in self.entries() {
+            match by_user.get(e.user) {
+                Some(&slot) => found[slot].lines.push(e.line),
+                None => {
+                    by_user.insert(e.user, found.len());
+                    found.push(Duplicate {
+                        user: e.user,
+                        lines: vec![e.line],
+                    });
+                }
+            }
+        }
+        found.retain(|d| d.lines.len() > 1);
+        found
+    }
+
+    /// The line ending new lines get: that of the last line that has one, else LF.
+    fn file_ending(&self) -> LineEnding {
+        self.lines
+            .iter()
+            .rev()
+            .map(|l| l.ending)
+            .find(|&e| e != LineEnding::None)
+            .unwrap_or(LineEnding::Lf)
+    }
+
+    fn append_entry(&mut self, user: &[u8], hash: &[u8]) {
+        let ending = self.file_ending();
+        if let Some(last) = self.lines.last_mut()
+            && last.ending == LineEnding::None
+        {
+            last.ending = ending;
+        }
+        self.lines.push(entry_line(user, hash, b"", ending));
+    }
+
+    /// Appends `user:hash` at the end of the file (with the file's line ending; a last line
+    /// without newline gets one first).
+    ///
+    /// # Errors
+    /// [`EditError::UserExists`] when the user already has an entry; a username, hash or length
+    /// error when the record cannot be stored. The model is unchanged on error.
+    pub fn add(&mut self, user: &[u8], hash: &[u8]) -> Result<(), EditError> {
+        self.limits.check_record(user, hash)?;
+        if let Some(e) = self.get(user) {
+            return Err(EditError::UserExists { line: e.line });
+        }
+        self.append_entry(user, hash);
+        Ok(())
+    }
+
+    /// Replaces the hash of `user`'s entries (every one, or only the first). Each replaced line
+    /// keeps its line ending and whatever followed its hash field (nginx's third field).
+    /// Returns how many lines were replaced: 0 when the user is absent.
+    ///
+    /// # Errors
+    /// A username, hash or length error when the record cannot be stored; the model is unchanged.
+    pub fn update(&mut self, user: &[u8], hash: &[u8], which: Which) -> Result<usize, EditError> {
+        self.limits.check_record(user, hash)?;
+        let targets: Vec<usize> = match which {
+            Which::All => self.positions(user).collect(),
+            Which::First => self.positions(user).take(1).collect(),
+        };
+        for &i in &targets {
+            let rest = self
+                .entry_at(i)
+                .map(|e| e.rest.to_vec())
+                .unwrap_or_default();
+            let ending = self.lines[i].ending;
+            self.lines[i] = entry_line(user, hash, &rest, ending);
+        }
+        Ok(targets.len())
+    }
+
+    /// What Apache's htpasswd does: update every entry of `user`, or append one if there is none.
+    ///
+    /// # Errors
+    /// A username, hash or length error when the record cannot be stored; the model is unchanged.
+    pub fn set(&mut self, user: &[u8], hash: &[u8]) -> Result<SetOutcome, EditError> {
+        match self.update(user, hash, Which::All)? {
+            0 => {
+                self.append_entry(user, hash);
+                Ok(SetOutcome::Added)
+            }
+            n => Ok(SetOutcome::Updated(n)),
+        }
+    }
+
+    /// Deletes every entry of `user`; returns how many lines were removed (0 when absent).
+    pub fn delete(&mut self, user: &[u8]) -> usize {
+        let before = self.lines.len();
+        let source = &self.source;
+        self.lines.retain(|l| {
+            if l.kind != LineKind::Entry {
+                return true;
+            }
+            let text = match &l.text {
+                Text::Span { start, end } => &source[*start..*end],
+                Text::Owned(b) => b,
+            };
+            text.get(..l.colon as usize) != Some(user)
+        });
+        before - self.lines.len()
+    }
+
+    /// Checks a password against the entry servers use for `user` (the first). `check` gets the
+    /// stored hash field and says whether the password matches it, so the model needs no
+    /// knowledge of hash schemes.
+    pub fn verify(&self, user: &[u8], check: impl FnOnce(&[u8]) -> bool) -> Verification {
+        match self.get(user) {
+            None => Verification::NoSuchUser,
+            Some(e) if check(e.hash) => Verification::Match,
+            Some(_) => Verification::Mismatch,
+        }
+    }
+
+    /// Length of [`to_bytes`](Self::to_bytes)'s output.
+    #[must_use]
+    pub fn serialized_len(&self) -> usize {
+        let bom = if self.bom { BOM.len() } else { 0 };
+        bom + self
+            .lines
+            .iter()
+            .map(|l| self.text(l).len() + l.ending.as_bytes().len())
+            .sum::<usize>()
+    }
+
+    /// The file content.
+    #[must_use]
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.serialized_len());
+        if self.bom {
+            out.extend_from_slice(BOM);
+        }
+        for l in &self.lines {
+            out.extend_from_slice(self.text(l));
+            out.extend_from_slice(l.ending.as_bytes());
+        }
+        out
+    }
+
+    /// Writes the file content to `out`.
+    ///
+    /// # Errors
+    /// Any error of `out`.
+    pub fn write_to(&self, out: &mut impl io::Write) -> io::Result<()> {
+        out.write_all(&self.to_bytes())
+    }
+}
+
+fn entry_line(user: &[u8], hash: &[u8], rest: &[u8], ending: LineEnding) -> Line {
+    let mut text = Vec::with_capacity(user.len() + 1 + hash.len() + rest.len());
+    text.extend_from_slice(user);
+    text.push(b':');
+    text.extend_from_slice(hash);
+    text.extend_from_slice(rest);
+    let (kind, colon, hash_end) = classify(&text);
+    Line {
+        text: Text::Owned(text.into_boxed_slice()),
+        ending,
+        kind,
+        colon,
+        hash_end,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    #[test]
+    fn round_trips_every_feature_of_real_files() {
+        let input: &[u8] = b"\xEF\xBB\xBF# c\r\n\r\n  \n\tbob:x:cm\r\nbad line\nal:{X}y\rz\nlast:h";
+        let f = HtpasswdFile::parse(input);
+        assert_eq!(f.to_bytes(), input);
+        assert_eq!(f.serialized_len(), input.len());
+        let kinds: Vec<LineKind> = f.lines().map(|l| l.kind).collect();
+        use LineKind::*;
+        assert_eq!(kinds, [Comment, Blank, Blank, Entry, Invalid, Entry, Entry]);
+        assert_eq!(f.invalid_lines().collect::<Vec<_>>(), [5]);
+        let e = f.get(b"al").unwrap();
+        assert_eq!((e.hash, e.rest), (&b"{X}y"[..], &b"\rz"[..]));
+        let e = f.get(b"\tbob").unwrap();
+        assert_eq!(
+            (e.hash, e.rest, e.ending),
+            (&b"x"[..], &b":cm"[..], LineEnding::CrLf)
+        );
+        assert!(f.get(b"bob").is_none());
+    }
+
+    #[test]
+    fn update_keeps_ending_and_third_field() {
+        let mut f = HtpasswdFile::parse(b"a:1:note\r\nb:2\na:3");
+        assert_eq!(f.update(b"a", b"N", Which::All).unwrap(), 2);
+        assert_eq!(f.to_bytes(), b"a:N:note\r\nb:2\na:N");
+    }
+
+    #[test]
+    fn update_first_only_touches_the_entry_servers_use() {
+        let mut f = HtpasswdFile::parse(b"a:1\na:2\n");
+        assert_eq!(f.update(b"a", b"N", Which::First).unwrap(), 1);
+        assert_eq!(f.to_bytes(), b"a:N\na:2\n");
+        assert_eq!(f.duplicates()[0].lines, [1, 2]);
+    }
+
+    #[test]
+    fn append_after_unterminated_crlf_file() {
+        let mut f = HtpasswdFile::parse(b"a:1\r\nb:2");
+        f.add(b"c", b"3").unwrap();
+        assert_eq!(f.to_bytes(), b"a:1\r\nb:2\r\nc:3\r\n");
+    }
+
+    #[test]
+    fn refused_edits_leave_the_model_unchanged() {
+        let mut f = HtpasswdFile::parse(b"a:1\n");
+        assert_eq!(f.add(b"a", b"2"), Err(EditError::UserExists { line: 1 }));
+        assert_eq!(
+            f.set(b"x:y", b"2"),
+            Err(EditError::Username(UsernameError::Colon { index: 1 }))
+        );
+        assert_eq!(
+            f.set(b"x", b"p:w"),
+            Err(EditError::Hash(HashFieldError::Colon { index: 1 }))
+        );
+        assert_eq!(f.to_bytes(), b"a:1\n");
+    }
+}
