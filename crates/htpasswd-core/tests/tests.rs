@@ -12,6 +12,7 @@
 
 mod support;
 
+mod md5_crypt_batch;
 mod md5_crypt_kat;
 mod md5_crypt_openssl;
 mod md5_crypt_properties;

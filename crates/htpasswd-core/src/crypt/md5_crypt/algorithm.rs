@@ -22,16 +22,16 @@ use md5::block_api::compress;
 use zeroize::Zeroize;
 
 /// MD5 block size in bytes.
-const BLOCK: usize = 64;
+pub(super) const BLOCK: usize = 64;
 /// Bytes of one prepared layout: four MD5 blocks.
-const LAYOUT_BYTES: usize = 4 * BLOCK;
+pub(super) const LAYOUT_BYTES: usize = 4 * BLOCK;
 /// MD5 initial state (RFC 1321, 3.3).
-const IV: [u32; 4] = [0x6745_2301, 0xefcd_ab89, 0x98ba_dcfe, 0x1032_5476];
+pub(super) const IV: [u32; 4] = [0x6745_2301, 0xefcd_ab89, 0x98ba_dcfe, 0x1032_5476];
 /// Number of rounds of the md5-crypt loop.
 pub(crate) const ROUNDS: usize = 1000;
 
 /// Layout index of round `i`: bit 0 = odd round, bit 1 = salt present, bit 2 = extra password.
-const SCHEDULE: [u8; ROUNDS] = {
+pub(super) const SCHEDULE: [u8; ROUNDS] = {
     let mut table = [0u8; ROUNDS];
     let mut i = 0;
     while i < ROUNDS {
@@ -45,6 +45,20 @@ const SCHEDULE: [u8; ROUNDS] = {
 /// Computes the 16-byte md5-crypt digest of `password` with `magic` (`$apr1$` or `$1$`) and
 /// `salt` (already cut to at most 8 bytes by the caller).
 pub(crate) fn md5_crypt_digest(magic: &[u8], password: &[u8], salt: &[u8]) -> [u8; 16] {
+    let mut digest = setup_digest(magic, password, salt);
+    // Step 4: 1000 rounds.
+    match Layouts::new(password, salt) {
+        Some(mut layouts) => {
+            layouts.run(&mut digest);
+            layouts.zeroize();
+        }
+        None => streaming_rounds(password, salt, &mut digest),
+    }
+    digest
+}
+
+/// Steps 1 to 3: the digest the 1000 rounds start from.
+pub(super) fn setup_digest(magic: &[u8], password: &[u8], salt: &[u8]) -> [u8; 16] {
     debug_assert!(salt.len() <= 8);
 
     // Step 1: the "alternate" digest MD5(password || salt || password).
@@ -78,38 +92,29 @@ pub(crate) fn md5_crypt_digest(magic: &[u8], password: &[u8], salt: &[u8]) -> [u
         }
         bits >>= 1;
     }
-    let mut digest: [u8; 16] = h.finalize().into();
+    let digest: [u8; 16] = h.finalize().into();
     alt.zeroize();
-
-    // Step 4: 1000 rounds.
-    match Layouts::new(password, salt) {
-        Some(mut layouts) => {
-            layouts.run(&mut digest);
-            layouts.zeroize();
-        }
-        None => streaming_rounds(password, salt, &mut digest),
-    }
     digest
 }
 
 /// One prepared message: padded, length-filled, with a 16-byte slot for the previous digest.
-struct Layout {
-    buf: [u8; LAYOUT_BYTES],
+pub(super) struct Layout {
+    pub(super) buf: [u8; LAYOUT_BYTES],
     /// Offset of the digest slot.
-    slot: usize,
+    pub(super) slot: usize,
     /// First block that contains (or follows) the slot.
-    first_block: usize,
+    pub(super) first_block: usize,
     /// End of the last block (a multiple of 64).
-    end: usize,
+    pub(super) end: usize,
     /// MD5 state after compressing the blocks before `first_block`.
-    mid: [u32; 4],
+    pub(super) mid: [u32; 4],
 }
 
-struct Layouts([Layout; 8]);
+pub(super) struct Layouts(pub(super) [Layout; 8]);
 
 impl Layouts {
     /// Builds the eight layouts, or `None` when a message does not fit the fixed buffers.
-    fn new(password: &[u8], salt: &[u8]) -> Option<Self> {
+    pub(super) fn new(password: &[u8], salt: &[u8]) -> Option<Self> {
         let longest = 16 + salt.len() + 2 * password.len();
         // 1 byte 0x80 + 8 bytes of length must fit after the message.
         if longest + 9 > LAYOUT_BYTES {
@@ -132,7 +137,7 @@ impl Layouts {
         }
     }
 
-    fn zeroize(&mut self) {
+    pub(super) fn zeroize(&mut self) {
         for layout in &mut self.0 {
             layout.buf.zeroize();
             layout.mid.zeroize();

@@ -18,6 +18,7 @@
 //! ```
 
 mod algorithm;
+pub mod batch;
 mod encoding;
 #[cfg(feature = "password-hash")]
 mod mcf;

@@ -1,0 +1,543 @@
+//! Multi-buffer md5-crypt: many independent hashes run side by side in SIMD lanes.
+//!
+//! One md5-crypt hash is 1000 sequential MD5 compressions and cannot be split, but many can run
+//! at once. Every hash follows the same round schedule (which of the eight message layouts a
+//! round uses depends only on the round number), so lanes stay in lock-step: lanes whose
+//! password and salt have the same lengths share one layout geometry, the previous digest lands
+//! at the same offset in each lane (a uniform shift), and each round is one multi-lane
+//! compression per block.
+//!
+//! The kernel is written once over `[u32; L]` lane arrays and compiled per instruction set:
+//! `L = 24` and `8` with AVX2 (three or one 8-lane vectors, chosen at run time with
+//! `is_x86_feature_detected!`), `L = 12` and `4` with SSE2 on x86_64 and NEON on aarch64 (both
+//! baseline there). Three interleaved vectors per step hide the latency of MD5's serial chain.
+//! The scalar path ([`Md5CryptHash::new`]) takes passwords too long for the prepared layouts
+//! and odd leftovers. Results are identical to the scalar path, always: the differential tests
+//! in `tests/md5_crypt_batch.rs` check every kernel the machine has.
+
+use zeroize::Zeroize as _;
+
+use super::algorithm::{BLOCK, LAYOUT_BYTES, Layouts, SCHEDULE, setup_digest};
+use super::{Md5CryptHash, Md5Variant, Salt};
+
+/// 32-bit words in one prepared layout.
+const WORDS: usize = LAYOUT_BYTES / 4;
+
+/// One hash to compute.
+#[derive(Clone, Copy, Debug)]
+pub struct Md5CryptJob<'a> {
+    /// `$apr1$` or `$1$`.
+    pub variant: Md5Variant,
+    /// The password bytes (any length).
+    pub password: &'a [u8],
+    /// The salt.
+    pub salt: Salt,
+}
+
+/// A multi-buffer kernel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Kernel {
+    /// One hash at a time ([`Md5CryptHash::new`]).
+    Scalar,
+    /// x86_64 SSE2: 3 x 4 lanes (baseline on every x86_64).
+    Sse2,
+    /// x86_64 AVX2: 3 x 8 lanes.
+    Avx2,
+    /// aarch64 NEON: 3 x 4 lanes (baseline on every aarch64).
+    Neon,
+}
+
+impl Kernel {
+    /// The fastest kernel this CPU runs.
+    #[must_use]
+    pub fn detect() -> Self {
+        Self::available().last().copied().unwrap_or(Self::Scalar)
+    }
+
+    /// Every kernel this CPU runs, slowest first.
+    #[must_use]
+    pub fn available() -> Vec<Self> {
+        let mut kernels = vec![Self::Scalar];
+        #[cfg(target_arch = "x86_64")]
+        {
+            kernels.push(Self::Sse2);
+            if std::arch::is_x86_feature_detected!("avx2") {
+                kernels.push(Self::Avx2);
+            }
+        }
+        #[cfg(target_arch = "aarch64")]
+        kernels.push(Self::Neon);
+        kernels
+    }
+
+    /// Lanes one wide step of this kernel fills.
+    #[must_use]
+    pub fn lanes(self) -> usize {
+        match self {
+            Self::Scalar => 1,
+            Self::Sse2 | Self::Neon => 12,
+            Self::Avx2 => 24,
+        }
+    }
+
+    /// Lanes of the narrow step used for leftovers (one vector).
+    fn narrow_lanes(self) -> usize {
+        match self {
+            Self::Scalar => 1,
+            Self::Sse2 | Self::Neon => 4,
+            Self::Avx2 => 8,
+        }
+    }
+}
+
+/// Hashes every job with the fastest kernel, on the calling thread. Output order = input order.
+#[must_use]
+pub fn hash_batch(jobs: &[Md5CryptJob<'_>]) -> Vec<Md5CryptHash> {
+    hash_batch_with(Kernel::detect(), jobs)
+}
+
+/// Hashes every job with `kernel` (which must be one of [`Kernel::available`]; another falls
+/// back to the scalar path), on the calling thread.
+#[must_use]
+pub fn hash_batch_with(kernel: Kernel, jobs: &[Md5CryptJob<'_>]) -> Vec<Md5CryptHash> {
+    let kernel = if Kernel::available().contains(&kernel) {
+        kernel
+    } else {
+        Kernel::Scalar
+    };
+    let plan = plan(kernel, jobs);
+    let mut digests = vec![[0u8; 16]; jobs.len()];
+    for chunk in &plan {
+        for (index, digest) in run_chunk(kernel, jobs, chunk) {
+            digests[index] = digest;
+        }
+    }
+    assemble(jobs, &digests)
+}
+
+/// Hashes every job on all cores (rayon's global pool), each thread running the fastest kernel
+/// over its share. Output order = input order.
+#[cfg(feature = "parallel")]
+#[must_use]
+pub fn par_hash_batch(jobs: &[Md5CryptJob<'_>]) -> Vec<Md5CryptHash> {
+    use rayon::prelude::*;
+
+    let kernel = Kernel::detect();
+    let plan = plan(kernel, jobs);
+    let results: Vec<Vec<(usize, [u8; 16])>> = plan
+        .par_iter()
+        .map(|chunk| run_chunk(kernel, jobs, chunk))
+        .collect();
+    let mut digests = vec![[0u8; 16]; jobs.len()];
+    for (index, digest) in results.into_iter().flatten() {
+        digests[index] = digest;
+    }
+    assemble(jobs, &digests)
+}
+
+/// Checks each password against its stored hash (constant-time compares), in batches.
+#[must_use]
+pub fn verify_batch(pairs: &[(&[u8], &Md5CryptHash)]) -> Vec<bool> {
+    let jobs: Vec<Md5CryptJob<'_>> = pairs
+        .iter()
+        .map(|(password, hash)| Md5CryptJob {
+            variant: hash.variant(),
+            password,
+            salt: hash.salt(),
+        })
+        .collect();
+    hash_batch(&jobs)
+        .iter()
+        .zip(pairs)
+        .map(|(computed, (_, stored))| {
+            subtle::ConstantTimeEq::ct_eq(&computed.digest()[..], &stored.digest()[..]).into()
+        })
+        .collect()
+}
+
+fn assemble(jobs: &[Md5CryptJob<'_>], digests: &[[u8; 16]]) -> Vec<Md5CryptHash> {
+    jobs.iter()
+        .zip(digests)
+        .map(|(job, digest)| Md5CryptHash {
+            variant: job.variant,
+            salt: job.salt,
+            digest: *digest,
+        })
+        .collect()
+}
+
+/// A unit of work: job indices sharing one geometry (at most `width` of them), or one job for
+/// the scalar path (`width == 1`).
+struct Chunk {
+    indices: Vec<usize>,
+    width: usize,
+}
+
+/// Groups jobs by (password length, salt length), then cuts each group into wide chunks, narrow
+/// chunks for the rest, and scalar jobs where a chunk would hold a single lane.
+fn plan(kernel: Kernel, jobs: &[Md5CryptJob<'_>]) -> Vec<Chunk> {
+    let wide = kernel.lanes();
+    let narrow = kernel.narrow_lanes();
+    let mut order: Vec<usize> = (0..jobs.len()).collect();
+    let key = |i: &usize| {
+        let job = &jobs[*i];
+        (job.password.len(), job.salt.as_bytes().len())
+    };
+    order.sort_by_key(key);
+    let mut chunks = Vec::new();
+    let mut start = 0;
+    while start < order.len() {
+        let group_key = key(&order[start]);
+        let end = order[start..]
+            .iter()
+            .position(|i| key(i) != group_key)
+            .map_or(order.len(), |n| start + n);
+        let group = &order[start..end];
+        let fits = fits_layouts(group_key.0, group_key.1);
+        let mut rest = group;
+        if fits && wide > 1 {
+            while rest.len() >= wide {
+                let (head, tail) = rest.split_at(wide);
+                chunks.push(Chunk {
+                    indices: head.to_vec(),
+                    width: wide,
+                });
+                rest = tail;
+            }
+            while rest.len() >= 2 {
+                let (head, tail) = rest.split_at(rest.len().min(narrow));
+                chunks.push(Chunk {
+                    indices: head.to_vec(),
+                    width: narrow,
+                });
+                rest = tail;
+            }
+        }
+        chunks.extend(rest.iter().map(|&i| Chunk {
+            indices: vec![i],
+            width: 1,
+        }));
+        start = end;
+    }
+    chunks
+}
+
+/// Whether the prepared layouts hold every message of this geometry.
+fn fits_layouts(password_len: usize, salt_len: usize) -> bool {
+    16 + salt_len + 2 * password_len + 9 <= LAYOUT_BYTES
+}
+
+fn run_chunk(kernel: Kernel, jobs: &[Md5CryptJob<'_>], chunk: &Chunk) -> Vec<(usize, [u8; 16])> {
+    let lanes: Vec<&Md5CryptJob<'_>> = chunk.indices.iter().map(|&i| &jobs[i]).collect();
+    let digests = match (kernel, chunk.width) {
+        (_, 1) => lanes
+            .iter()
+            .map(|job| Md5CryptHash::new(job.variant, job.password, job.salt).digest)
+            .collect(),
+        #[cfg(target_arch = "x86_64")]
+        (Kernel::Avx2, 24) => {
+            // SAFETY: `Kernel::Avx2` is only in use when `Kernel::available` saw AVX2 on this
+            // CPU (`hash_batch_with` falls back to scalar otherwise; `par_hash_batch` uses
+            // `Kernel::detect`).
+            #[allow(unsafe_code)]
+            unsafe {
+                avx2::lanes_24(&lanes)
+            }
+        }
+        #[cfg(target_arch = "x86_64")]
+        (Kernel::Avx2, _) => {
+            // SAFETY: as above: AVX2 was detected.
+            #[allow(unsafe_code)]
+            unsafe {
+                avx2::lanes_8(&lanes)
+            }
+        }
+        (_, 12) => multi_lane::<12>(&lanes),
+        _ => multi_lane::<4>(&lanes),
+    };
+    chunk.indices.iter().copied().zip(digests).collect()
+}
+
+#[cfg(target_arch = "x86_64")]
+mod avx2 {
+    use super::{Md5CryptJob, multi_lane};
+
+    /// Callers must have seen AVX2 on this CPU (calling it is `unsafe` outside AVX2 code).
+    #[target_feature(enable = "avx2")]
+    pub(super) fn lanes_24(lanes: &[&Md5CryptJob<'_>]) -> Vec<[u8; 16]> {
+        multi_lane::<24>(lanes)
+    }
+
+    /// Callers must have seen AVX2 on this CPU (calling it is `unsafe` outside AVX2 code).
+    #[target_feature(enable = "avx2")]
+    pub(super) fn lanes_8(lanes: &[&Md5CryptJob<'_>]) -> Vec<[u8; 16]> {
+        multi_lane::<8>(lanes)
+    }
+}
+
+/// Where the digest goes in one layout, shared by every lane of a chunk.
+#[derive(Clone, Copy, Default)]
+struct Slot {
+    /// Word holding the first digest byte.
+    word: usize,
+    /// Bit shift of the digest within that word (0, 8, 16 or 24).
+    shift: u32,
+    /// First block compressed each round (earlier ones are folded into the mid-state).
+    first_block: usize,
+    /// One past the last block.
+    end_block: usize,
+}
+
+/// Runs up to `L` jobs of one geometry in lock-step; lanes past `lanes.len()` repeat the first
+/// job and are dropped.
+#[inline(always)]
+fn multi_lane<const L: usize>(lanes: &[&Md5CryptJob<'_>]) -> Vec<[u8; 16]> {
+    debug_assert!(!lanes.is_empty() && lanes.len() <= L);
+    let lane = |l: usize| lanes[if l < lanes.len() { l } else { 0 }];
+
+    let mut words = vec![[[0u32; L]; WORDS]; 8];
+    let mut mid = [[[0u32; L]; 4]; 8];
+    let mut head = [[0u32; L]; 8];
+    let mut tail = [[0u32; L]; 8];
+    let mut slots = [Slot::default(); 8];
+    let mut digest = [[0u32; L]; 4];
+
+    for l in 0..L {
+        let job = lane(l);
+        let salt = job.salt.as_bytes();
+        let mut start = setup_digest(job.variant.prefix().as_bytes(), job.password, salt);
+        for (j, word) in digest.iter_mut().enumerate() {
+            word[l] = le_word(&start, j);
+        }
+        start.zeroize();
+        let Some(mut layouts) = Layouts::new(job.password, salt) else {
+            unreachable_geometry();
+            continue;
+        };
+        for (k, layout) in layouts.0.iter().enumerate() {
+            slots[k] = Slot {
+                word: layout.slot / 4,
+                shift: 8 * (layout.slot % 4) as u32,
+                first_block: layout.first_block,
+                end_block: layout.end / BLOCK,
+            };
+            for (w, word) in words[k].iter_mut().enumerate().take(layout.end / 4) {
+                word[l] = le_word(&layout.buf, w);
+            }
+            for (j, m) in mid[k].iter_mut().enumerate() {
+                m[l] = layout.mid[j];
+            }
+        }
+        layouts.zeroize();
+    }
+    for k in 0..8 {
+        head[k] = words[k][slots[k].word];
+        tail[k] = words[k][slots[k].word + 4];
+    }
+
+    rounds::<L>(&slots, &mut words, &mid, &head, &tail, &mut digest);
+
+    let out = (0..lanes.len())
+        .map(|l| {
+            let mut bytes = [0u8; 16];
+            for (j, word) in digest.iter().enumerate() {
+                bytes[4 * j..4 * j + 4].copy_from_slice(&word[l].to_le_bytes());
+            }
+            bytes
+        })
+        .collect();
+    for layout in &mut words {
+        layout.as_flattened_mut().zeroize();
+    }
+    mid.as_flattened_mut().as_flattened_mut().zeroize();
+    head.as_flattened_mut().zeroize();
+    tail.as_flattened_mut().zeroize();
+    digest.as_flattened_mut().zeroize();
+    out
+}
+
+/// `plan` only sends geometries that fit; reaching this would be a bug in `plan`.
+#[cold]
+fn unreachable_geometry() {
+    debug_assert!(false, "batch lane with a geometry the layouts cannot hold");
+}
+
+fn le_word(bytes: &[u8], w: usize) -> u32 {
+    u32::from_le_bytes([bytes[4 * w], bytes[4 * w + 1], bytes[4 * w + 2], bytes[4 * w + 3]])
+}
+
+/// The 1000 rounds over all lanes.
+#[inline(always)]
+fn rounds<const L: usize>(
+    slots: &[Slot; 8],
+    words: &mut [[[u32; L]; WORDS]],
+    mid: &[[[u32; L]; 4]; 8],
+    head: &[[u32; L]; 8],
+    tail: &[[u32; L]; 8],
+    digest: &mut [[u32; L]; 4],
+) {
+    for &k in &SCHEDULE {
+        let k = usize::from(k);
+        let slot = slots[k];
+        let msg = &mut words[k];
+        let w = slot.word;
+        if slot.shift == 0 {
+            msg[w..w + 4].copy_from_slice(&digest[..]);
+        } else {
+            let up = slot.shift;
+            let down = 32 - up;
+            for l in 0..L {
+                msg[w][l] = head[k][l] | (digest[0][l] << up);
+                msg[w + 1][l] = (digest[1][l] << up) | (digest[0][l] >> down);
+                msg[w + 2][l] = (digest[2][l] << up) | (digest[1][l] >> down);
+                msg[w + 3][l] = (digest[3][l] << up) | (digest[2][l] >> down);
+                msg[w + 4][l] = tail[k][l] | (digest[3][l] >> down);
+            }
+        }
+        let mut state = mid[k];
+        for b in slot.first_block..slot.end_block {
+            let (block, _) = msg[16 * b..16 * b + 16].as_chunks::<16>();
+            compress_lanes::<L>(&mut state, &block[0]);
+        }
+        *digest = state;
+    }
+}
+
+/// The MD5 compression function (RFC 1321, 3.4) over `L` independent lanes.
+#[inline(always)]
+fn compress_lanes<const L: usize>(state: &mut [[u32; L]; 4], m: &[[u32; L]; 16]) {
+    let [mut a, mut b, mut c, mut d] = *state;
+    let f = |x: u32, y: u32, z: u32| ((y ^ z) & x) ^ z;
+    let g = |x: u32, y: u32, z: u32| ((x ^ y) & z) ^ y;
+    let h = |x: u32, y: u32, z: u32| x ^ y ^ z;
+    let i = |x: u32, y: u32, z: u32| y ^ (x | !z);
+    macro_rules! step {
+        ($f:ident, $a:ident, $b:ident, $c:ident, $d:ident, $w:expr, $k:expr, $s:expr) => {
+            for l in 0..L {
+                $a[l] = $a[l]
+                    .wrapping_add($f($b[l], $c[l], $d[l]))
+                    .wrapping_add(m[$w][l])
+                    .wrapping_add($k)
+                    .rotate_left($s)
+                    .wrapping_add($b[l]);
+            }
+        };
+    }
+    step!(f, a, b, c, d, 0, 0xd76aa478, 7);
+    step!(f, d, a, b, c, 1, 0xe8c7b756, 12);
+    step!(f, c, d, a, b, 2, 0x242070db, 17);
+    step!(f, b, c, d, a, 3, 0xc1bdceee, 22);
+    step!(f, a, b, c, d, 4, 0xf57c0faf, 7);
+    step!(f, d, a, b, c, 5, 0x4787c62a, 12);
+    step!(f, c, d, a, b, 6, 0xa8304613, 17);
+    step!(f, b, c, d, a, 7, 0xfd469501, 22);
+    step!(f, a, b, c, d, 8, 0x698098d8, 7);
+    step!(f, d, a, b, c, 9, 0x8b44f7af, 12);
+    step!(f, c, d, a, b, 10, 0xffff5bb1, 17);
+    step!(f, b, c, d, a, 11, 0x895cd7be, 22);
+    step!(f, a, b, c, d, 12, 0x6b901122, 7);
+    step!(f, d, a, b, c, 13, 0xfd987193, 12);
+    step!(f, c, d, a, b, 14, 0xa679438e, 17);
+    step!(f, b, c, d, a, 15, 0x49b40821, 22);
+    step!(g, a, b, c, d, 1, 0xf61e2562, 5);
+    step!(g, d, a, b, c, 6, 0xc040b340, 9);
+    step!(g, c, d, a, b, 11, 0x265e5a51, 14);
+    step!(g, b, c, d, a, 0, 0xe9b6c7aa, 20);
+    step!(g, a, b, c, d, 5, 0xd62f105d, 5);
+    step!(g, d, a, b, c, 10, 0x02441453, 9);
+    step!(g, c, d, a, b, 15, 0xd8a1e681, 14);
+    step!(g, b, c, d, a, 4, 0xe7d3fbc8, 20);
+    step!(g, a, b, c, d, 9, 0x21e1cde6, 5);
+    step!(g, d, a, b, c, 14, 0xc33707d6, 9);
+    step!(g, c, d, a, b, 3, 0xf4d50d87, 14);
+    step!(g, b, c, d, a, 8, 0x455a14ed, 20);
+    step!(g, a, b, c, d, 13, 0xa9e3e905, 5);
+    step!(g, d, a, b, c, 2, 0xfcefa3f8, 9);
+    step!(g, c, d, a, b, 7, 0x676f02d9, 14);
+    step!(g, b, c, d, a, 12, 0x8d2a4c8a, 20);
+    step!(h, a, b, c, d, 5, 0xfffa3942, 4);
+    step!(h, d, a, b, c, 8, 0x8771f681, 11);
+    step!(h, c, d, a, b, 11, 0x6d9d6122, 16);
+    step!(h, b, c, d, a, 14, 0xfde5380c, 23);
+    step!(h, a, b, c, d, 1, 0xa4beea44, 4);
+    step!(h, d, a, b, c, 4, 0x4bdecfa9, 11);
+    step!(h, c, d, a, b, 7, 0xf6bb4b60, 16);
+    step!(h, b, c, d, a, 10, 0xbebfbc70, 23);
+    step!(h, a, b, c, d, 13, 0x289b7ec6, 4);
+    step!(h, d, a, b, c, 0, 0xeaa127fa, 11);
+    step!(h, c, d, a, b, 3, 0xd4ef3085, 16);
+    step!(h, b, c, d, a, 6, 0x04881d05, 23);
+    step!(h, a, b, c, d, 9, 0xd9d4d039, 4);
+    step!(h, d, a, b, c, 12, 0xe6db99e5, 11);
+    step!(h, c, d, a, b, 15, 0x1fa27cf8, 16);
+    step!(h, b, c, d, a, 2, 0xc4ac5665, 23);
+    step!(i, a, b, c, d, 0, 0xf4292244, 6);
+    step!(i, d, a, b, c, 7, 0x432aff97, 10);
+    step!(i, c, d, a, b, 14, 0xab9423a7, 15);
+    step!(i, b, c, d, a, 5, 0xfc93a039, 21);
+    step!(i, a, b, c, d, 12, 0x655b59c3, 6);
+    step!(i, d, a, b, c, 3, 0x8f0ccc92, 10);
+    step!(i, c, d, a, b, 10, 0xffeff47d, 15);
+    step!(i, b, c, d, a, 1, 0x85845dd1, 21);
+    step!(i, a, b, c, d, 8, 0x6fa87e4f, 6);
+    step!(i, d, a, b, c, 15, 0xfe2ce6e0, 10);
+    step!(i, c, d, a, b, 6, 0xa3014314, 15);
+    step!(i, b, c, d, a, 13, 0x4e0811a1, 21);
+    step!(i, a, b, c, d, 4, 0xf7537e82, 6);
+    step!(i, d, a, b, c, 11, 0xbd3af235, 10);
+    step!(i, c, d, a, b, 2, 0x2ad7d2bb, 15);
+    step!(i, b, c, d, a, 9, 0xeb86d391, 21);
+    for l in 0..L {
+        state[0][l] = state[0][l].wrapping_add(a[l]);
+        state[1][l] = state[1][l].wrapping_add(b[l]);
+        state[2][l] = state[2][l].wrapping_add(c[l]);
+        state[3][l] = state[3][l].wrapping_add(d[l]);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The lane kernel computes MD5's compression function exactly (against RustCrypto md-5).
+    #[test]
+    fn compress_lanes_matches_md5_crate() {
+        let mut seed = 0x1234_5678u32;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 17;
+            seed ^= seed << 5;
+            seed
+        };
+        for _ in 0..20 {
+            let block: [u8; 64] = core::array::from_fn(|_| next() as u8);
+            let start = [next(), next(), next(), next()];
+            let mut expected = start;
+            md5::block_api::compress(&mut expected, &[block]);
+            let mut lanes: [[u32; 3]; 4] = core::array::from_fn(|j| [start[j]; 3]);
+            let m: [[u32; 3]; 16] = core::array::from_fn(|w| [le_word(&block, w); 3]);
+            compress_lanes::<3>(&mut lanes, &m);
+            for l in 0..3 {
+                assert_eq!([lanes[0][l], lanes[1][l], lanes[2][l], lanes[3][l]], expected);
+            }
+        }
+    }
+
+    #[test]
+    fn plan_groups_by_geometry_and_leaves_singletons_scalar() {
+        let salt = Salt::new(b"abcdefgh").unwrap();
+        let long = [b'x'; 200];
+        let pw: Vec<Vec<u8>> = (0..30).map(|i| vec![b'a'; if i < 27 { 8 } else { 9 }]).collect();
+        let mut jobs: Vec<Md5CryptJob<'_>> = pw
+            .iter()
+            .map(|p| Md5CryptJob { variant: Md5Variant::Apr1, password: p, salt })
+            .collect();
+        jobs.push(Md5CryptJob { variant: Md5Variant::Apr1, password: &long, salt });
+        let chunks = plan(Kernel::Avx2, &jobs);
+        let widths: Vec<(usize, usize)> = chunks.iter().map(|c| (c.indices.len(), c.width)).collect();
+        // 27 of length 8: one wide chunk of 24 and one narrow of 3; 3 of length 9: one narrow;
+        // the 200-byte password: scalar.
+        assert_eq!(widths, vec![(24, 24), (3, 8), (3, 8), (1, 1)]);
+    }
+}
