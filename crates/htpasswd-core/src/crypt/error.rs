@@ -123,3 +123,155 @@ impl fmt::Display for Md5ParseError {
 }
 
 impl std::error::Error for Md5ParseError {}
+
+/// Why the hash field of an htpasswd line could not be read as a hash of its scheme. Messages
+/// name the scheme and the defect, never a password.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum HashParseError {
+    /// The field is of no scheme this library knows (`$y$` yescrypt, `$argon2id$`, locked or
+    /// empty fields, ...).
+    UnknownScheme,
+    /// A malformed `$apr1$` or `$1$` hash.
+    Md5(Md5ParseError),
+    /// The field (or the part of it named by `part`) has the wrong length.
+    Length {
+        /// The scheme the field's prefix or shape names.
+        scheme: super::Scheme,
+        /// Which part: `hash`, `salt`, `checksum`, ...
+        part: &'static str,
+        /// Its length in bytes.
+        len: usize,
+    },
+    /// A byte that the scheme's alphabet does not allow.
+    InvalidChar {
+        /// The scheme the field's prefix or shape names.
+        scheme: super::Scheme,
+        /// Byte index in the whole field.
+        index: usize,
+    },
+    /// A bcrypt cost that is not two digits from `04` to `31`.
+    BcryptCost,
+    /// A SHA-crypt `rounds=` that is not a decimal number from 1000 to 999999999 without
+    /// leading zeros.
+    Rounds,
+    /// A `$` that separates the parts of the hash is missing.
+    MissingSeparator {
+        /// The scheme the field's prefix names.
+        scheme: super::Scheme,
+    },
+    /// The base64 after `{SHA}` or `{SSHA}` does not decode, or decodes to the wrong length.
+    Base64 {
+        /// The scheme the field's prefix names.
+        scheme: super::Scheme,
+    },
+}
+
+impl fmt::Display for HashParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::UnknownScheme => f.write_str("hash is of an unknown scheme"),
+            Self::Md5(e) => e.fmt(f),
+            Self::Length { scheme, part, len } => {
+                write!(f, "{scheme} {part} has the wrong length ({len} bytes)")
+            }
+            Self::InvalidChar { scheme, index } => {
+                write!(f, "{scheme} hash has an invalid character at byte {index}")
+            }
+            Self::BcryptCost => f.write_str("bcrypt cost is not two digits from 04 to 31"),
+            Self::Rounds => f.write_str(
+                "sha-crypt rounds= is not a number from 1000 to 999999999 without leading zeros",
+            ),
+            Self::MissingSeparator { scheme } => write!(f, "{scheme} hash lacks a '$' separator"),
+            Self::Base64 { scheme } => {
+                write!(f, "{scheme} hash is not valid base64 of the right length")
+            }
+        }
+    }
+}
+
+impl std::error::Error for HashParseError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Md5(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl From<Md5ParseError> for HashParseError {
+    fn from(e: Md5ParseError) -> Self {
+        Self::Md5(e)
+    }
+}
+
+/// Why a hash could not be generated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum GenerateError {
+    /// The operating system's random number generator failed (no salt).
+    Random(RandomError),
+    /// A bcrypt cost outside 4..=17 (Apache `htpasswd -C` accepts the same range).
+    BcryptCost {
+        /// The cost asked for.
+        cost: u32,
+    },
+    /// A password longer than bcrypt's 72 bytes, and truncation was not asked for.
+    PasswordTooLong {
+        /// The password's length in bytes.
+        len: usize,
+        /// The longest password the scheme uses whole.
+        max: usize,
+    },
+    /// A SHA-crypt rounds count outside 1000..=999999999.
+    Rounds {
+        /// The rounds asked for.
+        rounds: u32,
+    },
+    /// A password that cannot be stored as plaintext or `{PLAIN}` in an htpasswd file.
+    UnstorablePassword {
+        /// Why (never the password itself).
+        reason: &'static str,
+    },
+}
+
+impl fmt::Display for GenerateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Random(e) => e.fmt(f),
+            Self::BcryptCost { cost } => {
+                write!(
+                    f,
+                    "bcrypt cost {cost} is out of range; it must be from 4 to 17"
+                )
+            }
+            Self::PasswordTooLong { len, max } => write!(
+                f,
+                "password is {len} bytes long; bcrypt uses only the first {max}, \
+                 so it is refused unless truncation is asked for"
+            ),
+            Self::Rounds { rounds } => write!(
+                f,
+                "sha-crypt rounds {rounds} is out of range; it must be from 1000 to 999999999"
+            ),
+            Self::UnstorablePassword { reason } => {
+                write!(f, "password cannot be stored in plain text: {reason}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for GenerateError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Random(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl From<RandomError> for GenerateError {
+    fn from(e: RandomError) -> Self {
+        Self::Random(e)
+    }
+}

@@ -9,3 +9,15 @@ pub mod targets;
 
 pub use self::scheme::{BcryptVersion, Scheme};
 pub use self::targets::Target;
+pub mod bcrypt;
+pub mod des_crypt;
+mod generate;
+mod hash;
+pub mod plain;
+mod salt;
+pub mod sha1;
+pub mod sha_crypt;
+
+pub use self::error::{GenerateError, HashParseError};
+pub use self::generate::{Generated, HashParams, generate};
+pub use self::hash::{Hash, dummy_verify, verify};

@@ -1,0 +1,190 @@
+//! Generating a hash of any scheme with a fresh salt from the OS CSPRNG.
+//!
+//! ```
+//! use htpasswd_core::crypt::{HashParams, Scheme, generate, verify};
+//!
+//! let made = generate(&HashParams::default(), b"s3cret")?;
+//! assert_eq!(made.scheme(), Scheme::Apr1);
+//! assert_eq!(verify(b"s3cret", made.as_bytes()), Ok(true));
+//!
+//! let des = generate(&HashParams::DesCrypt, b"longer than eight")?;
+//! assert_eq!(des.truncated_to(), Some(8));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use core::fmt;
+
+use zeroize::Zeroize as _;
+
+use super::bcrypt::{self, LongPassword};
+use super::des_crypt;
+use super::error::GenerateError;
+use super::md5_crypt::{Md5CryptHash, Md5Variant};
+use super::plain::{PlainHash, PlainKind};
+use super::scheme::{BcryptVersion, Scheme};
+use super::sha_crypt::{self, ShaVariant};
+use super::sha1;
+
+/// Which scheme to generate, with its parameters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum HashParams {
+    /// `$apr1$` (Apache's default, `htpasswd -m`).
+    #[default]
+    Apr1,
+    /// `$1$` (`openssl passwd -1`).
+    Md5Crypt,
+    /// `$2y$` (`htpasswd -B -C cost`).
+    Bcrypt {
+        /// 4..=17; Apache's default is 5 ([`bcrypt::DEFAULT_COST`]).
+        cost: u32,
+        /// Refuse (default) or truncate passwords over 72 bytes.
+        long_passwords: LongPassword,
+    },
+    /// `$5$` (`htpasswd -2 [-r rounds]`).
+    Sha256Crypt {
+        /// 1000..=999999999; `None`: 5000 and no `rounds=` written.
+        rounds: Option<u32>,
+    },
+    /// `$6$` (`htpasswd -5 [-r rounds]`).
+    Sha512Crypt {
+        /// 1000..=999999999; `None`: 5000 and no `rounds=` written.
+        rounds: Option<u32>,
+    },
+    /// `{SHA}` (`htpasswd -s`).
+    Sha1,
+    /// `{SSHA}` with an 8-byte salt (nginx only).
+    Ssha,
+    /// `{PLAIN}` (nginx only).
+    Plain,
+    /// Traditional DES crypt (`htpasswd -d`): passwords are cut to 8 bytes, reported in
+    /// [`Generated::truncated_to`].
+    DesCrypt,
+    /// The bare password (`htpasswd -p`): no Unix server accepts it.
+    Plaintext,
+}
+
+impl HashParams {
+    /// bcrypt with Apache's default cost 5, refusing passwords over 72 bytes.
+    pub const BCRYPT_DEFAULT: Self = Self::Bcrypt {
+        cost: bcrypt::DEFAULT_COST,
+        long_passwords: LongPassword::Refuse,
+    };
+
+    /// The scheme these parameters generate.
+    #[must_use]
+    pub const fn scheme(&self) -> Scheme {
+        match self {
+            Self::Apr1 => Scheme::Apr1,
+            Self::Md5Crypt => Scheme::Md5Crypt,
+            Self::Bcrypt { .. } => Scheme::Bcrypt(BcryptVersion::V2y),
+            Self::Sha256Crypt { .. } => Scheme::Sha256Crypt,
+            Self::Sha512Crypt { .. } => Scheme::Sha512Crypt,
+            Self::Sha1 => Scheme::Sha1,
+            Self::Ssha => Scheme::Ssha,
+            Self::Plain => Scheme::Plain,
+            Self::DesCrypt => Scheme::DesCrypt,
+            Self::Plaintext => Scheme::Plaintext,
+        }
+    }
+}
+
+/// A freshly generated hash field. The bytes are wiped on drop (for plain forms they are the
+/// password) and `Debug` does not show them for plain forms.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Generated {
+    scheme: Scheme,
+    hash: Vec<u8>,
+    truncated_to: Option<usize>,
+}
+
+impl Generated {
+    /// The scheme.
+    #[must_use]
+    pub fn scheme(&self) -> Scheme {
+        self.scheme
+    }
+
+    /// The hash field.
+    #[must_use]
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.hash
+    }
+
+    /// `Some(n)` when only the first `n` bytes of the password were hashed (DES crypt: 8;
+    /// bcrypt with [`LongPassword::Truncate`]: 72).
+    #[must_use]
+    pub fn truncated_to(&self) -> Option<usize> {
+        self.truncated_to
+    }
+}
+
+impl Drop for Generated {
+    fn drop(&mut self) {
+        self.hash.zeroize();
+    }
+}
+
+impl fmt::Debug for Generated {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut s = f.debug_struct("Generated");
+        s.field("scheme", &self.scheme);
+        if matches!(self.scheme, Scheme::Plain | Scheme::Plaintext) {
+            s.field("hash", &"<redacted>");
+        } else {
+            s.field("hash", &String::from_utf8_lossy(&self.hash));
+        }
+        s.field("truncated_to", &self.truncated_to).finish()
+    }
+}
+
+/// Hashes `password` (raw bytes) as `params` say, with a fresh salt from the OS CSPRNG.
+///
+/// # Errors
+/// [`GenerateError`]: a cost or rounds out of range, a bcrypt password over 72 bytes without
+/// truncation asked for, a password that cannot be stored in plain form, or a failing CSPRNG.
+pub fn generate(params: &HashParams, password: &[u8]) -> Result<Generated, GenerateError> {
+    let mut truncated_to = None;
+    let hash = match *params {
+        HashParams::Apr1 => Md5CryptHash::generate(Md5Variant::Apr1, password)?.to_bytes(),
+        HashParams::Md5Crypt => Md5CryptHash::generate(Md5Variant::Md5Crypt, password)?.to_bytes(),
+        HashParams::Bcrypt {
+            cost,
+            long_passwords,
+        } => {
+            let h = bcrypt::generate(password, cost, long_passwords)?;
+            // bcrypt reads the password as a C string.
+            let used = password.iter().take_while(|&&b| b != 0).count();
+            if used > bcrypt::MAX_PASSWORD_LEN {
+                truncated_to = Some(bcrypt::MAX_PASSWORD_LEN);
+            }
+            h.to_bytes()
+        }
+        HashParams::Sha256Crypt { rounds } => {
+            sha_crypt::generate(ShaVariant::Sha256, password, rounds)?.to_bytes()
+        }
+        HashParams::Sha512Crypt { rounds } => {
+            sha_crypt::generate(ShaVariant::Sha512, password, rounds)?.to_bytes()
+        }
+        HashParams::Sha1 => sha1::Sha1Hash::new(password).to_bytes(),
+        HashParams::Ssha => sha1::generate_ssha(password)?.to_bytes(),
+        HashParams::Plain => PlainHash::new(PlainKind::Prefixed, password)?
+            .to_bytes()
+            .to_vec(),
+        HashParams::Plaintext => PlainHash::new(PlainKind::Bare, password)?
+            .to_bytes()
+            .to_vec(),
+        HashParams::DesCrypt => {
+            let (h, truncated) = des_crypt::generate(password)?;
+            if truncated {
+                truncated_to = Some(des_crypt::MAX_PASSWORD_LEN);
+            }
+            h.to_bytes()
+        }
+    };
+    Ok(Generated {
+        scheme: params.scheme(),
+        hash,
+        truncated_to,
+    })
+}

@@ -1,0 +1,153 @@
+//! Any stored hash: parse by scheme, verify, and the dummy verification for unknown users.
+//!
+//! ```
+//! use htpasswd_core::crypt::{Scheme, dummy_verify, verify};
+//!
+//! let stored = b"$apr1$r31.....$HqJZimcKQFAMYayBlzkrA/";
+//! assert_eq!(verify(b"myPassword", stored), Ok(true));
+//! assert_eq!(verify(b"wrong", stored), Ok(false));
+//! // yescrypt is unknown: an error, never a match.
+//! assert!(verify(b"pw", b"$y$j9T$abcdefgh$UGYCVcUwcoG0k8SZZ.Uz3i0RYQNy1YmYj4I4poBPer2").is_err());
+//! // No such user: spend the same time as checking against a real entry, then fail.
+//! assert!(!dummy_verify(b"myPassword", Some(stored)));
+//! ```
+
+use core::fmt;
+
+use super::bcrypt::BcryptHash;
+use super::des_crypt::DesCryptHash;
+use super::error::HashParseError;
+use super::md5_crypt::{Md5CryptHash, Md5Variant, Salt};
+use super::plain::PlainHash;
+use super::scheme::Scheme;
+use super::sha_crypt::ShaCryptHash;
+use super::sha1::{Sha1Hash, SshaHash};
+
+/// A parsed stored hash of any known scheme.
+#[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Hash {
+    /// `$apr1$` or `$1$`.
+    Md5(Md5CryptHash),
+    /// `$2a$`, `$2b$`, `$2x$`, `$2y$`.
+    Bcrypt(BcryptHash),
+    /// `$5$` or `$6$`.
+    ShaCrypt(ShaCryptHash),
+    /// `{SHA}`.
+    Sha1(Sha1Hash),
+    /// `{SSHA}`.
+    Ssha(SshaHash),
+    /// Traditional DES crypt.
+    Des(DesCryptHash),
+    /// `{PLAIN}` or bare plaintext.
+    Plain(PlainHash),
+}
+
+impl Hash {
+    /// Classifies `field` ([`Scheme::classify`]) and parses it as that scheme, byte for byte.
+    ///
+    /// # Errors
+    /// [`HashParseError::UnknownScheme`] for [`Scheme::Unknown`], otherwise the scheme's own
+    /// parse error.
+    pub fn parse(field: &[u8]) -> Result<Self, HashParseError> {
+        Ok(match Scheme::classify(field) {
+            Scheme::Apr1 | Scheme::Md5Crypt => Self::Md5(Md5CryptHash::parse(field)?),
+            Scheme::Bcrypt(_) => Self::Bcrypt(BcryptHash::parse(field)?),
+            Scheme::Sha256Crypt | Scheme::Sha512Crypt => {
+                Self::ShaCrypt(ShaCryptHash::parse(field)?)
+            }
+            Scheme::Sha1 => Self::Sha1(Sha1Hash::parse(field)?),
+            Scheme::Ssha => Self::Ssha(SshaHash::parse(field)?),
+            Scheme::DesCrypt => Self::Des(DesCryptHash::parse(field)?),
+            Scheme::Plain | Scheme::Plaintext => Self::Plain(PlainHash::parse(field)?),
+            Scheme::Unknown => return Err(HashParseError::UnknownScheme),
+        })
+    }
+
+    /// The scheme.
+    #[must_use]
+    pub fn scheme(&self) -> Scheme {
+        match self {
+            Self::Md5(h) => match h.variant() {
+                Md5Variant::Apr1 => Scheme::Apr1,
+                Md5Variant::Md5Crypt => Scheme::Md5Crypt,
+            },
+            Self::Bcrypt(h) => Scheme::Bcrypt(h.version()),
+            Self::ShaCrypt(h) => h.variant().scheme(),
+            Self::Sha1(_) => Scheme::Sha1,
+            Self::Ssha(_) => Scheme::Ssha,
+            Self::Des(_) => Scheme::DesCrypt,
+            Self::Plain(h) => match h.kind() {
+                super::plain::PlainKind::Prefixed => Scheme::Plain,
+                super::plain::PlainKind::Bare => Scheme::Plaintext,
+            },
+        }
+    }
+
+    /// Checks `password` (raw bytes); the final comparison is constant-time.
+    #[must_use]
+    pub fn verify(&self, password: &[u8]) -> bool {
+        match self {
+            Self::Md5(h) => h.verify(password),
+            Self::Bcrypt(h) => h.verify(password),
+            Self::ShaCrypt(h) => h.verify(password),
+            Self::Sha1(h) => h.verify(password),
+            Self::Ssha(h) => h.verify(password),
+            Self::Des(h) => h.verify(password),
+            Self::Plain(h) => h.verify(password),
+        }
+    }
+
+    /// The stored form, byte for byte as parsed (for plain forms this holds the password).
+    #[must_use]
+    pub fn to_bytes(&self) -> Vec<u8> {
+        match self {
+            Self::Md5(h) => h.to_bytes(),
+            Self::Bcrypt(h) => h.to_bytes(),
+            Self::ShaCrypt(h) => h.to_bytes(),
+            Self::Sha1(h) => h.to_bytes(),
+            Self::Ssha(h) => h.to_bytes(),
+            Self::Des(h) => h.to_bytes(),
+            Self::Plain(h) => h.to_bytes().to_vec(),
+        }
+    }
+}
+
+impl fmt::Debug for Hash {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Md5(h) => h.fmt(f),
+            Self::Bcrypt(h) => h.fmt(f),
+            Self::ShaCrypt(h) => h.fmt(f),
+            Self::Sha1(h) => h.fmt(f),
+            Self::Ssha(h) => h.fmt(f),
+            Self::Des(h) => h.fmt(f),
+            Self::Plain(h) => h.fmt(f),
+        }
+    }
+}
+
+/// Parses `stored` (an htpasswd hash field) and checks `password` against it.
+///
+/// # Errors
+/// [`HashParseError`] when `stored` is of an unknown scheme or malformed: never a match.
+pub fn verify(password: &[u8], stored: &[u8]) -> Result<bool, HashParseError> {
+    Ok(Hash::parse(stored)?.verify(password))
+}
+
+/// For a user who does not exist: does the work of verifying `password` against `like` (a hash
+/// of the same file, so the same scheme and cost as real users) or, without a usable `like`,
+/// against an `$apr1$` hash, and returns `false` whatever the outcome. A caller that runs this
+/// for unknown users makes "no such user" take as long as "wrong password".
+#[must_use]
+pub fn dummy_verify(password: &[u8], like: Option<&[u8]>) -> bool {
+    let target =
+        like.and_then(|h| Hash::parse(h).ok())
+            .unwrap_or_else(|| match Salt::new(b"dummysal") {
+                Ok(salt) => Hash::Md5(Md5CryptHash::new(Md5Variant::Apr1, b"", salt)),
+                // Unreachable: "dummysal" is a valid salt.
+                Err(_) => Hash::Sha1(Sha1Hash::new(b"")),
+            });
+    let _ = core::hint::black_box(target.verify(core::hint::black_box(password)));
+    false
+}
