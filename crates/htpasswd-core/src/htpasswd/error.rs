@@ -30,6 +30,9 @@ pub enum UsernameError {
     },
     /// A leading `#`: Apache and nginx skip such a line as a comment, so the user could never log in.
     CommentMarker,
+    /// Leading white space: Apache skips it when reading, so the entry would belong to another
+    /// username.
+    LeadingWhitespace,
     /// Longer than the limit in force (Apache's htpasswd: 255 bytes).
     TooLong {
         /// Length of the username given.
@@ -54,6 +57,10 @@ impl fmt::Display for UsernameError {
             Self::CommentMarker => write!(
                 f,
                 "username starts with '#'; servers read such a line as a comment"
+            ),
+            Self::LeadingWhitespace => write!(
+                f,
+                "username starts with white space, which Apache skips when reading the file"
             ),
             Self::TooLong { len, max } => {
                 write!(f, "username is {len} bytes long; the limit is {max} bytes")

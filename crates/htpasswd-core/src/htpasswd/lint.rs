@@ -106,8 +106,9 @@ pub enum Finding {
         /// Its length in bytes, ending excluded.
         len: usize,
     },
-    /// White space at the start of the line or around the hash: Apache trims it, nginx keeps it,
-    /// so the two disagree on the username or the hash.
+    /// White space at the start of the line, at the end of the username or around the hash:
+    /// Apache skips leading white space, nginx keeps it, so the two disagree on the username (or
+    /// a hash that ends in white space fails to match).
     Whitespace {
         /// 1-based line number.
         line: usize,
@@ -233,7 +234,7 @@ pub fn lint(file: &HtpasswdFile) -> LintReport<'_> {
                 let Some(e) = line_entries.next_if(|e| e.line == l.number) else {
                     continue;
                 };
-                let user_ws = e.user.first().is_some_and(|&b| is_space(b))
+                let user_ws = l.text.first().is_some_and(|&b| is_space(b))
                     || e.user.last().is_some_and(|&b| is_space(b));
                 let hash_ws = e.hash.first().is_some_and(|&b| is_space(b))
                     || e.hash.last().is_some_and(|&b| is_space(b));

@@ -87,8 +87,9 @@ impl Limits {
         }
     }
 
-    /// Checks a username: the bytes no htpasswd line can hold (`:`, CR, LF, NUL), a leading `#`,
-    /// and the length limit.
+    /// Checks a username: the bytes no htpasswd line can hold (`:`, CR, LF, NUL), a leading `#`
+    /// or white space (Apache would read the line back as a comment or another user), and the
+    /// length limit.
     ///
     /// # Errors
     /// The first defect found, as a [`UsernameError`].
@@ -107,6 +108,9 @@ impl Limits {
         }
         if user.first() == Some(&b'#') {
             return Err(UsernameError::CommentMarker);
+        }
+        if user.first().is_some_and(|&b| is_c_space(b)) {
+            return Err(UsernameError::LeadingWhitespace);
         }
         match self.max_user {
             Some(max) if user.len() > max => Err(UsernameError::TooLong {
@@ -164,9 +168,9 @@ struct Line {
     text: Text,
     ending: LineEnding,
     kind: LineKind,
-    /// For entries: index of the first `:` and end of the hash field, relative to the line start.
-    colon: u32,
-    hash_end: u32,
+    /// For entries: start of the username, index of the first `:` and end of the hash field,
+    /// relative to the line start.
+    offsets: [u32; 3],
 }
 
 /// One `user:hash[:comment]` line, borrowed from the model.
@@ -174,7 +178,8 @@ struct Line {
 pub struct Entry<'a> {
     /// 1-based line number in the model as it is now.
     pub line: usize,
-    /// Bytes before the first `:`, exactly as in the file (no trimming, as nginx).
+    /// Bytes before the first `:`, after any leading white space of the line (which Apache's
+    /// htpasswd and `mod_authn_file` skip; nginx does not, and the lint says so).
     pub user: &'a [u8],
     /// Bytes after the first `:` up to the next `:` or CR or the end of the line (as nginx).
     pub hash: &'a [u8],
@@ -267,24 +272,34 @@ fn is_c_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
 }
 
-fn classify(text: &[u8]) -> (LineKind, u32, u32) {
-    if text.first() == Some(&b'#') {
-        return (LineKind::Comment, 0, 0);
+/// Kind of a line, and for entries the offsets (from the line start) of the username, the first
+/// `:` and the end of the hash field.
+///
+/// As Apache's htpasswd and `mod_authn_file` (`ap_cfg_getline`), leading white space is skipped
+/// before looking for `#` and the username.
+fn classify(text: &[u8]) -> (LineKind, [u32; 3]) {
+    let Some(start) = text.iter().position(|&b| !is_c_space(b)) else {
+        return (LineKind::Blank, [0; 3]);
+    };
+    if text[start] == b'#' {
+        return (LineKind::Comment, [0; 3]);
     }
-    match text.iter().position(|&b| b == b':') {
-        Some(colon) => {
+    match text[start..].iter().position(|&b| b == b':') {
+        Some(i) => {
+            let colon = start + i;
             let after = &text[colon + 1..];
             let hash_len = after
                 .iter()
                 .position(|&b| b == b':' || b == b'\r')
                 .unwrap_or(after.len());
             // Offsets saturate for lines over 4 GiB; such lines are still kept byte for byte.
-            let colon32 = u32::try_from(colon).unwrap_or(u32::MAX);
-            let end32 = u32::try_from(colon + 1 + hash_len).unwrap_or(u32::MAX);
-            (LineKind::Entry, colon32, end32)
+            let off = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+            (
+                LineKind::Entry,
+                [off(start), off(colon), off(colon + 1 + hash_len)],
+            )
         }
-        None if text.iter().all(|&b| is_c_space(b)) => (LineKind::Blank, 0, 0),
-        None => (LineKind::Invalid, 0, 0),
+        None => (LineKind::Invalid, [0; 3]),
     }
 }
 
@@ -317,13 +332,12 @@ impl HtpasswdFile {
                 Some(i) => (start + i, LineEnding::Lf, start + i + 1),
                 None => (source.len(), LineEnding::None, source.len()),
             };
-            let (kind, colon, hash_end) = classify(&source[start..end]);
+            let (kind, offsets) = classify(&source[start..end]);
             lines.push(Line {
                 text: Text::Span { start, end },
                 ending,
                 kind,
-                colon,
-                hash_end,
+                offsets,
             });
             start = next;
         }
@@ -371,11 +385,10 @@ impl HtpasswdFile {
             return None;
         }
         let text = self.text(line);
-        let colon = line.colon as usize;
-        let hash_end = (line.hash_end as usize).min(text.len());
+        let [user_start, colon, hash_end] = line.offsets.map(|o| (o as usize).min(text.len()));
         Some(Entry {
             line: index + 1,
-            user: &text[..colon.min(text.len())],
+            user: &text[user_start.min(colon)..colon],
             hash: &text[(colon + 1).min(hash_end)..hash_end],
             rest: &text[hash_end..],
             ending: line.ending,
@@ -541,7 +554,7 @@ impl HtpasswdFile {
                 Text::Span { start, end } => &source[*start..*end],
                 Text::Owned(b) => b,
             };
-            text.get(..l.colon as usize) != Some(user)
+            text.get(l.offsets[0] as usize..l.offsets[1] as usize) != Some(user)
         });
         before - self.lines.len()
     }
@@ -597,13 +610,12 @@ fn entry_line(user: &[u8], hash: &[u8], rest: &[u8], ending: LineEnding) -> Line
     text.push(b':');
     text.extend_from_slice(hash);
     text.extend_from_slice(rest);
-    let (kind, colon, hash_end) = classify(&text);
+    let (kind, offsets) = classify(&text);
     Line {
         text: Text::Owned(text.into_boxed_slice()),
         ending,
         kind,
-        colon,
-        hash_end,
+        offsets,
     }
 }
 
@@ -625,12 +637,12 @@ mod tests {
         assert_eq!(f.invalid_lines().collect::<Vec<_>>(), [5]);
         let e = f.get(b"al").unwrap();
         assert_eq!((e.hash, e.rest), (&b"{X}y"[..], &b"\rz"[..]));
-        let e = f.get(b"\tbob").unwrap();
+        let e = f.get(b"bob").unwrap();
         assert_eq!(
             (e.hash, e.rest, e.ending),
             (&b"x"[..], &b":cm"[..], LineEnding::CrLf)
         );
-        assert!(f.get(b"bob").is_none());
+        assert!(f.get(b"\tbob").is_none());
     }
 
     #[test]
