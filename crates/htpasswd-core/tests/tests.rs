@@ -17,6 +17,7 @@ mod md5_crypt_kat;
 mod md5_crypt_openssl;
 mod md5_crypt_properties;
 mod schemes_classify;
+mod file_lint;
 mod file_model;
 mod file_support;
 mod file_write;

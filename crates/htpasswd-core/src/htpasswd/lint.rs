@@ -147,7 +147,7 @@ impl fmt::Display for Finding {
             ),
             Self::CrLf { lines } => write!(
                 f,
-                "CRLF line endings on line(s) {}; nginx and Apache tolerate them but editors may not",
+                "line(s) {} end in CRLF; servers accept it, but Apache's htpasswd rewrites edited lines with LF",
                 list(lines)
             ),
             Self::InvalidLine { line } => write!(
