@@ -253,26 +253,32 @@ fn run_chunk(kernel: Kernel, jobs: &[Md5CryptJob<'_>], chunk: &Chunk) -> Vec<(us
                 avx2::lanes_8(&lanes)
             }
         }
-        (_, 12) => multi_lane::<12>(&lanes),
-        _ => multi_lane::<4>(&lanes),
+        #[cfg(target_arch = "x86_64")]
+        (_, 12) => multi_lane::<12>(&lanes, sse2::compress::<12>),
+        #[cfg(target_arch = "x86_64")]
+        _ => multi_lane::<4>(&lanes, sse2::compress::<4>),
+        #[cfg(not(target_arch = "x86_64"))]
+        (_, 12) => multi_lane::<12>(&lanes, compress_lanes::<12>),
+        #[cfg(not(target_arch = "x86_64"))]
+        _ => multi_lane::<4>(&lanes, compress_lanes::<4>),
     };
     chunk.indices.iter().copied().zip(digests).collect()
 }
 
 #[cfg(target_arch = "x86_64")]
 mod avx2 {
-    use super::{Md5CryptJob, multi_lane};
+    use super::{Md5CryptJob, compress_lanes, multi_lane};
 
     /// Callers must have seen AVX2 on this CPU (calling it is `unsafe` outside AVX2 code).
     #[target_feature(enable = "avx2")]
     pub(super) fn lanes_24(lanes: &[&Md5CryptJob<'_>]) -> Vec<[u8; 16]> {
-        multi_lane::<24>(lanes)
+        multi_lane::<24>(lanes, compress_lanes::<24>)
     }
 
     /// Callers must have seen AVX2 on this CPU (calling it is `unsafe` outside AVX2 code).
     #[target_feature(enable = "avx2")]
     pub(super) fn lanes_8(lanes: &[&Md5CryptJob<'_>]) -> Vec<[u8; 16]> {
-        multi_lane::<8>(lanes)
+        multi_lane::<8>(lanes, compress_lanes::<8>)
     }
 }
 
@@ -292,7 +298,10 @@ struct Slot {
 /// Runs up to `L` jobs of one geometry in lock-step; lanes past `lanes.len()` repeat the first
 /// job and are dropped.
 #[inline(always)]
-fn multi_lane<const L: usize>(lanes: &[&Md5CryptJob<'_>]) -> Vec<[u8; 16]> {
+fn multi_lane<const L: usize>(
+    lanes: &[&Md5CryptJob<'_>],
+    compress: impl Fn(&mut [[u32; L]; 4], &[[u32; L]; 16]) + Copy,
+) -> Vec<[u8; 16]> {
     debug_assert!(!lanes.is_empty() && lanes.len() <= L);
     let lane = |l: usize| lanes[if l < lanes.len() { l } else { 0 }];
 
@@ -336,7 +345,15 @@ fn multi_lane<const L: usize>(lanes: &[&Md5CryptJob<'_>]) -> Vec<[u8; 16]> {
         tail[k] = words[k][slots[k].word + 4];
     }
 
-    rounds::<L>(&slots, &mut words, &mid, &head, &tail, &mut digest);
+    rounds::<L>(
+        &slots,
+        &mut words,
+        &mid,
+        &head,
+        &tail,
+        &mut digest,
+        compress,
+    );
 
     let out = (0..lanes.len())
         .map(|l| {
@@ -364,7 +381,12 @@ fn unreachable_geometry() {
 }
 
 fn le_word(bytes: &[u8], w: usize) -> u32 {
-    u32::from_le_bytes([bytes[4 * w], bytes[4 * w + 1], bytes[4 * w + 2], bytes[4 * w + 3]])
+    u32::from_le_bytes([
+        bytes[4 * w],
+        bytes[4 * w + 1],
+        bytes[4 * w + 2],
+        bytes[4 * w + 3],
+    ])
 }
 
 /// The 1000 rounds over all lanes.
@@ -376,6 +398,7 @@ fn rounds<const L: usize>(
     head: &[[u32; L]; 8],
     tail: &[[u32; L]; 8],
     digest: &mut [[u32; L]; 4],
+    compress: impl Fn(&mut [[u32; L]; 4], &[[u32; L]; 16]),
 ) {
     for &k in &SCHEDULE {
         let k = usize::from(k);
@@ -398,7 +421,7 @@ fn rounds<const L: usize>(
         let mut state = mid[k];
         for b in slot.first_block..slot.end_block {
             let (block, _) = msg[16 * b..16 * b + 16].as_chunks::<16>();
-            compress_lanes::<L>(&mut state, &block[0]);
+            compress(&mut state, &block[0]);
         }
         *digest = state;
     }
@@ -496,12 +519,164 @@ fn compress_lanes<const L: usize>(state: &mut [[u32; L]; 4], m: &[[u32; L]; 16])
     }
 }
 
+/// SSE2 compression over `L / 4` vectors. LLVM's cost model keeps the portable kernel scalar
+/// on SSE2 (it has no vector rotate), so this one is written with intrinsics.
+#[cfg(target_arch = "x86_64")]
+mod sse2 {
+    use core::arch::x86_64::{
+        __m128i, _mm_add_epi32, _mm_and_si128, _mm_andnot_si128, _mm_loadu_si128, _mm_or_si128,
+        _mm_set1_epi32, _mm_slli_epi32, _mm_srli_epi32, _mm_storeu_si128, _mm_xor_si128,
+    };
+
+    /// Most vectors per lane array (`L <= 24`).
+    const MAX_VECTORS: usize = 6;
+
+    #[inline(always)]
+    fn load<const L: usize>(row: &[u32; L], v: usize) -> __m128i {
+        let (chunks, _) = row.as_chunks::<4>();
+        // SAFETY: `chunks[v]` is 16 readable bytes (bounds-checked indexing), and
+        // `_mm_loadu_si128` has no alignment requirement. SSE2 is baseline on x86_64.
+        #[allow(unsafe_code)]
+        unsafe {
+            _mm_loadu_si128(chunks[v].as_ptr().cast())
+        }
+    }
+
+    #[inline(always)]
+    fn store<const L: usize>(row: &mut [u32; L], v: usize, value: __m128i) {
+        let (chunks, _) = row.as_chunks_mut::<4>();
+        // SAFETY: `chunks[v]` is 16 writable bytes (bounds-checked indexing), and
+        // `_mm_storeu_si128` has no alignment requirement. SSE2 is baseline on x86_64.
+        #[allow(unsafe_code)]
+        unsafe {
+            _mm_storeu_si128(chunks[v].as_mut_ptr().cast(), value);
+        }
+    }
+
+    /// The MD5 compression function over `L` lanes (`L` a multiple of 4, at most 24).
+    #[inline(always)]
+    pub(super) fn compress<const L: usize>(state: &mut [[u32; L]; 4], m: &[[u32; L]; 16]) {
+        // SAFETY: SSE2 is part of the x86_64 baseline: these intrinsics are always available.
+        // Memory is touched only through `load`/`store`, which are bounds-checked.
+        #[allow(unsafe_code)]
+        unsafe {
+            let n = L / 4;
+            debug_assert!(L.is_multiple_of(4) && n <= MAX_VECTORS);
+            let zero = _mm_set1_epi32(0);
+            let ones = _mm_set1_epi32(-1);
+            let mut a = [zero; MAX_VECTORS];
+            let mut b = [zero; MAX_VECTORS];
+            let mut c = [zero; MAX_VECTORS];
+            let mut d = [zero; MAX_VECTORS];
+            for v in 0..n {
+                a[v] = load(&state[0], v);
+                b[v] = load(&state[1], v);
+                c[v] = load(&state[2], v);
+                d[v] = load(&state[3], v);
+            }
+            let (a0, b0, c0, d0) = (a, b, c, d);
+            let f = |x, y, z| _mm_xor_si128(_mm_and_si128(_mm_xor_si128(y, z), x), z);
+            let g = |x, y, z| _mm_xor_si128(_mm_and_si128(_mm_xor_si128(x, y), z), y);
+            let h = |x, y, z| _mm_xor_si128(_mm_xor_si128(x, y), z);
+            // y ^ (x | !z) == y ^ !(!x & z)
+            let i = |x, y, z| _mm_xor_si128(_mm_xor_si128(_mm_andnot_si128(x, z), ones), y);
+            macro_rules! step {
+                ($f:ident, $a:ident, $b:ident, $c:ident, $d:ident, $w:expr, $k:expr, $s:expr) => {
+                    for v in 0..n {
+                        let t = _mm_add_epi32(
+                            _mm_add_epi32($a[v], $f($b[v], $c[v], $d[v])),
+                            _mm_add_epi32(
+                                load(&m[$w], v),
+                                _mm_set1_epi32(i32::from_ne_bytes(u32::to_ne_bytes($k))),
+                            ),
+                        );
+                        let r =
+                            _mm_or_si128(_mm_slli_epi32::<$s>(t), _mm_srli_epi32::<{ 32 - $s }>(t));
+                        $a[v] = _mm_add_epi32(r, $b[v]);
+                    }
+                };
+            }
+            step!(f, a, b, c, d, 0, 0xd76aa478, 7);
+            step!(f, d, a, b, c, 1, 0xe8c7b756, 12);
+            step!(f, c, d, a, b, 2, 0x242070db, 17);
+            step!(f, b, c, d, a, 3, 0xc1bdceee, 22);
+            step!(f, a, b, c, d, 4, 0xf57c0faf, 7);
+            step!(f, d, a, b, c, 5, 0x4787c62a, 12);
+            step!(f, c, d, a, b, 6, 0xa8304613, 17);
+            step!(f, b, c, d, a, 7, 0xfd469501, 22);
+            step!(f, a, b, c, d, 8, 0x698098d8, 7);
+            step!(f, d, a, b, c, 9, 0x8b44f7af, 12);
+            step!(f, c, d, a, b, 10, 0xffff5bb1, 17);
+            step!(f, b, c, d, a, 11, 0x895cd7be, 22);
+            step!(f, a, b, c, d, 12, 0x6b901122, 7);
+            step!(f, d, a, b, c, 13, 0xfd987193, 12);
+            step!(f, c, d, a, b, 14, 0xa679438e, 17);
+            step!(f, b, c, d, a, 15, 0x49b40821, 22);
+            step!(g, a, b, c, d, 1, 0xf61e2562, 5);
+            step!(g, d, a, b, c, 6, 0xc040b340, 9);
+            step!(g, c, d, a, b, 11, 0x265e5a51, 14);
+            step!(g, b, c, d, a, 0, 0xe9b6c7aa, 20);
+            step!(g, a, b, c, d, 5, 0xd62f105d, 5);
+            step!(g, d, a, b, c, 10, 0x02441453, 9);
+            step!(g, c, d, a, b, 15, 0xd8a1e681, 14);
+            step!(g, b, c, d, a, 4, 0xe7d3fbc8, 20);
+            step!(g, a, b, c, d, 9, 0x21e1cde6, 5);
+            step!(g, d, a, b, c, 14, 0xc33707d6, 9);
+            step!(g, c, d, a, b, 3, 0xf4d50d87, 14);
+            step!(g, b, c, d, a, 8, 0x455a14ed, 20);
+            step!(g, a, b, c, d, 13, 0xa9e3e905, 5);
+            step!(g, d, a, b, c, 2, 0xfcefa3f8, 9);
+            step!(g, c, d, a, b, 7, 0x676f02d9, 14);
+            step!(g, b, c, d, a, 12, 0x8d2a4c8a, 20);
+            step!(h, a, b, c, d, 5, 0xfffa3942, 4);
+            step!(h, d, a, b, c, 8, 0x8771f681, 11);
+            step!(h, c, d, a, b, 11, 0x6d9d6122, 16);
+            step!(h, b, c, d, a, 14, 0xfde5380c, 23);
+            step!(h, a, b, c, d, 1, 0xa4beea44, 4);
+            step!(h, d, a, b, c, 4, 0x4bdecfa9, 11);
+            step!(h, c, d, a, b, 7, 0xf6bb4b60, 16);
+            step!(h, b, c, d, a, 10, 0xbebfbc70, 23);
+            step!(h, a, b, c, d, 13, 0x289b7ec6, 4);
+            step!(h, d, a, b, c, 0, 0xeaa127fa, 11);
+            step!(h, c, d, a, b, 3, 0xd4ef3085, 16);
+            step!(h, b, c, d, a, 6, 0x04881d05, 23);
+            step!(h, a, b, c, d, 9, 0xd9d4d039, 4);
+            step!(h, d, a, b, c, 12, 0xe6db99e5, 11);
+            step!(h, c, d, a, b, 15, 0x1fa27cf8, 16);
+            step!(h, b, c, d, a, 2, 0xc4ac5665, 23);
+            step!(i, a, b, c, d, 0, 0xf4292244, 6);
+            step!(i, d, a, b, c, 7, 0x432aff97, 10);
+            step!(i, c, d, a, b, 14, 0xab9423a7, 15);
+            step!(i, b, c, d, a, 5, 0xfc93a039, 21);
+            step!(i, a, b, c, d, 12, 0x655b59c3, 6);
+            step!(i, d, a, b, c, 3, 0x8f0ccc92, 10);
+            step!(i, c, d, a, b, 10, 0xffeff47d, 15);
+            step!(i, b, c, d, a, 1, 0x85845dd1, 21);
+            step!(i, a, b, c, d, 8, 0x6fa87e4f, 6);
+            step!(i, d, a, b, c, 15, 0xfe2ce6e0, 10);
+            step!(i, c, d, a, b, 6, 0xa3014314, 15);
+            step!(i, b, c, d, a, 13, 0x4e0811a1, 21);
+            step!(i, a, b, c, d, 4, 0xf7537e82, 6);
+            step!(i, d, a, b, c, 11, 0xbd3af235, 10);
+            step!(i, c, d, a, b, 2, 0x2ad7d2bb, 15);
+            step!(i, b, c, d, a, 9, 0xeb86d391, 21);
+            for v in 0..n {
+                store(&mut state[0], v, _mm_add_epi32(a0[v], a[v]));
+                store(&mut state[1], v, _mm_add_epi32(b0[v], b[v]));
+                store(&mut state[2], v, _mm_add_epi32(c0[v], c[v]));
+                store(&mut state[3], v, _mm_add_epi32(d0[v], d[v]));
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     /// The lane kernel computes MD5's compression function exactly (against RustCrypto md-5).
     #[test]
+    #[allow(clippy::needless_range_loop)] // lanes are read across the four state rows
     fn compress_lanes_matches_md5_crate() {
         let mut seed = 0x1234_5678u32;
         let mut next = || {
@@ -519,7 +694,10 @@ mod tests {
             let m: [[u32; 3]; 16] = core::array::from_fn(|w| [le_word(&block, w); 3]);
             compress_lanes::<3>(&mut lanes, &m);
             for l in 0..3 {
-                assert_eq!([lanes[0][l], lanes[1][l], lanes[2][l], lanes[3][l]], expected);
+                assert_eq!(
+                    [lanes[0][l], lanes[1][l], lanes[2][l], lanes[3][l]],
+                    expected
+                );
             }
         }
     }
@@ -528,14 +706,25 @@ mod tests {
     fn plan_groups_by_geometry_and_leaves_singletons_scalar() {
         let salt = Salt::new(b"abcdefgh").unwrap();
         let long = [b'x'; 200];
-        let pw: Vec<Vec<u8>> = (0..30).map(|i| vec![b'a'; if i < 27 { 8 } else { 9 }]).collect();
+        let pw: Vec<Vec<u8>> = (0..30)
+            .map(|i| vec![b'a'; if i < 27 { 8 } else { 9 }])
+            .collect();
         let mut jobs: Vec<Md5CryptJob<'_>> = pw
             .iter()
-            .map(|p| Md5CryptJob { variant: Md5Variant::Apr1, password: p, salt })
+            .map(|p| Md5CryptJob {
+                variant: Md5Variant::Apr1,
+                password: p,
+                salt,
+            })
             .collect();
-        jobs.push(Md5CryptJob { variant: Md5Variant::Apr1, password: &long, salt });
+        jobs.push(Md5CryptJob {
+            variant: Md5Variant::Apr1,
+            password: &long,
+            salt,
+        });
         let chunks = plan(Kernel::Avx2, &jobs);
-        let widths: Vec<(usize, usize)> = chunks.iter().map(|c| (c.indices.len(), c.width)).collect();
+        let widths: Vec<(usize, usize)> =
+            chunks.iter().map(|c| (c.indices.len(), c.width)).collect();
         // 27 of length 8: one wide chunk of 24 and one narrow of 3; 3 of length 9: one narrow;
         // the 200-byte password: scalar.
         assert_eq!(widths, vec![(24, 24), (3, 8), (3, 8), (1, 1)]);
