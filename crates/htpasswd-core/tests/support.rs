@@ -68,3 +68,26 @@ pub fn seed(test: &str) -> u64 {
     eprintln!("{test}: seed {seed} (set HTPASSWD_RS_TEST_SEED to change)");
     seed
 }
+
+/// Finds `python3` able to `import module` (e.g. `passlib`). Missing: panics when references
+/// are required, else prints a loud SKIPPED line and returns `None`.
+pub fn reference_python_module(module: &str, test: &str) -> Option<PathBuf> {
+    let python = reference_tool("python3", test)?;
+    let ok = std::process::Command::new(&python)
+        .args(["-c", &format!("import {module}")])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if ok {
+        return Some(python);
+    }
+    assert!(
+        !references_required(),
+        "{test}: python module `{module}` is not installed but {REQUIRE_ENV} is set \
+         (scripts/test installs it)"
+    );
+    eprintln!(
+        "\n!!! SKIPPED {test}: python module `{module}` is not installed. \
+         Run scripts/test to install the reference tools and run every test. !!!\n"
+    );
+    None
+}
