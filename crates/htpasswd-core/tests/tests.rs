@@ -12,6 +12,10 @@
 
 mod support;
 
+mod file_lint;
+mod file_model;
+mod file_support;
+mod file_write;
 mod md5_crypt_batch;
 mod md5_crypt_kat;
 mod md5_crypt_openssl;
