@@ -595,12 +595,54 @@ impl HtpasswdFile {
         out
     }
 
-    /// Writes the file content to `out`.
+    /// Writes the file content to `out` (wrap a file in a `BufWriter`: lines are written one
+    /// by one).
     ///
     /// # Errors
     /// Any error of `out`.
     pub fn write_to(&self, out: &mut impl io::Write) -> io::Result<()> {
-        out.write_all(&self.to_bytes())
+        if self.bom {
+            out.write_all(BOM)?;
+        }
+        for l in &self.lines {
+            out.write_all(self.text(l))?;
+            out.write_all(l.ending.as_bytes())?;
+        }
+        Ok(())
+    }
+
+    /// Whether serialising would give back exactly the parsed bytes (no edit, or edits that
+    /// cancel out), checked without building the output.
+    #[must_use]
+    pub fn is_unchanged(&self) -> bool {
+        let src = &self.source[..];
+        let mut pos = 0;
+        if self.bom {
+            if !src.starts_with(BOM) {
+                return false;
+            }
+            pos = BOM.len();
+        }
+        for l in &self.lines {
+            let text_len = match &l.text {
+                // An untouched span at the current position is equal by construction.
+                Text::Span { start, end } if *start == pos => end - start,
+                _ => {
+                    let t = self.text(l);
+                    if src.get(pos..pos + t.len()) != Some(t) {
+                        return false;
+                    }
+                    t.len()
+                }
+            };
+            pos += text_len;
+            let e = l.ending.as_bytes();
+            if src.get(pos..pos + e.len()) != Some(e) {
+                return false;
+            }
+            pos += e.len();
+        }
+        pos == src.len()
     }
 }
 

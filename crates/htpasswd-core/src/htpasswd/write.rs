@@ -15,8 +15,8 @@
 //! race to another creator restarts the edit on the file the winner wrote.
 
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, Read as _, Write as _};
-use std::os::unix::fs::{FileExt as _, MetadataExt as _, OpenOptionsExt as _, PermissionsExt as _};
+use std::io::{self, BufWriter, Read as _, Seek as _, SeekFrom, Write as _};
+use std::os::unix::fs::{MetadataExt as _, OpenOptionsExt as _, PermissionsExt as _};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -222,15 +222,13 @@ where
             .map_err(io_err("cannot read", &target))?;
         let mut model = HtpasswdFile::from_bytes(bytes);
         let value = edit(&mut model).map_err(FileError::Edit)?;
-        let out = model.to_bytes();
-        if out == model.source() {
+        if model.is_unchanged() {
             return Ok(Edited {
                 value,
                 written: Written::Unchanged,
             });
         }
-        drop(model);
-        let written = replace(&target, &file, &meta, &out, options.strategy)?;
+        let written = replace(&target, &file, &meta, &model, options.strategy)?;
         drop(file); // releases the lock, after the rename
         return Ok(Edited { value, written });
     }
@@ -268,10 +266,21 @@ fn sync_dir(dir: &Path) -> io::Result<()> {
     File::open(dir)?.sync_all()
 }
 
-/// Writes `out` over `file` in place: overwrite from offset 0, truncate, fsync.
-fn in_place(file: &File, out: &[u8]) -> io::Result<()> {
-    file.write_all_at(out, 0)?;
-    file.set_len(out.len() as u64)?;
+/// Buffer size for streaming the model to disk.
+const WRITE_BUFFER: usize = 1 << 20;
+
+/// Streams `model` into `file` from its current offset.
+fn write_model(file: &File, model: &HtpasswdFile) -> io::Result<()> {
+    let mut w = BufWriter::with_capacity(WRITE_BUFFER, file);
+    model.write_to(&mut w)?;
+    w.flush()
+}
+
+/// Writes `model` over `file` in place: overwrite from offset 0, truncate, fsync.
+fn in_place(mut file: &File, model: &HtpasswdFile) -> io::Result<()> {
+    file.seek(SeekFrom::Start(0))?;
+    write_model(file, model)?;
+    file.set_len(model.serialized_len() as u64)?;
     file.sync_all()
 }
 
@@ -279,18 +288,18 @@ fn replace<E>(
     target: &Path,
     file: &File,
     meta: &fs::Metadata,
-    out: &[u8],
+    model: &HtpasswdFile,
     strategy: WriteStrategy,
 ) -> Result<Written, FileError<E>> {
     let in_place_because = |reason| {
-        in_place(file, out)
+        in_place(file, model)
             .map(|()| Written::InPlace(reason))
             .map_err(io_err("cannot rewrite in place", target))
     };
     if strategy == WriteStrategy::InPlace {
         return in_place_because(InPlaceReason::Requested);
     }
-    let (mut tmp, tmp_path) = match temp_file(target, 0o600) {
+    let (tmp, tmp_path) = match temp_file(target, 0o600) {
         Ok(t) => t,
         Err(e) => return in_place_because(InPlaceReason::NoTempFile(e.kind())),
     };
@@ -312,7 +321,7 @@ fn replace<E>(
     // After fchown, which may clear set-id bits.
     tmp.set_permissions(fs::Permissions::from_mode(meta.mode() & 0o7777))
         .map_err(|e| cleanup(e, "cannot set the mode of"))?;
-    tmp.write_all(out).map_err(|e| cleanup(e, "cannot write"))?;
+    write_model(&tmp, model).map_err(|e| cleanup(e, "cannot write"))?;
     tmp.sync_all().map_err(|e| cleanup(e, "cannot fsync"))?;
     drop(tmp);
     match fs::rename(&tmp_path, target) {
