@@ -118,16 +118,34 @@ pub fn hash_batch_with(kernel: Kernel, jobs: &[Md5CryptJob<'_>]) -> Vec<Md5Crypt
 
 /// Hashes every job on all cores (rayon's global pool), each thread running the fastest kernel
 /// over its share. Output order = input order.
+///
+/// Work is cut into chunks of one kernel width (24 lanes with AVX2, about 0.2 ms each), which
+/// rayon spreads over its threads (one per core by default, `RAYON_NUM_THREADS` to change).
 #[cfg(feature = "parallel")]
 #[must_use]
 pub fn par_hash_batch(jobs: &[Md5CryptJob<'_>]) -> Vec<Md5CryptHash> {
+    par_hash_batch_with_progress(jobs, &|_| ())
+}
+
+/// [`par_hash_batch`], calling `progress(n)` from worker threads as each chunk of `n` hashes
+/// completes (for a progress bar; the counts add up to `jobs.len()`).
+#[cfg(feature = "parallel")]
+#[must_use]
+pub fn par_hash_batch_with_progress(
+    jobs: &[Md5CryptJob<'_>],
+    progress: &(dyn Fn(usize) + Sync),
+) -> Vec<Md5CryptHash> {
     use rayon::prelude::*;
 
     let kernel = Kernel::detect();
     let plan = plan(kernel, jobs);
     let results: Vec<Vec<(usize, [u8; 16])>> = plan
         .par_iter()
-        .map(|chunk| run_chunk(kernel, jobs, chunk))
+        .map(|chunk| {
+            let done = run_chunk(kernel, jobs, chunk);
+            progress(done.len());
+            done
+        })
         .collect();
     let mut digests = vec![[0u8; 16]; jobs.len()];
     for (index, digest) in results.into_iter().flatten() {
