@@ -21,5 +21,6 @@ mod md5_crypt_kat;
 mod md5_crypt_openssl;
 mod md5_crypt_properties;
 mod schemes_classify;
-mod schemes_reference;
 mod schemes_properties;
+mod schemes_reference;
+mod schemes_servers;
