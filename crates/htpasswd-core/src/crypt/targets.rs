@@ -40,7 +40,7 @@ pub enum Target {
     /// images, both libxcrypt.
     NginxIncIngress,
     /// Traefik v3 `basicAuth` middleware (Go, `go-http-auth`): `$apr1$`, `$1$`, `{SHA}` and
-    /// bcrypt `$2a$`/`$2b$`/`$2y$`.
+    /// bcrypt `$2a$`/`$2b$`/`$2y$` (Go computes `$2x$` like `$2b$`, wrong for 8-bit passwords).
     Traefik,
     /// Envoy Gateway `SecurityPolicy.basicAuth`: `{SHA}` only.
     EnvoyGateway,
