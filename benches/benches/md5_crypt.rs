@@ -90,3 +90,71 @@ fn openssl_passwd_apr1_per_hash(bencher: divan::Bencher<'_, '_>) {
     });
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Another Rust apr1 implementation (crate `htpasswd-verify`), same password and salt.
+#[divan::bench]
+fn other_crate_htpasswd_verify_apr1(bencher: divan::Bencher<'_, '_>) {
+    let pw = String::from_utf8(password(12)).expect("ascii");
+    let ours = Md5CryptHash::new(
+        Md5Variant::Apr1,
+        pw.as_bytes(),
+        Salt::new(b"abcdefgh").expect("salt"),
+    );
+    let theirs = htpasswd_verify::md5::format_hash(
+        &htpasswd_verify::md5::md5_apr1_encode(&pw, "abcdefgh"),
+        "abcdefgh",
+    );
+    assert_eq!(
+        theirs,
+        ours.to_string(),
+        "htpasswd-verify disagrees with us"
+    );
+    bencher.bench(|| htpasswd_verify::md5::md5_apr1_encode(black_box(&pw), black_box("abcdefgh")));
+}
+
+/// Hashes per passlib run (start-up amortised).
+const PASSLIB_BATCH: usize = 500;
+
+/// Python passlib `apr_md5_crypt` over 500 passwords in one interpreter; divan's item count
+/// gives time per hash (interpreter start-up included, about 1% of the run). Skipped without
+/// python3 + passlib.
+#[divan::bench(sample_count = 5, sample_size = 1)]
+fn passlib_apr1_per_hash(bencher: divan::Bencher<'_, '_>) {
+    let script = format!(
+        "from passlib.hash import apr_md5_crypt as h\n\
+         c = h.using(salt='abcdefgh')\n\
+         for i in range({PASSLIB_BATCH}): c.hash('pw%08d' % i)\n"
+    );
+    let available = Command::new("python3")
+        .args(["-c", "import passlib"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !available {
+        eprintln!("SKIPPED passlib_apr1_per_hash: python3 with passlib not found");
+        return;
+    }
+    bencher.counter(ItemsCount::new(PASSLIB_BATCH)).bench(|| {
+        let status = Command::new("python3")
+            .args(["-c", &script])
+            .status()
+            .expect("python3 runs");
+        assert!(status.success());
+    });
+}
+
+/// Apache `htpasswd -nbm user password` once per hash, as shell loops do (process start-up
+/// included: that is the real cost of such a loop). Skipped without `htpasswd`.
+#[divan::bench(sample_count = 20, sample_size = 5)]
+fn apache_htpasswd_nbm_per_call(bencher: divan::Bencher<'_, '_>) {
+    if Command::new("htpasswd").arg("-h").output().is_err() {
+        eprintln!("SKIPPED apache_htpasswd_nbm_per_call: `htpasswd` (apache2-utils) not found");
+        return;
+    }
+    bencher.bench(|| {
+        let out = Command::new("htpasswd")
+            .args(["-nbm", "user", "pw12345678ab"])
+            .output()
+            .expect("htpasswd runs");
+        assert!(out.status.success());
+    });
+}
