@@ -21,6 +21,7 @@ mod md5_crypt_kat;
 mod md5_crypt_openssl;
 mod md5_crypt_properties;
 mod schemes_classify;
+mod schemes_kat;
 mod schemes_properties;
 mod schemes_reference;
 mod schemes_servers;
