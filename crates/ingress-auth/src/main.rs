@@ -1,40 +1,63 @@
-//! `ingress-auth`: Kubernetes basic-auth manifests (Secret + annotated Ingress).
+//! `ingress-auth`: Kubernetes basic-auth manifests (Secret + annotated Ingress) for the NGINX
+//! ingress controller, ready for `kubectl apply -f -`.
 //!
-//! The manifest builders land with the `ingress-auth` issue; this binary answers `--help` and
-//! `--version` so that scripts and packaging can already rely on it.
+//! The binary is thin: `args` parses, `run` validates and calls `htpasswd_core::k8s`, and
+//! `main` prints and picks the exit code (0 ok, 1 I/O, 2 bad input, 3 password mismatch, 6 no
+//! such user).
 
-use std::io::Write as _;
+mod args;
+mod password;
+mod run;
+
+use std::io::{self, Write as _};
 use std::process::ExitCode;
 
-const USAGE: &str = "\
-ingress-auth: basic-auth Secrets and annotated Ingresses for kubectl apply
+use clap::Parser as _;
 
-Usage: ingress-auth [--help | --version]
-
-The manifest commands (secret, ingress, generate, annotate, verify) are not available in this
-version yet.
-";
+use crate::run::{Failure, Output};
 
 fn main() -> ExitCode {
-    let args: Vec<_> = std::env::args_os().skip(1).collect();
-    let (text, code): (String, u8) = match args.first().and_then(|a| a.to_str()) {
-        Some("--help" | "-h") => (USAGE.to_owned(), 0),
-        Some("--version" | "-V") => (format!("ingress-auth {}\n", env!("CARGO_PKG_VERSION")), 0),
-        None => (USAGE.to_owned(), 2),
-        Some(other) => (
-            format!("ingress-auth: unknown command or option '{other}'\n\n{USAGE}"),
-            2,
-        ),
+    let cli = match args::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // --help and --version land here too, with exit code 0.
+            let code = e.exit_code();
+            let _ = e.print();
+            return ExitCode::from(u8::try_from(code).unwrap_or(2));
+        }
     };
-    let written = if code == 0 {
-        std::io::stdout().lock().write_all(text.as_bytes())
-    } else {
-        std::io::stderr().lock().write_all(text.as_bytes())
-    };
-    match written {
-        Ok(()) => ExitCode::from(code),
-        // A closed pipe ends quietly.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::from(code),
-        Err(_) => ExitCode::FAILURE,
+    match run::run(cli.command) {
+        Ok(output) => print(&output),
+        Err(e) => {
+            let _ = writeln!(io::stderr().lock(), "ingress-auth: {}", e.message);
+            ExitCode::from(match e.failure {
+                Failure::Io => 1,
+                Failure::Input => 2,
+                Failure::Mismatch => 3,
+                Failure::NoSuchUser => 6,
+            })
+        }
     }
+}
+
+/// Prints the manifests on stdout, then notices and generated credentials on stderr. A closed
+/// pipe ends quietly.
+fn print(output: &Output) -> ExitCode {
+    let result = io::stdout()
+        .lock()
+        .write_all(output.stdout.as_bytes())
+        .and_then(|()| io::stdout().lock().flush());
+    match result {
+        Ok(()) => {}
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return ExitCode::SUCCESS,
+        Err(e) => {
+            let _ = writeln!(io::stderr().lock(), "ingress-auth: writing output: {e}");
+            return ExitCode::from(1);
+        }
+    }
+    let mut err = io::stderr().lock();
+    for line in &output.stderr {
+        let _ = writeln!(err, "{}", line.as_str());
+    }
+    ExitCode::SUCCESS
 }

@@ -1,0 +1,239 @@
+//! Errors of the manifest builders. No message ever holds a password or a password hash.
+
+use core::fmt;
+
+use super::validate::Rule;
+use crate::crypt::{GenerateError, RandomError, Scheme, Target};
+
+/// Which input a value came from, so that a front end can name its own flag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Field {
+    /// The object name (Secret or Ingress).
+    Name,
+    /// The namespace.
+    Namespace,
+    /// An Ingress rule host.
+    Host,
+    /// An Ingress rule path.
+    Path,
+    /// An Ingress rule path type.
+    PathType,
+    /// A backend Service name.
+    Service,
+    /// A backend Service port.
+    Port,
+    /// A whole kubectl-style rule.
+    Rule,
+    /// The IngressClass name.
+    IngressClass,
+    /// A TLS Secret name.
+    TlsSecret,
+    /// The cert-manager ClusterIssuer name.
+    ClusterIssuer,
+    /// The `auth-secret` annotation value.
+    AuthSecret,
+    /// The `auth-realm` annotation value.
+    Realm,
+    /// An htpasswd user name.
+    Username,
+    /// A user name used as an auth-map Secret key.
+    SecretKey,
+}
+
+impl Field {
+    /// A lower-case name for messages.
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Name => "name",
+            Self::Namespace => "namespace",
+            Self::Host => "host",
+            Self::Path => "path",
+            Self::PathType => "path type",
+            Self::Service => "service",
+            Self::Port => "port",
+            Self::Rule => "rule",
+            Self::IngressClass => "ingress class",
+            Self::TlsSecret => "tls secret",
+            Self::ClusterIssuer => "cluster issuer",
+            Self::AuthSecret => "auth secret",
+            Self::Realm => "realm",
+            Self::Username => "user name",
+            Self::SecretKey => "auth-map key",
+        }
+    }
+}
+
+/// What went wrong building, reading or editing manifests.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum K8sError {
+    /// A value breaks a Kubernetes or controller rule.
+    Invalid {
+        /// Where the value came from.
+        field: Field,
+        /// The value, quoted in messages (never a password).
+        value: String,
+        /// The rule it breaks.
+        rule: Rule,
+    },
+    /// The same user was given twice.
+    DuplicateUser {
+        /// The user name.
+        user: String,
+    },
+    /// A password given in clear is empty.
+    EmptyPassword {
+        /// The user name.
+        user: String,
+    },
+    /// No users were given for a Secret.
+    NoUsers,
+    /// A user's hash uses a scheme the target controller cannot check.
+    UnsupportedScheme {
+        /// The user name.
+        user: String,
+        /// The scheme of the hash.
+        scheme: Scheme,
+        /// The controller.
+        target: Target,
+    },
+    /// A line of an htpasswd file is neither `user:hash`, a comment nor blank (the line itself
+    /// is not quoted: it may hold a password).
+    InvalidHtpasswdLine {
+        /// 1-based line number.
+        line: usize,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// The Secret's data would exceed Kubernetes' 1 MiB limit.
+    SecretTooLarge {
+        /// Bytes of data it would hold.
+        size: usize,
+    },
+    /// Hashing a password failed (random salt, bcrypt's 72-byte limit).
+    Hash(GenerateError),
+    /// The OS random number generator failed.
+    Random(RandomError),
+    /// The input is not valid YAML or JSON.
+    Parse {
+        /// The parser's message (positions only; input text is not echoed).
+        message: String,
+    },
+    /// Writing YAML or JSON failed.
+    Serialize {
+        /// The serialiser's message.
+        message: String,
+    },
+    /// A document has an unexpected shape.
+    Shape {
+        /// 1-based document number in the stream.
+        document: usize,
+        /// What is wrong.
+        what: String,
+    },
+    /// The input holds no Ingress (or none with the requested name).
+    NoIngress {
+        /// The requested name, if any.
+        name: Option<String>,
+    },
+    /// The input holds no Secret (or none with the requested name).
+    NoSecret {
+        /// The requested name, if any.
+        name: Option<String>,
+    },
+    /// The input holds several Secrets and no name was given to choose one.
+    SeveralSecrets {
+        /// Their names.
+        names: Vec<String>,
+    },
+    /// A Secret's data is not what an auth Secret holds.
+    SecretData {
+        /// What is wrong.
+        what: String,
+    },
+}
+
+impl fmt::Display for K8sError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Invalid { field, value, rule } => {
+                write!(f, "invalid {} {value:?}: {rule}", field.name())
+            }
+            Self::DuplicateUser { user } => write!(f, "user {user:?} is given more than once"),
+            Self::EmptyPassword { user } => write!(f, "user {user:?}: the password is empty"),
+            Self::NoUsers => f.write_str("no users given"),
+            Self::UnsupportedScheme {
+                user,
+                scheme,
+                target,
+            } => {
+                let accepted: Vec<&str> = target.supported_schemes().map(Scheme::name).collect();
+                write!(
+                    f,
+                    "user {user:?}: {} cannot check {scheme} hashes (it accepts: {})",
+                    target.name(),
+                    accepted.join(", ")
+                )
+            }
+            Self::InvalidHtpasswdLine { line, reason } => {
+                write!(f, "htpasswd line {line}: {reason}")
+            }
+            Self::SecretTooLarge { size } => write!(
+                f,
+                "the Secret would hold {size} bytes of data; Kubernetes allows at most 1048576 (1 MiB)"
+            ),
+            Self::Hash(e) => write!(f, "cannot hash password: {e}"),
+            Self::Random(e) => write!(f, "random number generator: {e}"),
+            Self::Parse { message } => write!(f, "cannot parse input: {message}"),
+            Self::Serialize { message } => write!(f, "cannot write output: {message}"),
+            Self::Shape { document, what } => write!(f, "document {document}: {what}"),
+            Self::NoIngress { name: None } => f.write_str("no Ingress in the input"),
+            Self::NoIngress { name: Some(n) } => write!(f, "no Ingress named {n:?} in the input"),
+            Self::NoSecret { name: None } => f.write_str("no Secret in the input"),
+            Self::NoSecret { name: Some(n) } => write!(f, "no Secret named {n:?} in the input"),
+            Self::SeveralSecrets { names } => write!(
+                f,
+                "the input holds several Secrets ({}); choose one by name",
+                names.join(", ")
+            ),
+            Self::SecretData { what } => write!(f, "not an auth Secret: {what}"),
+        }
+    }
+}
+
+impl std::error::Error for K8sError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Random(e) => Some(e),
+            Self::Hash(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl From<GenerateError> for K8sError {
+    fn from(e: GenerateError) -> Self {
+        Self::Hash(e)
+    }
+}
+
+impl From<RandomError> for K8sError {
+    fn from(e: RandomError) -> Self {
+        Self::Random(e)
+    }
+}
+
+/// Checks `value` with `check`, naming `field` in the error.
+pub(crate) fn check(
+    field: Field,
+    value: &str,
+    check: impl FnOnce(&str) -> Result<(), Rule>,
+) -> Result<(), K8sError> {
+    check(value).map_err(|rule| K8sError::Invalid {
+        field,
+        value: value.to_owned(),
+        rule,
+    })
+}

@@ -1,0 +1,33 @@
+//! Kubernetes manifests for HTTP basic auth at the ingress (cargo feature `k8s`).
+//!
+//! Builders for the auth Secret ([`auth_secret`]) and an annotated Ingress ([`auth_ingress`]),
+//! [`annotate`] for existing manifest streams, and [`read_auth_secret`] to check users of a
+//! Secret. Objects are `k8s-openapi` types; this crate picks no Kubernetes version feature of
+//! `k8s-openapi` (the binary does). Every value is validated ([`validate`]) before anything is
+//! built; maps are `BTreeMap`s, so output is deterministic.
+//!
+//! Only ingress-nginx is implemented so far; [`Controller`] is the place where other
+//! controllers join.
+
+mod annotate;
+mod controller;
+mod document;
+mod error;
+mod ingress;
+mod read;
+mod secret;
+mod users;
+pub mod validate;
+
+pub use self::annotate::{AnnotateRequest, Annotated, annotate};
+pub use self::controller::{AuthConfig, CLUSTER_ISSUER_ANNOTATION, Controller, SecretType};
+pub use self::document::{Format, MAX_DOCUMENTS, Node, detect_format, parse_stream, write_stream};
+pub use self::error::{Field, K8sError};
+pub use self::ingress::{IngressPath, IngressRequest, auth_ingress};
+pub use self::read::{SecretUsers, Verified, read_auth_secret};
+pub use self::secret::{MAX_SECRET_DATA, ObjectRef, auth_secret};
+pub use self::users::{HashScheme, Notice, UserEntry, UserSet};
+pub use self::validate::{PathType, PortRef, Rule};
+
+/// Re-export of the `k8s-openapi` crate the builders return types of.
+pub use k8s_openapi;

@@ -1,0 +1,160 @@
+//! Reading the users back out of an auth Secret manifest (`verify`, `users`).
+
+use k8s_openapi::api::core::v1::Secret;
+
+use super::controller::{Controller, SecretType};
+use super::document::{Node, detect_format, parse_stream};
+use super::error::K8sError;
+use crate::crypt::{Scheme, verify};
+use crate::htpasswd::HtpasswdFile;
+
+/// The users of an auth Secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecretUsers {
+    /// The Secret's name.
+    pub name: String,
+    /// How it holds its users: auth-file when it has the controller's file key (`auth`), else
+    /// auth-map.
+    pub secret_type: SecretType,
+    /// `(user, hash)` in the order the controller checks them (file order, or key order).
+    pub entries: Vec<(Vec<u8>, Vec<u8>)>,
+}
+
+/// Outcome of [`SecretUsers::verify`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Verified {
+    /// The password matches the user's (first) entry.
+    Match,
+    /// It does not.
+    Mismatch,
+    /// The Secret has no such user.
+    NoSuchUser,
+}
+
+impl SecretUsers {
+    /// Checks `password` against `user`'s first entry, as nginx does.
+    ///
+    /// # Errors
+    /// [`K8sError::SecretData`] when the stored hash is malformed.
+    pub fn verify(&self, user: &[u8], password: &[u8]) -> Result<Verified, K8sError> {
+        let Some((_, hash)) = self.entries.iter().find(|(u, _)| u == user) else {
+            return Ok(Verified::NoSuchUser);
+        };
+        match verify(password, hash) {
+            Ok(true) => Ok(Verified::Match),
+            Ok(false) => Ok(Verified::Mismatch),
+            Err(e) => Err(K8sError::SecretData {
+                what: format!(
+                    "the hash of user {:?} is malformed: {e}",
+                    String::from_utf8_lossy(user)
+                ),
+            }),
+        }
+    }
+
+    /// `(user, scheme)` for every entry.
+    pub fn schemes(&self) -> impl Iterator<Item = (&[u8], Scheme)> {
+        self.entries
+            .iter()
+            .map(|(u, h)| (u.as_slice(), Scheme::classify(h)))
+    }
+}
+
+fn collect_secrets(doc: &Node, out: &mut Vec<Node>) {
+    match doc.get("kind").and_then(Node::as_str) {
+        Some("Secret") => out.push(doc.clone()),
+        Some(k) if k.ends_with("List") => {
+            if let Some(Node::Seq(items)) = doc.get("items") {
+                for item in items {
+                    collect_secrets(item, out);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Finds the auth Secret in a YAML or JSON stream (the one named `name`, or the only Secret)
+/// and reads its users: `data` (base64) and `stringData` both count.
+///
+/// # Errors
+/// Unparsable input, no Secret or several without a name, a Secret that does not deserialise,
+/// or one without users.
+pub fn read_auth_secret(
+    controller: Controller,
+    input: &str,
+    name: Option<&str>,
+) -> Result<SecretUsers, K8sError> {
+    let docs = parse_stream(input, detect_format(input))?;
+    let mut secrets = Vec::new();
+    for doc in &docs {
+        collect_secrets(doc, &mut secrets);
+    }
+    let name_of = |n: &Node| {
+        n.at(&["metadata", "name"])
+            .and_then(Node::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let node = match name {
+        Some(want) => secrets
+            .into_iter()
+            .find(|s| name_of(s) == want)
+            .ok_or_else(|| K8sError::NoSecret {
+                name: Some(want.to_owned()),
+            })?,
+        None => {
+            if secrets.len() > 1 {
+                return Err(K8sError::SeveralSecrets {
+                    names: secrets.iter().map(name_of).collect(),
+                });
+            }
+            secrets.pop().ok_or(K8sError::NoSecret { name: None })?
+        }
+    };
+    let value = serde_json::to_value(&node).map_err(|e| K8sError::SecretData {
+        what: e.to_string(),
+    })?;
+    let secret: Secret = serde_json::from_value(value).map_err(|e| K8sError::SecretData {
+        what: format!("{e}"),
+    })?;
+    let name = secret.metadata.name.clone().unwrap_or_default();
+    let mut data: Vec<(String, Vec<u8>)> = secret
+        .data
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(k, v)| (k, v.0))
+        .collect();
+    for (k, v) in secret.string_data.unwrap_or_default() {
+        match data.iter_mut().find(|(dk, _)| *dk == k) {
+            Some((_, dv)) => *dv = v.into_bytes(),
+            None => data.push((k, v.into_bytes())),
+        }
+    }
+    let file_key = controller.auth_file_key();
+    let (secret_type, entries) = match data.iter().find(|(k, _)| k == file_key) {
+        Some((_, text)) => {
+            let file = HtpasswdFile::parse(text);
+            let entries: Vec<(Vec<u8>, Vec<u8>)> = file
+                .entries()
+                .map(|e| (e.user.to_vec(), e.hash.to_vec()))
+                .collect();
+            (SecretType::AuthFile, entries)
+        }
+        None => (
+            SecretType::AuthMap,
+            data.into_iter().map(|(k, v)| (k.into_bytes(), v)).collect(),
+        ),
+    };
+    if entries.is_empty() {
+        return Err(K8sError::SecretData {
+            what: format!("Secret {name:?} holds no users"),
+        });
+    }
+    Ok(SecretUsers {
+        name,
+        secret_type,
+        entries,
+    })
+}

@@ -1,0 +1,102 @@
+//! The auth Secret.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::ByteString;
+use k8s_openapi::api::core::v1::Secret;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+
+use super::controller::{Controller, SecretType};
+use super::error::{Field, K8sError, check};
+use super::users::UserSet;
+use super::validate;
+
+/// Kubernetes' limit on the data of one Secret (`MaxSecretSize`), in bytes.
+pub const MAX_SECRET_DATA: usize = 1024 * 1024;
+
+/// Where an object goes: its name and, optionally, its namespace.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObjectRef {
+    /// The object name (DNS-1123 subdomain).
+    pub name: String,
+    /// The namespace (DNS-1123 label); `None` leaves it to `kubectl apply -n`.
+    pub namespace: Option<String>,
+}
+
+impl ObjectRef {
+    /// Checks both names.
+    ///
+    /// # Errors
+    /// [`K8sError::Invalid`] naming [`Field::Name`] or [`Field::Namespace`].
+    pub fn validate(&self) -> Result<(), K8sError> {
+        check(Field::Name, &self.name, validate::object_name)?;
+        if let Some(ns) = &self.namespace {
+            check(Field::Namespace, ns, validate::namespace)?;
+        }
+        Ok(())
+    }
+
+    pub(crate) fn meta(&self, annotations: BTreeMap<String, String>) -> ObjectMeta {
+        ObjectMeta {
+            name: Some(self.name.clone()),
+            namespace: self.namespace.clone(),
+            annotations: (!annotations.is_empty()).then_some(annotations),
+            ..ObjectMeta::default()
+        }
+    }
+}
+
+/// Builds the auth Secret for `controller`: auth-file puts the htpasswd text under one key
+/// (`auth`), auth-map one key per user.
+///
+/// ```
+/// use htpasswd_core::k8s::{Controller, HashScheme, ObjectRef, SecretType, UserSet, auth_secret};
+///
+/// let mut users = UserSet::new(Controller::IngressNginx);
+/// users.add_htpasswd(b"alice:$apr1$r31.....$HqJZimcKQFAMYayBlzkrA/\n")?;
+/// let at = ObjectRef { name: "basic-auth".into(), namespace: Some("web".into()) };
+/// let secret = auth_secret(Controller::IngressNginx, &at, &users, SecretType::AuthFile)?;
+/// let data = secret.data.unwrap_or_default();
+/// assert_eq!(data["auth"].0, b"alice:$apr1$r31.....$HqJZimcKQFAMYayBlzkrA/\n");
+/// # Ok::<(), htpasswd_core::k8s::K8sError>(())
+/// ```
+///
+/// # Errors
+/// Invalid names, no users, a user name that is not a valid Secret key (auth-map), or data
+/// over [`MAX_SECRET_DATA`].
+pub fn auth_secret(
+    controller: Controller,
+    at: &ObjectRef,
+    users: &UserSet,
+    secret_type: SecretType,
+) -> Result<Secret, K8sError> {
+    at.validate()?;
+    if users.is_empty() {
+        return Err(K8sError::NoUsers);
+    }
+    let mut data = BTreeMap::new();
+    match secret_type {
+        SecretType::AuthFile => {
+            data.insert(
+                controller.auth_file_key().to_owned(),
+                ByteString(users.htpasswd_text().into_bytes()),
+            );
+        }
+        SecretType::AuthMap => {
+            for e in users.entries() {
+                check(Field::SecretKey, &e.user, validate::secret_key)?;
+                data.insert(e.user.clone(), ByteString(e.hash.clone().into_bytes()));
+            }
+        }
+    }
+    let size: usize = data.values().map(|v| v.0.len()).sum();
+    if size > MAX_SECRET_DATA {
+        return Err(K8sError::SecretTooLarge { size });
+    }
+    Ok(Secret {
+        metadata: at.meta(BTreeMap::new()),
+        data: Some(data),
+        type_: Some(controller.secret_type_field().to_owned()),
+        ..Secret::default()
+    })
+}

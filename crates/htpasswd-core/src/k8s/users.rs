@@ -1,0 +1,299 @@
+//! The users that go into an auth Secret: hashed here from passwords, or taken from an
+//! existing htpasswd file.
+
+use core::fmt;
+
+use zeroize::Zeroizing;
+
+use super::controller::Controller;
+use super::error::{Field, K8sError, check};
+use super::validate;
+use crate::crypt::{HashParams, Scheme, generate};
+use crate::htpasswd::HtpasswdFile;
+
+/// The hash scheme for passwords given in clear (`--scheme`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum HashScheme {
+    /// `$apr1$` (what `openssl passwd -apr1` and `htpasswd -m` write).
+    #[default]
+    Apr1,
+    /// bcrypt `$2y$`, cost 5 (as `htpasswd -B`); passwords over 72 bytes are refused.
+    Bcrypt,
+    /// SHA-256-crypt `$5$`, 5000 rounds.
+    Sha256,
+    /// SHA-512-crypt `$6$`, 5000 rounds.
+    Sha512,
+    /// Unsalted `{SHA}`: weak; only for controllers that accept nothing else.
+    Sha1,
+}
+
+impl HashScheme {
+    /// Every scheme, in the order `--help` lists them.
+    pub const ALL: [Self; 5] = [
+        Self::Apr1,
+        Self::Bcrypt,
+        Self::Sha256,
+        Self::Sha512,
+        Self::Sha1,
+    ];
+
+    /// The command-line name.
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Apr1 => "apr1",
+            Self::Bcrypt => "bcrypt",
+            Self::Sha256 => "sha256",
+            Self::Sha512 => "sha512",
+            Self::Sha1 => "sha1",
+        }
+    }
+
+    /// The generation parameters.
+    #[must_use]
+    pub const fn params(self) -> HashParams {
+        match self {
+            Self::Apr1 => HashParams::Apr1,
+            Self::Bcrypt => HashParams::BCRYPT_DEFAULT,
+            Self::Sha256 => HashParams::Sha256Crypt { rounds: None },
+            Self::Sha512 => HashParams::Sha512Crypt { rounds: None },
+            Self::Sha1 => HashParams::Sha1,
+        }
+    }
+
+    /// The scheme of the hashes it writes.
+    #[must_use]
+    pub const fn scheme(self) -> Scheme {
+        self.params().scheme()
+    }
+}
+
+impl fmt::Display for HashScheme {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Something worth telling the user that did not stop the build.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Notice {
+    /// CRLF line endings of an htpasswd file were turned into LF (nginx would otherwise read
+    /// nothing wrong, but Apache's `htpasswd` and most tools expect LF).
+    CrlfNormalised {
+        /// Lines changed.
+        lines: usize,
+    },
+    /// A UTF-8 byte order mark at the start of an htpasswd file was removed (nginx would take it
+    /// as part of the first user name).
+    BomRemoved,
+}
+
+impl fmt::Display for Notice {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::CrlfNormalised { lines } => {
+                write!(
+                    f,
+                    "htpasswd file: {lines} CRLF line ending(s) normalised to LF"
+                )
+            }
+            Self::BomRemoved => f.write_str("htpasswd file: byte order mark removed"),
+        }
+    }
+}
+
+/// One user and the hash of their password.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserEntry {
+    /// The user name.
+    pub user: String,
+    /// The hash field.
+    pub hash: String,
+    /// Its scheme.
+    pub scheme: Scheme,
+}
+
+/// The users of one auth Secret, in the order given, each at most once, every hash checkable by
+/// the controller.
+#[derive(Debug, Clone)]
+pub struct UserSet {
+    controller: Controller,
+    /// An htpasswd file taken as it is (LF endings, newline-terminated), comments included.
+    file_text: String,
+    entries: Vec<UserEntry>,
+    /// Per entry: whether it came from `file_text` (and so is already in the text).
+    from_file: Vec<bool>,
+}
+
+impl UserSet {
+    /// An empty set for `controller`.
+    #[must_use]
+    pub fn new(controller: Controller) -> Self {
+        Self {
+            controller,
+            file_text: String::new(),
+            entries: Vec::new(),
+            from_file: Vec::new(),
+        }
+    }
+
+    /// The users, in order.
+    #[must_use]
+    pub fn entries(&self) -> &[UserEntry] {
+        &self.entries
+    }
+
+    /// Whether there are no users.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    fn check_new_user(&self, user: &str) -> Result<(), K8sError> {
+        check(Field::Username, user, validate::username)?;
+        if self.entries.iter().any(|e| e.user == user) {
+            return Err(K8sError::DuplicateUser {
+                user: user.to_owned(),
+            });
+        }
+        Ok(())
+    }
+
+    fn check_scheme(&self, user: &str, scheme: Scheme) -> Result<(), K8sError> {
+        let target = self.controller.target();
+        if scheme.supported_by(target) {
+            Ok(())
+        } else {
+            Err(K8sError::UnsupportedScheme {
+                user: user.to_owned(),
+                scheme,
+                target,
+            })
+        }
+    }
+
+    /// Adds `user` with `password` hashed as `scheme` says (fresh salt from the OS CSPRNG).
+    ///
+    /// # Errors
+    /// An invalid or repeated user name, a scheme the controller cannot check, an empty
+    /// password, or a hashing failure (bcrypt refuses passwords over 72 bytes).
+    pub fn add_password(
+        &mut self,
+        user: &str,
+        password: &[u8],
+        scheme: HashScheme,
+    ) -> Result<(), K8sError> {
+        self.check_new_user(user)?;
+        self.check_scheme(user, scheme.scheme())?;
+        if password.is_empty() {
+            return Err(K8sError::EmptyPassword {
+                user: user.to_owned(),
+            });
+        }
+        let made = generate(&scheme.params(), password)?;
+        let hash = Zeroizing::new(made.as_bytes().to_vec());
+        let hash = String::from_utf8_lossy(&hash).into_owned();
+        self.entries.push(UserEntry {
+            user: user.to_owned(),
+            hash,
+            scheme: made.scheme(),
+        });
+        self.from_file.push(false);
+        Ok(())
+    }
+
+    /// Adds the users of an htpasswd file, taken as it is: comments and blank lines are kept
+    /// for an auth-file Secret; CRLF endings become LF and a leading BOM is dropped (both
+    /// reported as [`Notice`]s).
+    ///
+    /// # Errors
+    /// A line that is not `user:hash`, blank or a comment (by number, never quoted); a user name
+    /// that breaks [`validate::username`] or is repeated; a hash the controller cannot check; a
+    /// file that is not UTF-8.
+    pub fn add_htpasswd(&mut self, bytes: &[u8]) -> Result<Vec<Notice>, K8sError> {
+        let mut notices = Vec::new();
+        let mut bytes = bytes;
+        if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+            bytes = rest;
+            notices.push(Notice::BomRemoved);
+        }
+        let text = core::str::from_utf8(bytes).map_err(|e| K8sError::InvalidHtpasswdLine {
+            line: 1 + bytes[..e.valid_up_to()]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count(),
+            reason: "not UTF-8",
+        })?;
+        let crlf = text.matches("\r\n").count();
+        let text = text.replace("\r\n", "\n");
+        if crlf > 0 {
+            notices.push(Notice::CrlfNormalised { lines: crlf });
+        }
+        if let Some(pos) = text.find('\r') {
+            return Err(K8sError::InvalidHtpasswdLine {
+                line: 1 + text[..pos].matches('\n').count(),
+                reason: "carriage return inside the line",
+            });
+        }
+        if let Some(n) = text
+            .split('\n')
+            .position(|l| l.starts_with([' ', '\t']) && !l.trim().is_empty())
+        {
+            return Err(K8sError::InvalidHtpasswdLine {
+                line: n + 1,
+                reason: "leading white space (nginx would take it as part of the user name)",
+            });
+        }
+        let file = HtpasswdFile::parse(text.as_bytes());
+        if let Some(line) = file.invalid_lines().next() {
+            return Err(K8sError::InvalidHtpasswdLine {
+                line,
+                reason: "neither user:hash, a comment nor blank",
+            });
+        }
+        for entry in file.entries() {
+            // The text is UTF-8 and ':' / '\n' are ASCII, so the fields are UTF-8 too.
+            let user = String::from_utf8_lossy(entry.user).into_owned();
+            let hash = String::from_utf8_lossy(entry.hash).into_owned();
+            self.check_new_user(&user).map_err(|e| match e {
+                K8sError::Invalid { .. } => K8sError::InvalidHtpasswdLine {
+                    line: entry.line,
+                    reason: "invalid user name (empty, leading or trailing white space, or \
+                             control characters)",
+                },
+                other => other,
+            })?;
+            let scheme = Scheme::classify(entry.hash);
+            self.check_scheme(&user, scheme)?;
+            self.entries.push(UserEntry { user, hash, scheme });
+            self.from_file.push(true);
+        }
+        let mut text = text;
+        if !text.is_empty() && !text.ends_with('\n') {
+            text.push('\n');
+        }
+        self.file_text.push_str(&text);
+        Ok(notices)
+    }
+
+    /// The htpasswd text of an auth-file Secret: any htpasswd file taken as it is, then one
+    /// `user:hash` line per other user.
+    #[must_use]
+    pub fn htpasswd_text(&self) -> String {
+        let mut out = self.file_text.clone();
+        for (e, _) in self
+            .entries
+            .iter()
+            .zip(&self.from_file)
+            .filter(|(_, from_file)| !**from_file)
+        {
+            out.push_str(&e.user);
+            out.push(':');
+            out.push_str(&e.hash);
+            out.push('\n');
+        }
+        out
+    }
+}

@@ -1,0 +1,395 @@
+//! Kubernetes and ingress-nginx rules for the values that go into manifests.
+//!
+//! Each check returns the [`Rule`] the value breaks, so that a front end can name its own flag
+//! next to it. Sources: Kubernetes `apimachinery/pkg/util/validation` (DNS-1123, DNS-1035,
+//! IANA service names, Secret keys), `networking/validation` (Ingress hosts and paths) and
+//! ingress-nginx's annotation parsers (`auth-realm`, `auth-secret`).
+
+use core::fmt;
+
+/// A rule a value breaks. Display gives the rule in words, lower-case, without the value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Rule {
+    /// DNS-1123 subdomain: object names.
+    Dns1123Subdomain,
+    /// DNS-1123 label: namespaces.
+    Dns1123Label,
+    /// DNS-1035 label: Service names.
+    Dns1035Label,
+    /// A lower-case DNS name, optionally `*.` first: Ingress hosts.
+    Host,
+    /// An IP address where a host name is required.
+    HostIsIp,
+    /// An absolute path with the characters ingress-nginx accepts for `Exact`/`Prefix`.
+    StrictPath,
+    /// An absolute path without white space, control characters, `;`, `{` or `}`.
+    Path,
+    /// `Exact`, `Prefix` or `ImplementationSpecific`.
+    PathType,
+    /// A port number 1-65535 or an IANA service name.
+    Port,
+    /// ingress-nginx `auth-realm`: `[/-._~a-zA-Z0-9: ]*`.
+    Realm,
+    /// ingress-nginx `auth-secret`: `[NAMESPACE/]NAME`.
+    AuthSecret,
+    /// A Secret data key: `[-._a-zA-Z0-9]+`, at most 253 characters, not `.` or `..`.
+    SecretKey,
+    /// An htpasswd user name: not empty, at most 255 bytes, no `:`, no control characters, no
+    /// white space at either end, not starting with `#`.
+    Username,
+    /// kubectl's `host/path=service:port[,tls[=secret]]`.
+    RuleSyntax,
+    /// Must not be empty.
+    NonEmpty,
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Dns1123Subdomain => {
+                "must be a DNS-1123 subdomain: at most 253 characters of lower-case letters, digits, \
+                 '-' and '.', starting and ending with a letter or digit"
+            }
+            Self::Dns1123Label => {
+                "must be a DNS-1123 label: at most 63 characters of lower-case letters, digits and \
+                 '-', starting and ending with a letter or digit"
+            }
+            Self::Dns1035Label => {
+                "must be a DNS-1035 label: at most 63 characters of lower-case letters, digits and \
+                 '-', starting with a letter and ending with a letter or digit"
+            }
+            Self::Host => {
+                "must be a lower-case DNS name (a DNS-1123 subdomain), optionally starting with '*.'"
+            }
+            Self::HostIsIp => "must be a DNS name, not an IP address",
+            Self::StrictPath => {
+                "must start with '/' and contain only letters, digits and '-._~/' \
+                 (ingress-nginx path rule for pathType Exact and Prefix)"
+            }
+            Self::Path => {
+                "must start with '/' and contain no white space, control characters, ';', '{' or '}'"
+            }
+            Self::PathType => "must be one of Exact, Prefix, ImplementationSpecific",
+            Self::Port => {
+                "must be a port number from 1 to 65535 or a port name (at most 15 lower-case \
+                 letters, digits and '-', with at least one letter, no '--', not starting or ending \
+                 with '-')"
+            }
+            Self::Realm => {
+                "may contain only letters, digits, spaces and '/-._~:' (ingress-nginx auth-realm rule)"
+            }
+            Self::AuthSecret => {
+                "must be a Secret name (DNS-1123 subdomain), optionally prefixed by 'NAMESPACE/' \
+                 (ingress-nginx auth-secret rule)"
+            }
+            Self::SecretKey => {
+                "must be a Secret key: at most 253 characters of letters, digits, '-', '_' and '.', \
+                 not '.' or '..'"
+            }
+            Self::Username => {
+                "must be a user name of 1 to 255 bytes without ':', control characters, white space \
+                 at either end or a leading '#'"
+            }
+            Self::RuleSyntax => "must be in kubectl's format host/path=service:port[,tls[=secret]]",
+            Self::NonEmpty => "must not be empty",
+        })
+    }
+}
+
+fn is_alnum_lower(b: u8) -> bool {
+    b.is_ascii_lowercase() || b.is_ascii_digit()
+}
+
+/// A DNS-1123 label: `[a-z0-9]([-a-z0-9]*[a-z0-9])?`, at most 63 characters.
+///
+/// # Errors
+/// [`Rule::Dns1123Label`] when it is not one.
+pub fn dns1123_label(s: &str) -> Result<(), Rule> {
+    let b = s.as_bytes();
+    let ok = !b.is_empty()
+        && b.len() <= 63
+        && b.iter().all(|&c| is_alnum_lower(c) || c == b'-')
+        && b.first().is_some_and(|&c| is_alnum_lower(c))
+        && b.last().is_some_and(|&c| is_alnum_lower(c));
+    if ok { Ok(()) } else { Err(Rule::Dns1123Label) }
+}
+
+/// A DNS-1123 subdomain: dot-separated DNS-1123 labels, at most 253 characters.
+///
+/// # Errors
+/// [`Rule::Dns1123Subdomain`] when it is not one.
+pub fn dns1123_subdomain(s: &str) -> Result<(), Rule> {
+    let ok = !s.is_empty() && s.len() <= 253 && s.split('.').all(|l| dns1123_label(l).is_ok());
+    if ok {
+        Ok(())
+    } else {
+        Err(Rule::Dns1123Subdomain)
+    }
+}
+
+/// A DNS-1035 label: `[a-z]([-a-z0-9]*[a-z0-9])?`, at most 63 characters.
+///
+/// # Errors
+/// [`Rule::Dns1035Label`] when it is not one.
+pub fn dns1035_label(s: &str) -> Result<(), Rule> {
+    let ok = dns1123_label(s).is_ok() && s.as_bytes().first().is_some_and(u8::is_ascii_lowercase);
+    if ok { Ok(()) } else { Err(Rule::Dns1035Label) }
+}
+
+/// An object name (Secret, Ingress, IngressClass, TLS Secret, ClusterIssuer).
+///
+/// # Errors
+/// [`Rule::Dns1123Subdomain`] when it is not one.
+pub fn object_name(s: &str) -> Result<(), Rule> {
+    dns1123_subdomain(s)
+}
+
+/// A namespace name.
+///
+/// # Errors
+/// [`Rule::Dns1123Label`] when it is not one.
+pub fn namespace(s: &str) -> Result<(), Rule> {
+    dns1123_label(s)
+}
+
+/// A Service name.
+///
+/// # Errors
+/// [`Rule::Dns1035Label`] when it is not one.
+pub fn service_name(s: &str) -> Result<(), Rule> {
+    dns1035_label(s)
+}
+
+/// An Ingress rule host: a DNS-1123 subdomain, optionally `*.` first; not an IP address.
+///
+/// # Errors
+/// [`Rule::HostIsIp`] for an IPv4/IPv6 address, else [`Rule::Host`].
+pub fn host(s: &str) -> Result<(), Rule> {
+    if s.parse::<std::net::IpAddr>().is_ok() {
+        return Err(Rule::HostIsIp);
+    }
+    let rest = s.strip_prefix("*.").unwrap_or(s);
+    if dns1123_subdomain(rest).is_ok() {
+        Ok(())
+    } else {
+        Err(Rule::Host)
+    }
+}
+
+/// How ingress-nginx and Kubernetes match a path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
+pub enum PathType {
+    /// The whole path, exactly.
+    Exact,
+    /// By `/`-separated prefix.
+    Prefix,
+    /// As the controller chooses (ingress-nginx: a prefix, or a regex with `use-regex`).
+    ImplementationSpecific,
+}
+
+impl PathType {
+    /// The name used in manifests.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Exact => "Exact",
+            Self::Prefix => "Prefix",
+            Self::ImplementationSpecific => "ImplementationSpecific",
+        }
+    }
+
+    /// Parses the manifest name (case-sensitive, as the API server).
+    ///
+    /// # Errors
+    /// [`Rule::PathType`] for anything else.
+    pub fn parse(s: &str) -> Result<Self, Rule> {
+        match s {
+            "Exact" => Ok(Self::Exact),
+            "Prefix" => Ok(Self::Prefix),
+            "ImplementationSpecific" => Ok(Self::ImplementationSpecific),
+            _ => Err(Rule::PathType),
+        }
+    }
+}
+
+impl fmt::Display for PathType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An HTTP path for `path_type`. `Exact` and `Prefix` paths follow ingress-nginx's strict rule
+/// (`^/[A-Za-z0-9-._~/]*$`, the default since controller 1.12); `ImplementationSpecific` paths
+/// may hold regex characters but no white space, control characters, `;`, `{` or `}`.
+///
+/// # Errors
+/// [`Rule::StrictPath`] or [`Rule::Path`].
+pub fn path(s: &str, path_type: PathType) -> Result<(), Rule> {
+    match path_type {
+        PathType::Exact | PathType::Prefix => {
+            let ok = s.starts_with('/')
+                && s.len() <= 2048
+                && s.bytes()
+                    .all(|c| c.is_ascii_alphanumeric() || b"-._~/".contains(&c));
+            if ok { Ok(()) } else { Err(Rule::StrictPath) }
+        }
+        PathType::ImplementationSpecific => {
+            let ok = s.starts_with('/')
+                && s.len() <= 2048
+                && s.chars()
+                    .all(|c| !c.is_whitespace() && !c.is_control() && !";{}".contains(c));
+            if ok { Ok(()) } else { Err(Rule::Path) }
+        }
+    }
+}
+
+/// A Service port: a number or a name.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum PortRef {
+    /// A port number, 1-65535.
+    Number(u16),
+    /// A named port (IANA service name syntax).
+    Name(String),
+}
+
+impl PortRef {
+    /// Parses `80` or `http`.
+    ///
+    /// # Errors
+    /// [`Rule::Port`] when it is neither a number in 1-65535 nor an IANA service name.
+    pub fn parse(s: &str) -> Result<Self, Rule> {
+        if !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit()) {
+            return match s.parse::<u16>() {
+                Ok(n) if n > 0 => Ok(Self::Number(n)),
+                _ => Err(Rule::Port),
+            };
+        }
+        let b = s.as_bytes();
+        let ok = !b.is_empty()
+            && b.len() <= 15
+            && b.iter().all(|&c| is_alnum_lower(c) || c == b'-')
+            && b.iter().any(u8::is_ascii_lowercase)
+            && !s.contains("--")
+            && !s.starts_with('-')
+            && !s.ends_with('-');
+        if ok {
+            Ok(Self::Name(s.to_owned()))
+        } else {
+            Err(Rule::Port)
+        }
+    }
+}
+
+impl fmt::Display for PortRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Number(n) => write!(f, "{n}"),
+            Self::Name(s) => f.write_str(s),
+        }
+    }
+}
+
+/// An ingress-nginx `auth-realm` value: `^[/\-._~a-zA-Z0-9: ]*$`.
+///
+/// # Errors
+/// [`Rule::Realm`] when it holds another character.
+pub fn realm(s: &str) -> Result<(), Rule> {
+    if s.bytes()
+        .all(|c| c.is_ascii_alphanumeric() || b"/-._~: ".contains(&c))
+    {
+        Ok(())
+    } else {
+        Err(Rule::Realm)
+    }
+}
+
+/// An ingress-nginx `auth-secret` value: `NAME` or `NAMESPACE/NAME` (which also satisfies the
+/// controller's `^[/\-._~a-zA-Z0-9:]*$`).
+///
+/// # Errors
+/// [`Rule::AuthSecret`] otherwise.
+pub fn auth_secret(s: &str) -> Result<(), Rule> {
+    let ok = match s.split_once('/') {
+        Some((ns, name)) => namespace(ns).is_ok() && object_name(name).is_ok(),
+        None => object_name(s).is_ok(),
+    };
+    if ok { Ok(()) } else { Err(Rule::AuthSecret) }
+}
+
+/// A Secret data key: `[-._a-zA-Z0-9]+`, at most 253 characters, not `.` or `..`.
+///
+/// # Errors
+/// [`Rule::SecretKey`] otherwise.
+pub fn secret_key(s: &str) -> Result<(), Rule> {
+    let ok = !s.is_empty()
+        && s.len() <= 253
+        && s != "."
+        && s != ".."
+        && s.bytes()
+            .all(|c| c.is_ascii_alphanumeric() || b"-._".contains(&c));
+    if ok { Ok(()) } else { Err(Rule::SecretKey) }
+}
+
+/// An htpasswd user name as nginx and Apache read it back: 1 to 255 bytes, no `:` (the field
+/// separator), no control characters (a line break would split the entry), no white space at
+/// either end (invisible in the file, and easy to type by mistake), not starting with `#` (nginx
+/// skips such lines as comments).
+///
+/// # Errors
+/// [`Rule::Username`] otherwise.
+pub fn username(s: &str) -> Result<(), Rule> {
+    let ok = !s.is_empty()
+        && s.len() <= 255
+        && !s.starts_with('#')
+        && s.trim() == s
+        && s.chars().all(|c| c != ':' && !c.is_control());
+    if ok { Ok(()) } else { Err(Rule::Username) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        assert!(dns1123_subdomain("basic-auth.v1").is_ok());
+        assert!(dns1123_subdomain("Basic").is_err());
+        assert!(dns1123_subdomain(&"a".repeat(254)).is_err());
+        assert!(dns1123_label(&"a".repeat(63)).is_ok());
+        assert!(dns1123_label(&"a".repeat(64)).is_err());
+        assert!(dns1035_label("1svc").is_err());
+        assert!(dns1123_label("1svc").is_ok());
+        assert!(host("*.example.com").is_ok());
+        assert_eq!(host("10.0.0.1"), Err(Rule::HostIsIp));
+        assert_eq!(host("a.*.com"), Err(Rule::Host));
+    }
+
+    #[test]
+    fn ports_and_paths() {
+        assert_eq!(PortRef::parse("80"), Ok(PortRef::Number(80)));
+        assert!(PortRef::parse("0").is_err());
+        assert!(PortRef::parse("65536").is_err());
+        assert_eq!(PortRef::parse("http"), Ok(PortRef::Name("http".into())));
+        assert!(PortRef::parse("h--p").is_err());
+        assert!(path("/api/v1", PathType::Prefix).is_ok());
+        assert!(path("/api/(.*)", PathType::Prefix).is_err());
+        assert!(path("/api/(.*)", PathType::ImplementationSpecific).is_ok());
+        assert!(path("api", PathType::ImplementationSpecific).is_err());
+    }
+
+    #[test]
+    fn auth_values() {
+        assert!(realm("Authentication Required ").is_ok());
+        assert!(realm("a\"b").is_err());
+        assert!(auth_secret("ns/basic-auth").is_ok());
+        assert!(auth_secret("ns/a/b").is_err());
+        assert!(secret_key("alice.smith_1").is_ok());
+        assert!(secret_key("..").is_err());
+        assert!(username("alice smith").is_ok());
+        assert!(username(" alice").is_err());
+        assert!(username("#alice").is_err());
+        assert!(username("a:b").is_err());
+    }
+}

@@ -1,0 +1,250 @@
+//! Command-line flags as parsed (clap derive). No work is done here: `request.rs` turns these
+//! into validated requests.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Basic-auth Secrets and annotated Ingresses for the NGINX ingress controller, ready for
+/// `kubectl apply -f -`.
+#[derive(Debug, Parser)]
+#[command(name = "ingress-auth", version, about, long_about = None)]
+pub(crate) struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Print an auth Secret (htpasswd users) for ingress-nginx.
+    Secret(SecretCmd),
+    /// Print an Ingress with the basic-auth annotations.
+    Ingress(IngressCmd),
+    /// Print the Secret and the Ingress as one YAML stream (Secret first).
+    Generate(GenerateCmd),
+    /// Add the auth annotations to the Ingresses of a YAML or JSON stream.
+    Annotate(AnnotateCmd),
+    /// Check a user's password against an auth Secret manifest (exit 0 match, 3 mismatch).
+    Verify(VerifyCmd),
+    /// List the users of an auth Secret manifest, their hash schemes, and who can check them.
+    Users(UsersCmd),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum OutputFormat {
+    /// YAML (documents separated by ---).
+    Yaml,
+    /// JSON (several objects as a v1 List).
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum SchemeArg {
+    /// $apr1$ (Apache MD5, what `openssl passwd -apr1` writes).
+    Apr1,
+    /// bcrypt $2y$, cost 5 (passwords up to 72 bytes).
+    Bcrypt,
+    /// SHA-256-crypt $5$.
+    Sha256,
+    /// SHA-512-crypt $6$.
+    Sha512,
+    /// Unsalted {SHA} (weak).
+    Sha1,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum SecretTypeArg {
+    /// One key `auth` holding the htpasswd file.
+    AuthFile,
+    /// One key per user.
+    AuthMap,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum PathTypeArg {
+    /// Match by `/`-separated prefix.
+    #[value(name = "Prefix")]
+    Prefix,
+    /// Match the whole path.
+    #[value(name = "Exact")]
+    Exact,
+    /// As the controller chooses.
+    #[value(name = "ImplementationSpecific")]
+    ImplementationSpecific,
+}
+
+/// Name, namespace and output format, shared by every manifest command.
+#[derive(Debug, Args)]
+pub(crate) struct ObjectArgs {
+    /// Object name (DNS-1123 subdomain).
+    #[arg(long, value_name = "NAME")]
+    pub(crate) name: String,
+    /// Namespace (DNS-1123 label); omitted: left to `kubectl apply -n`.
+    #[arg(short = 'n', long, value_name = "NS")]
+    pub(crate) namespace: Option<String>,
+    /// Output format.
+    #[arg(short = 'o', long, value_enum, default_value = "yaml")]
+    pub(crate) output: OutputFormat,
+}
+
+/// Where the users come from (any mix).
+#[derive(Debug, Args)]
+pub(crate) struct UserArgs {
+    /// A user: NAME (a strong random password is generated) or NAME:PASSWORD. Repeatable.
+    #[arg(long = "user", value_name = "NAME[:PASSWORD]")]
+    pub(crate) users: Vec<String>,
+    /// A file of NAME:PASSWORD lines (blank lines and lines starting with # are skipped).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) users_file: Vec<PathBuf>,
+    /// Read the password of the one --user NAME from standard input.
+    #[arg(long)]
+    pub(crate) password_stdin: bool,
+    /// An existing htpasswd file, taken as it is (CRLF normalised).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) htpasswd: Vec<PathBuf>,
+    /// Hash scheme for passwords given in clear.
+    #[arg(long, value_enum, default_value = "apr1")]
+    pub(crate) scheme: SchemeArg,
+    /// How the Secret holds its users.
+    #[arg(long, value_enum, default_value = "auth-file")]
+    pub(crate) secret_type: SecretTypeArg,
+    /// Write generated NAME:PASSWORD lines to this new file (mode 0600) instead of stderr.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) credentials_file: Option<PathBuf>,
+}
+
+/// The Ingress's routing, TLS and auth annotations.
+#[derive(Debug, Args)]
+pub(crate) struct IngressArgs {
+    /// Host of the main rule (lower-case DNS name, optionally *.).
+    #[arg(long, value_name = "HOST")]
+    pub(crate) host: Option<String>,
+    /// Backend Service of the main rule.
+    #[arg(long, value_name = "SVC")]
+    pub(crate) service: Option<String>,
+    /// Backend Service port of the main rule: number or name.
+    #[arg(long, value_name = "PORT|PORTNAME")]
+    pub(crate) port: Option<String>,
+    /// Path of the main rule.
+    #[arg(long, value_name = "PATH", default_value = "/")]
+    pub(crate) path: String,
+    /// Path type of the main rule.
+    #[arg(long, value_enum, default_value = "Prefix")]
+    pub(crate) path_type: PathTypeArg,
+    /// More rules in kubectl's syntax: host/path=svc:port[,tls[=secret]] (path* = Prefix).
+    #[arg(long = "rule", value_name = "RULE")]
+    pub(crate) rules: Vec<String>,
+    /// IngressClass name (spec.ingressClassName).
+    #[arg(long, value_name = "CLASS")]
+    pub(crate) class: Option<String>,
+    /// TLS Secret for the main rule's host.
+    #[arg(long, value_name = "NAME")]
+    pub(crate) tls_secret: Option<String>,
+    /// cert-manager ClusterIssuer (annotation cert-manager.io/cluster-issuer).
+    #[arg(long, value_name = "NAME")]
+    pub(crate) cluster_issuer: Option<String>,
+    /// The realm shown in the browser's login prompt.
+    #[arg(long, value_name = "TEXT", default_value = "Authentication Required")]
+    pub(crate) realm: String,
+    /// Set nginx.ingress.kubernetes.io/ssl-redirect: "false".
+    #[arg(long)]
+    pub(crate) no_ssl_redirect: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SecretCmd {
+    #[command(flatten)]
+    pub(crate) object: ObjectArgs,
+    #[command(flatten)]
+    pub(crate) users: UserArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct IngressCmd {
+    #[command(flatten)]
+    pub(crate) object: ObjectArgs,
+    #[command(flatten)]
+    pub(crate) ingress: IngressArgs,
+    /// The auth Secret: NAME or NAMESPACE/NAME.
+    #[arg(long, value_name = "NAME")]
+    pub(crate) auth_secret: String,
+    /// How the auth Secret holds its users (annotation auth-secret-type).
+    #[arg(long, value_enum, default_value = "auth-file")]
+    pub(crate) secret_type: SecretTypeArg,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct GenerateCmd {
+    #[command(flatten)]
+    pub(crate) object: ObjectArgs,
+    #[command(flatten)]
+    pub(crate) users: UserArgs,
+    #[command(flatten)]
+    pub(crate) ingress: IngressArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct AnnotateCmd {
+    /// Input stream (YAML or JSON); - for standard input.
+    #[arg(
+        short = 'f',
+        long = "filename",
+        value_name = "FILE",
+        default_value = "-"
+    )]
+    pub(crate) file: PathBuf,
+    /// The auth Secret: NAME or NAMESPACE/NAME.
+    #[arg(long, value_name = "NAME")]
+    pub(crate) auth_secret: String,
+    /// The realm shown in the browser's login prompt.
+    #[arg(long, value_name = "TEXT", default_value = "Authentication Required")]
+    pub(crate) realm: String,
+    /// Only the Ingress with this name.
+    #[arg(long, value_name = "NAME")]
+    pub(crate) ingress: Option<String>,
+    /// How the auth Secret holds its users (annotation auth-secret-type).
+    #[arg(long, value_enum, default_value = "auth-file")]
+    pub(crate) secret_type: SecretTypeArg,
+    /// cert-manager ClusterIssuer (annotation cert-manager.io/cluster-issuer).
+    #[arg(long, value_name = "NAME")]
+    pub(crate) cluster_issuer: Option<String>,
+    /// Set nginx.ingress.kubernetes.io/ssl-redirect: "false".
+    #[arg(long)]
+    pub(crate) no_ssl_redirect: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct VerifyCmd {
+    /// The Secret manifest (YAML or JSON; a stream or List is searched); - for standard input.
+    #[arg(short = 'f', long = "filename", value_name = "SECRET_FILE")]
+    pub(crate) file: PathBuf,
+    /// The user to check.
+    #[arg(long, value_name = "NAME")]
+    pub(crate) user: String,
+    /// The Secret's name, when the input holds several.
+    #[arg(long, value_name = "NAME")]
+    pub(crate) secret: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct UsersCmd {
+    /// The Secret manifest (YAML or JSON; a stream or List is searched); - for standard input.
+    #[arg(short = 'f', long = "filename", value_name = "SECRET_FILE")]
+    pub(crate) file: PathBuf,
+    /// The Secret's name, when the input holds several.
+    #[arg(long, value_name = "NAME")]
+    pub(crate) secret: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory as _;
+
+    use super::Cli;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

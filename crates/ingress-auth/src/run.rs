@@ -1,0 +1,564 @@
+//! Turns parsed flags into validated requests, calls the library, and returns what to print.
+//! Nothing is printed here; `main.rs` prints and picks the exit code.
+
+use std::fs;
+use std::io::{self, Read as _, Write as _};
+use std::path::Path;
+
+use htpasswd_core::k8s::{
+    self, AnnotateRequest, AuthConfig, Controller, Field, Format, HashScheme, IngressPath,
+    IngressRequest, K8sError, ObjectRef, PathType, PortRef, SecretType, UserSet, Verified,
+    validate,
+};
+use zeroize::{Zeroize as _, Zeroizing};
+
+use crate::args::{
+    AnnotateCmd, Command, GenerateCmd, IngressArgs, IngressCmd, ObjectArgs, OutputFormat,
+    PathTypeArg, SchemeArg, SecretCmd, SecretTypeArg, UserArgs, UsersCmd, VerifyCmd,
+};
+use crate::password;
+
+/// How a run ended, when it did not succeed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Failure {
+    /// Bad flags or bad input: exit 2.
+    Input,
+    /// A file or the random number generator failed: exit 1.
+    Io,
+    /// `verify`: the password does not match: exit 3 (as `htpasswd -v`).
+    Mismatch,
+    /// `verify`: no such user: exit 6 (as `htpasswd -v`).
+    NoSuchUser,
+}
+
+/// An error to report: the message names the flag and the rule.
+#[derive(Debug)]
+pub(crate) struct Error {
+    pub(crate) failure: Failure,
+    pub(crate) message: String,
+}
+
+impl Error {
+    fn input(message: impl Into<String>) -> Self {
+        Self {
+            failure: Failure::Input,
+            message: message.into(),
+        }
+    }
+
+    fn io(message: impl Into<String>) -> Self {
+        Self {
+            failure: Failure::Io,
+            message: message.into(),
+        }
+    }
+}
+
+/// What a successful run prints.
+#[derive(Debug, Default)]
+pub(crate) struct Output {
+    /// For standard output: the manifests.
+    pub(crate) stdout: String,
+    /// Lines for standard error: notices and generated credentials.
+    pub(crate) stderr: Vec<Zeroizing<String>>,
+}
+
+/// The flag a library field came from.
+fn flag(field: Field) -> &'static str {
+    match field {
+        Field::Name => "--name",
+        Field::Namespace => "--namespace",
+        Field::Host => "--host",
+        Field::Path => "--path",
+        Field::PathType => "--path-type",
+        Field::Service => "--service",
+        Field::Port => "--port",
+        Field::IngressClass => "--class",
+        Field::TlsSecret => "--tls-secret",
+        Field::ClusterIssuer => "--cluster-issuer",
+        Field::AuthSecret => "--auth-secret",
+        Field::Realm => "--realm",
+        Field::Username => "--user",
+        Field::SecretKey => "--secret-type auth-map",
+        // Rule and any later field: the rule flag.
+        _ => "--rule",
+    }
+}
+
+/// A library error as a message naming `flag` (or, for invalid values, the field's own flag).
+fn lib_error(context: Option<&str>, e: &K8sError) -> Error {
+    let failure = match e {
+        K8sError::Random(_) => Failure::Io,
+        _ => Failure::Input,
+    };
+    let message = match (context, e) {
+        (Some(c), _) => format!("{c}: {e}"),
+        (None, K8sError::Invalid { field, .. }) => format!("{}: {e}", flag(*field)),
+        (None, _) => e.to_string(),
+    };
+    Error { failure, message }
+}
+
+fn k8s_err(e: K8sError) -> Error {
+    lib_error(None, &e)
+}
+
+/// Runs one command.
+pub(crate) fn run(command: Command) -> Result<Output, Error> {
+    match command {
+        Command::Secret(cmd) => secret(cmd),
+        Command::Ingress(cmd) => ingress(&cmd),
+        Command::Generate(cmd) => generate(cmd),
+        Command::Annotate(cmd) => annotate(&cmd),
+        Command::Verify(cmd) => verify(&cmd),
+        Command::Users(cmd) => users(&cmd),
+    }
+}
+
+fn format_of(o: OutputFormat) -> Format {
+    match o {
+        OutputFormat::Yaml => Format::Yaml,
+        OutputFormat::Json => Format::Json,
+    }
+}
+
+fn secret_type_of(t: SecretTypeArg) -> SecretType {
+    match t {
+        SecretTypeArg::AuthFile => SecretType::AuthFile,
+        SecretTypeArg::AuthMap => SecretType::AuthMap,
+    }
+}
+
+fn scheme_of(s: SchemeArg) -> HashScheme {
+    match s {
+        SchemeArg::Apr1 => HashScheme::Apr1,
+        SchemeArg::Bcrypt => HashScheme::Bcrypt,
+        SchemeArg::Sha256 => HashScheme::Sha256,
+        SchemeArg::Sha512 => HashScheme::Sha512,
+        SchemeArg::Sha1 => HashScheme::Sha1,
+    }
+}
+
+fn object_ref(o: &ObjectArgs) -> Result<ObjectRef, Error> {
+    let at = ObjectRef {
+        name: o.name.clone(),
+        namespace: o.namespace.clone(),
+    };
+    at.validate().map_err(k8s_err)?;
+    Ok(at)
+}
+
+fn read_input(path: &Path, flag: &str) -> Result<Vec<u8>, Error> {
+    let mut bytes = Vec::new();
+    let result = if path == Path::new("-") {
+        io::stdin().lock().read_to_end(&mut bytes).map(drop)
+    } else {
+        fs::File::open(path).and_then(|mut f| f.read_to_end(&mut bytes).map(drop))
+    };
+    result.map_err(|e| Error::io(format!("{flag} {}: {e}", path.display())))?;
+    Ok(bytes)
+}
+
+fn read_text(path: &Path, flag: &str) -> Result<String, Error> {
+    let bytes = read_input(path, flag)?;
+    String::from_utf8(bytes)
+        .map_err(|_| Error::input(format!("{flag} {}: not UTF-8 text", path.display())))
+}
+
+/// The users and, separately, the generated credentials to hand back.
+struct Users {
+    set: UserSet,
+    secret_type: SecretType,
+    generated: Vec<Zeroizing<String>>,
+    notices: Vec<Zeroizing<String>>,
+}
+
+fn collect_users(mut args: UserArgs) -> Result<Users, Error> {
+    let scheme = scheme_of(args.scheme);
+    let secret_type = secret_type_of(args.secret_type);
+    let mut set = UserSet::new(Controller::IngressNginx);
+    let mut generated = Vec::new();
+    let mut notices = Vec::new();
+    let result = add_users(&mut args, scheme, &mut set, &mut generated, &mut notices);
+    // The flags may hold passwords: wipe them whatever happened.
+    for u in &mut args.users {
+        u.zeroize();
+    }
+    result?;
+    if set.is_empty() {
+        return Err(Error::input(
+            "no users: give --user, --users-file, --password-stdin with --user, or --htpasswd",
+        ));
+    }
+    if generated.is_empty() && args.credentials_file.is_some() {
+        return Err(Error::input(
+            "--credentials-file: no password is generated (only --user NAME without :PASSWORD \
+             generates one)",
+        ));
+    }
+    if let Some(path) = &args.credentials_file {
+        write_credentials(path, &generated)?;
+        notices.push(Zeroizing::new(format!(
+            "generated passwords written to {}",
+            path.display()
+        )));
+        generated.clear();
+    }
+    Ok(Users {
+        set,
+        secret_type,
+        generated,
+        notices,
+    })
+}
+
+fn add_users(
+    args: &mut UserArgs,
+    scheme: HashScheme,
+    set: &mut UserSet,
+    generated: &mut Vec<Zeroizing<String>>,
+    notices: &mut Vec<Zeroizing<String>>,
+) -> Result<(), Error> {
+    if args.password_stdin {
+        let bare = args.users.iter().filter(|u| !u.contains(':')).count();
+        if args.users.len() != 1 || bare != 1 {
+            return Err(Error::input(
+                "--password-stdin: needs exactly one --user NAME (without :PASSWORD)",
+            ));
+        }
+    }
+    let mut in_argv = false;
+    for spec in &args.users {
+        match spec.split_once(':') {
+            Some((user, pw)) => {
+                in_argv = true;
+                set.add_password(user, pw.as_bytes(), scheme)
+                    .map_err(|e| lib_error(Some("--user"), &e))?;
+            }
+            None if args.password_stdin => {
+                let pw = password::read_stdin_password()
+                    .map_err(|e| Error::io(format!("--password-stdin: {e}")))?
+                    .ok_or_else(|| {
+                        Error::input("--password-stdin: the password must be a single line")
+                    })?;
+                set.add_password(spec, &pw, scheme)
+                    .map_err(|e| lib_error(Some("--password-stdin"), &e))?;
+            }
+            None => {
+                let pw = password::generate()
+                    .map_err(|e| Error::io(format!("random number generator: {e}")))?;
+                set.add_password(spec, pw.as_bytes(), scheme)
+                    .map_err(|e| lib_error(Some("--user"), &e))?;
+                generated.push(Zeroizing::new(format!("{spec}:{}", pw.as_str())));
+            }
+        }
+    }
+    if in_argv {
+        notices.push(Zeroizing::new(
+            "warning: passwords given with --user NAME:PASSWORD are visible to other local \
+             users (ps); prefer --users-file or --password-stdin"
+                .to_owned(),
+        ));
+    }
+    for path in &args.users_file {
+        let flag = format!("--users-file {}", path.display());
+        let text = Zeroizing::new(read_text(path, "--users-file")?);
+        for (i, line) in text.split('\n').enumerate() {
+            let line = line.strip_suffix('\r').unwrap_or(line);
+            if line.trim().is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let (user, pw) = line.split_once(':').ok_or_else(|| {
+                Error::input(format!("{flag}: line {}: expected NAME:PASSWORD", i + 1))
+            })?;
+            set.add_password(user, pw.as_bytes(), scheme)
+                .map_err(|e| lib_error(Some(&format!("{flag}: line {}", i + 1)), &e))?;
+        }
+    }
+    for path in &args.htpasswd {
+        let flag = format!("--htpasswd {}", path.display());
+        let bytes = Zeroizing::new(read_input(path, "--htpasswd")?);
+        let found = set
+            .add_htpasswd(&bytes)
+            .map_err(|e| lib_error(Some(&flag), &e))?;
+        notices.extend(
+            found
+                .into_iter()
+                .map(|n| Zeroizing::new(format!("warning: {flag}: {n}"))),
+        );
+    }
+    Ok(())
+}
+
+/// Creates `path` (it must not exist) with mode 0600 and writes the credentials.
+fn write_credentials(path: &Path, lines: &[Zeroizing<String>]) -> Result<(), Error> {
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.mode(0o600);
+    }
+    let err = |e: io::Error| Error::io(format!("--credentials-file {}: {e}", path.display()));
+    let mut file = options.open(path).map_err(err)?;
+    let mut text = Zeroizing::new(String::new());
+    for l in lines {
+        text.push_str(l);
+        text.push('\n');
+    }
+    file.write_all(text.as_bytes()).map_err(err)?;
+    file.sync_all().map_err(err)?;
+    Ok(())
+}
+
+fn build_secret(
+    at: &ObjectRef,
+    users: &Users,
+) -> Result<k8s_openapi::api::core::v1::Secret, Error> {
+    k8s::auth_secret(Controller::IngressNginx, at, &users.set, users.secret_type).map_err(k8s_err)
+}
+
+fn secret(cmd: SecretCmd) -> Result<Output, Error> {
+    let at = object_ref(&cmd.object)?;
+    let users = collect_users(cmd.users)?;
+    let secret = build_secret(&at, &users)?;
+    let stdout = k8s::write_stream(&[secret], format_of(cmd.object.output)).map_err(k8s_err)?;
+    Ok(finish(stdout, users))
+}
+
+fn finish(stdout: String, users: Users) -> Output {
+    let mut stderr = users.notices;
+    stderr.extend(users.generated);
+    Output { stdout, stderr }
+}
+
+fn check_flag(
+    flag: &str,
+    value: &str,
+    check: impl FnOnce(&str) -> Result<(), validate::Rule>,
+) -> Result<(), Error> {
+    check(value).map_err(|rule| Error::input(format!("{flag} {value:?}: {rule}")))
+}
+
+fn ingress_request(
+    at: ObjectRef,
+    args: &IngressArgs,
+    auth_secret: &str,
+    secret_type: SecretType,
+) -> Result<IngressRequest, Error> {
+    let path_type = match args.path_type {
+        PathTypeArg::Prefix => PathType::Prefix,
+        PathTypeArg::Exact => PathType::Exact,
+        PathTypeArg::ImplementationSpecific => PathType::ImplementationSpecific,
+    };
+    let mut paths = Vec::new();
+    match (&args.service, &args.port) {
+        (Some(service), Some(port)) => {
+            if let Some(h) = &args.host {
+                check_flag("--host", h, validate::host)?;
+            }
+            check_flag("--service", service, validate::service_name)?;
+            let port = PortRef::parse(port)
+                .map_err(|rule| Error::input(format!("--port {port:?}: {rule}")))?;
+            check_flag("--path", &args.path, |p| validate::path(p, path_type))?;
+            if let Some(t) = &args.tls_secret {
+                check_flag("--tls-secret", t, validate::object_name)?;
+                if args.host.is_none() {
+                    return Err(Error::input("--tls-secret: needs --host"));
+                }
+            }
+            paths.push(IngressPath {
+                host: args.host.clone(),
+                path: args.path.clone(),
+                path_type,
+                service: service.clone(),
+                port,
+                tls: args.tls_secret.clone().map(Some),
+            });
+        }
+        (None, None) => {
+            if args.rules.is_empty() {
+                return Err(Error::input(
+                    "no backend: give --service and --port (with --host), or --rule",
+                ));
+            }
+            for (flag, given) in [
+                ("--host", args.host.is_some()),
+                ("--tls-secret", args.tls_secret.is_some()),
+            ] {
+                if given {
+                    return Err(Error::input(format!(
+                        "{flag}: needs --service and --port (use --rule for rules without them)"
+                    )));
+                }
+            }
+        }
+        (Some(_), None) => return Err(Error::input("--service: needs --port")),
+        (None, Some(_)) => return Err(Error::input("--port: needs --service")),
+    }
+    for rule in &args.rules {
+        paths.push(
+            IngressPath::parse_kubectl_rule(rule)
+                .map_err(|e| lib_error(Some(&format!("--rule {rule:?}")), &e))?,
+        );
+    }
+    if let Some(c) = &args.class {
+        check_flag("--class", c, validate::object_name)?;
+    }
+    if let Some(c) = &args.cluster_issuer {
+        check_flag("--cluster-issuer", c, validate::object_name)?;
+    }
+    check_flag("--auth-secret", auth_secret, validate::auth_secret)?;
+    check_flag("--realm", &args.realm, validate::realm)?;
+    Ok(IngressRequest {
+        at,
+        class: args.class.clone(),
+        paths,
+        auth: AuthConfig {
+            secret: auth_secret.to_owned(),
+            realm: args.realm.clone(),
+            secret_type,
+        },
+        cluster_issuer: args.cluster_issuer.clone(),
+        no_ssl_redirect: args.no_ssl_redirect,
+    })
+}
+
+fn ingress(cmd: &IngressCmd) -> Result<Output, Error> {
+    let at = object_ref(&cmd.object)?;
+    let req = ingress_request(
+        at,
+        &cmd.ingress,
+        &cmd.auth_secret,
+        secret_type_of(cmd.secret_type),
+    )?;
+    let ing = k8s::auth_ingress(Controller::IngressNginx, &req).map_err(k8s_err)?;
+    let stdout = k8s::write_stream(&[ing], format_of(cmd.object.output)).map_err(k8s_err)?;
+    Ok(Output {
+        stdout,
+        stderr: Vec::new(),
+    })
+}
+
+fn generate(cmd: GenerateCmd) -> Result<Output, Error> {
+    let at = object_ref(&cmd.object)?;
+    let secret_type = secret_type_of(cmd.users.secret_type);
+    // Everything is validated before any password is generated or any file written.
+    let req = ingress_request(at.clone(), &cmd.ingress, &at.name, secret_type)?;
+    let ing = k8s::auth_ingress(Controller::IngressNginx, &req).map_err(k8s_err)?;
+    let users = collect_users(cmd.users)?;
+    let secret = build_secret(&at, &users)?;
+    let docs = [
+        serde_json::to_value(&secret).map_err(|e| Error::io(e.to_string()))?,
+        serde_json::to_value(&ing).map_err(|e| Error::io(e.to_string()))?,
+    ];
+    let stdout = k8s::write_stream(&docs, format_of(cmd.object.output)).map_err(k8s_err)?;
+    Ok(finish(stdout, users))
+}
+
+fn annotate(cmd: &AnnotateCmd) -> Result<Output, Error> {
+    let req = AnnotateRequest {
+        auth: AuthConfig {
+            secret: cmd.auth_secret.clone(),
+            realm: cmd.realm.clone(),
+            secret_type: secret_type_of(cmd.secret_type),
+        },
+        ingress: cmd.ingress.clone(),
+        cluster_issuer: cmd.cluster_issuer.clone(),
+        no_ssl_redirect: cmd.no_ssl_redirect,
+    };
+    req.validate().map_err(k8s_err)?;
+    let input = read_text(&cmd.file, "-f")?;
+    let flag = format!("-f {}", cmd.file.display());
+    let done = k8s::annotate(Controller::IngressNginx, &input, &req)
+        .map_err(|e| lib_error(Some(&flag), &e))?;
+    let stderr = done
+        .annotated
+        .iter()
+        .map(|n| Zeroizing::new(format!("annotated Ingress {n}")))
+        .collect();
+    Ok(Output {
+        stdout: done.output,
+        stderr,
+    })
+}
+
+fn read_secret(file: &Path, secret: Option<&str>) -> Result<k8s::SecretUsers, Error> {
+    let input = Zeroizing::new(read_text(file, "-f")?);
+    let flag = format!("-f {}", file.display());
+    k8s::read_auth_secret(Controller::IngressNginx, &input, secret)
+        .map_err(|e| lib_error(Some(&flag), &e))
+}
+
+fn verify(cmd: &VerifyCmd) -> Result<Output, Error> {
+    if cmd.file == Path::new("-") {
+        return Err(Error::input(
+            "-f -: the password is read from standard input; give the Secret as a file",
+        ));
+    }
+    let users = read_secret(&cmd.file, cmd.secret.as_deref())?;
+    let user = &cmd.user;
+    if !users.entries.iter().any(|(u, _)| u == user.as_bytes()) {
+        return Err(Error {
+            failure: Failure::NoSuchUser,
+            message: format!("user {user} not found in Secret {}", users.name),
+        });
+    }
+    let pw = password::read_password_for(user)
+        .map_err(|e| Error::io(format!("reading the password: {e}")))?
+        .ok_or_else(|| Error::input("the password must be a single line"))?;
+    match users.verify(user.as_bytes(), &pw).map_err(k8s_err)? {
+        Verified::Match => Ok(Output {
+            stdout: String::new(),
+            stderr: vec![Zeroizing::new(format!("Password for user {user} correct."))],
+        }),
+        Verified::NoSuchUser => Err(Error {
+            failure: Failure::NoSuchUser,
+            message: format!("user {user} not found in Secret {}", users.name),
+        }),
+        _ => Err(Error {
+            failure: Failure::Mismatch,
+            message: "password verification failed".to_owned(),
+        }),
+    }
+}
+
+fn users(cmd: &UsersCmd) -> Result<Output, Error> {
+    let users = read_secret(&cmd.file, cmd.secret.as_deref())?;
+    let mut rows = vec![(
+        "USER".to_owned(),
+        "SCHEME".to_owned(),
+        "CHECKED BY".to_owned(),
+    )];
+    for (user, scheme) in users.schemes() {
+        let targets: Vec<&str> = scheme.supporting_targets().map(|t| t.name()).collect();
+        rows.push((
+            String::from_utf8_lossy(user).into_owned(),
+            scheme.name().to_owned(),
+            if targets.is_empty() {
+                "(none)".to_owned()
+            } else {
+                targets.join(", ")
+            },
+        ));
+    }
+    let w0 = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(0);
+    let w1 = rows.iter().map(|r| r.1.len()).max().unwrap_or(0);
+    let mut stdout = String::new();
+    for (u, s, t) in rows {
+        stdout.push_str(&format!("{u:<w0$}  {s:<w1$}  {t}\n"));
+    }
+    let mut stderr = Vec::new();
+    let unchecked: Vec<String> = users
+        .schemes()
+        .filter(|(_, s)| !s.supported_by(Controller::IngressNginx.target()))
+        .map(|(u, _)| String::from_utf8_lossy(u).into_owned())
+        .collect();
+    if !unchecked.is_empty() {
+        stderr.push(Zeroizing::new(format!(
+            "warning: ingress-nginx cannot check the hashes of: {}",
+            unchecked.join(", ")
+        )));
+    }
+    Ok(Output { stdout, stderr })
+}
