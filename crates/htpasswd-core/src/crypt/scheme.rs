@@ -123,8 +123,9 @@ impl Scheme {
     ];
 
     /// Says which scheme the hash field `hash_field` uses, from its prefix or shape alone. The
-    /// field is taken byte for byte: no whitespace is trimmed (a trailing `\r` makes a DES
-    /// hash plaintext-shaped, as it does for Apache, which then fails to match it).
+    /// field is taken byte for byte: no whitespace is trimmed, so the caller passes the field
+    /// without its line ending (nginx ends the field at CR, LF or `:`; Apache strips trailing
+    /// whitespace); a DES hash with a `\r` left on it reads as plaintext.
     ///
     /// A known prefix decides the scheme even when the rest is malformed; parsing the hash
     /// reports the malformation.
