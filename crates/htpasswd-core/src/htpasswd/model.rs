@@ -284,14 +284,11 @@ fn classify(text: &[u8]) -> (LineKind, [u32; 3]) {
     if text[start] == b'#' {
         return (LineKind::Comment, [0; 3]);
     }
-    match text[start..].iter().position(|&b| b == b':') {
+    match memchr::memchr(b':', &text[start..]) {
         Some(i) => {
             let colon = start + i;
             let after = &text[colon + 1..];
-            let hash_len = after
-                .iter()
-                .position(|&b| b == b':' || b == b'\r')
-                .unwrap_or(after.len());
+            let hash_len = memchr::memchr2(b':', b'\r', after).unwrap_or(after.len());
             // Offsets saturate for lines over 4 GiB; such lines are still kept byte for byte.
             let off = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
             (
@@ -325,7 +322,7 @@ impl HtpasswdFile {
         let mut lines = Vec::with_capacity(source.len() / 40 + 1);
         while start < source.len() {
             let rest = &source[start..];
-            let (end, ending, next) = match rest.iter().position(|&b| b == b'\n') {
+            let (end, ending, next) = match memchr::memchr(b'\n', rest) {
                 Some(i) if i > 0 && rest[i - 1] == b'\r' => {
                     (start + i - 1, LineEnding::CrLf, start + i + 1)
                 }
@@ -581,34 +578,60 @@ impl HtpasswdFile {
             .sum::<usize>()
     }
 
+    /// Feeds the output to `f` in as few pieces as possible: runs of untouched lines go out as
+    /// one slice of the parsed input.
+    fn for_each_chunk<E>(&self, mut f: impl FnMut(&[u8]) -> Result<(), E>) -> Result<(), E> {
+        if self.bom {
+            f(BOM)?;
+        }
+        let src = &self.source[..];
+        let mut run: Option<(usize, usize)> = None;
+        for l in &self.lines {
+            let e = l.ending.as_bytes();
+            match &l.text {
+                Text::Span { start, end } if src.get(*end..end + e.len()) == Some(e) => {
+                    run = match run {
+                        Some((s, r_end)) if r_end == *start => Some((s, end + e.len())),
+                        other => {
+                            if let Some((s, r_end)) = other {
+                                f(&src[s..r_end])?;
+                            }
+                            Some((*start, end + e.len()))
+                        }
+                    };
+                }
+                _ => {
+                    if let Some((s, r_end)) = run.take() {
+                        f(&src[s..r_end])?;
+                    }
+                    f(self.text(l))?;
+                    f(e)?;
+                }
+            }
+        }
+        if let Some((s, r_end)) = run {
+            f(&src[s..r_end])?;
+        }
+        Ok(())
+    }
+
     /// The file content.
     #[must_use]
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(self.serialized_len());
-        if self.bom {
-            out.extend_from_slice(BOM);
-        }
-        for l in &self.lines {
-            out.extend_from_slice(self.text(l));
-            out.extend_from_slice(l.ending.as_bytes());
-        }
+        let _ = self.for_each_chunk(|c| {
+            out.extend_from_slice(c);
+            Ok::<(), std::convert::Infallible>(())
+        });
         out
     }
 
-    /// Writes the file content to `out` (wrap a file in a `BufWriter`: lines are written one
-    /// by one).
+    /// Writes the file content to `out`; runs of untouched lines are written as one slice.
     ///
     /// # Errors
     /// Any error of `out`.
     pub fn write_to(&self, out: &mut impl io::Write) -> io::Result<()> {
-        if self.bom {
-            out.write_all(BOM)?;
-        }
-        for l in &self.lines {
-            out.write_all(self.text(l))?;
-            out.write_all(l.ending.as_bytes())?;
-        }
-        Ok(())
+        self.for_each_chunk(|c| out.write_all(c))
     }
 
     /// Whether serialising would give back exactly the parsed bytes (no edit, or edits that
