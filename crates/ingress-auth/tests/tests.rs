@@ -15,3 +15,4 @@ mod support;
 
 mod bad_input;
 mod cli;
+mod reference;
