@@ -15,7 +15,11 @@ fuzz_target!(|data: &[u8]| {
         let Some((&control, rest)) = record.split_first() else {
             continue;
         };
-        let variant = if control & 1 == 0 { Md5Variant::Apr1 } else { Md5Variant::Md5Crypt };
+        let variant = if control & 1 == 0 {
+            Md5Variant::Apr1
+        } else {
+            Md5Variant::Md5Crypt
+        };
         let salt_len = usize::from((control >> 1) & 0x0f).min(rest.len());
         let (salt_text, password) = rest.split_at(salt_len);
         let Ok(salt) = Salt::from_setting(salt_text) else {
@@ -27,11 +31,21 @@ fuzz_target!(|data: &[u8]| {
     }
     let jobs: Vec<Md5CryptJob<'_>> = owned
         .iter()
-        .map(|&(variant, salt, password)| Md5CryptJob { variant, password, salt })
+        .map(|&(variant, salt, password)| Md5CryptJob {
+            variant,
+            password,
+            salt,
+        })
         .collect();
-    let expected: Vec<Md5CryptHash> =
-        jobs.iter().map(|j| Md5CryptHash::new(j.variant, j.password, j.salt)).collect();
+    let expected: Vec<Md5CryptHash> = jobs
+        .iter()
+        .map(|j| Md5CryptHash::new(j.variant, j.password, j.salt))
+        .collect();
     for kernel in Kernel::available() {
-        assert_eq!(hash_batch_with(kernel, &jobs), expected, "{kernel:?} differs from scalar");
+        assert_eq!(
+            hash_batch_with(kernel, &jobs),
+            expected,
+            "{kernel:?} differs from scalar"
+        );
     }
 });

@@ -19,10 +19,12 @@ fn random_jobs(rng: &mut Rng, owned: &mut Vec<(Vec<u8>, Salt, Md5Variant)>, n: u
         let password: Vec<u8> = (0..len).map(|_| rng.below(256) as u8).collect();
         let salt_len = if rng.below(2) == 0 { 8 } else { rng.below(9) };
         let salt_text: Vec<u8> = (0..salt_len)
-            .map(|_| loop {
-                let c = 1 + rng.below(255) as u8;
-                if c != b'$' {
-                    break c;
+            .map(|_| {
+                loop {
+                    let c = 1 + rng.below(255) as u8;
+                    if c != b'$' {
+                        break c;
+                    }
                 }
             })
             .collect();
@@ -60,7 +62,10 @@ fn every_kernel_matches_the_scalar_path() {
     eprintln!("kernels on this machine: {kernels:?}");
     assert!(kernels.contains(&Kernel::Scalar));
     #[cfg(target_arch = "x86_64")]
-    assert!(kernels.contains(&Kernel::Sse2), "SSE2 is baseline on x86_64");
+    assert!(
+        kernels.contains(&Kernel::Sse2),
+        "SSE2 is baseline on x86_64"
+    );
     for kernel in kernels {
         let got = hash_batch_with(kernel, &jobs);
         assert_eq!(got.len(), expected.len());
@@ -90,7 +95,11 @@ fn wide_chunks_of_one_geometry_match() {
         let jobs = jobs(&owned);
         let got = hash_batch(&jobs);
         for (job, hash) in jobs.iter().zip(&got) {
-            assert_eq!(*hash, Md5CryptHash::new(job.variant, job.password, job.salt), "length {len}");
+            assert_eq!(
+                *hash,
+                Md5CryptHash::new(job.variant, job.password, job.salt),
+                "length {len}"
+            );
         }
     }
 }
@@ -103,7 +112,10 @@ fn parallel_batch_keeps_input_order() {
     let mut owned = Vec::new();
     random_jobs(&mut rng, &mut owned, 120);
     let jobs = jobs(&owned);
-    assert_eq!(par_hash_batch(&jobs), hash_batch_with(Kernel::Scalar, &jobs));
+    assert_eq!(
+        par_hash_batch(&jobs),
+        hash_batch_with(Kernel::Scalar, &jobs)
+    );
 }
 
 #[test]
@@ -112,8 +124,11 @@ fn verify_batch_tells_right_from_wrong() {
     let stored: Vec<Md5CryptHash> = (0..30)
         .map(|i| Md5CryptHash::new(Md5Variant::Apr1, format!("pw{i}").as_bytes(), salt))
         .collect();
-    let guesses: Vec<String> = (0..30).map(|i| format!("pw{}", if i % 3 == 0 { i + 1 } else { i })).collect();
-    let pairs: Vec<(&[u8], &Md5CryptHash)> = guesses.iter().map(|g| g.as_bytes()).zip(&stored).collect();
+    let guesses: Vec<String> = (0..30)
+        .map(|i| format!("pw{}", if i % 3 == 0 { i + 1 } else { i }))
+        .collect();
+    let pairs: Vec<(&[u8], &Md5CryptHash)> =
+        guesses.iter().map(|g| g.as_bytes()).zip(&stored).collect();
     let results = verify_batch(&pairs);
     for (i, ok) in results.iter().enumerate() {
         assert_eq!(*ok, i % 3 != 0, "guess {i}");
