@@ -13,6 +13,8 @@
 
 mod support;
 
+mod annotate;
 mod bad_input;
 mod cli;
 mod reference;
+mod snapshots;
