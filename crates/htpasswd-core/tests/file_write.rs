@@ -342,10 +342,16 @@ fn writer_killed_at_random_moments_leaves_old_or_new_content() {
     let full = (0..3).map(|_| run(None)).max().unwrap();
     assert_eq!(fs::read(&path).unwrap(), new);
     let (mut olds, mut news) = (0, 0);
-    let kills = 60;
+    let kills = 80;
+    let micros = u64::try_from(full.as_micros()).unwrap();
     for i in 0..kills {
-        let micros = u64::try_from(full.as_micros()).unwrap();
-        let delay = Duration::from_micros(rng.next_u64() % (micros * 12 / 10 + 1));
+        // Half the kills anywhere in the edit, half in its last 40% (serialise, write, fsync,
+        // rename), where a non-atomic writer would leave a torn file.
+        let delay = Duration::from_micros(if i % 2 == 0 {
+            rng.next_u64() % (micros * 12 / 10 + 1)
+        } else {
+            micros * 6 / 10 + rng.next_u64() % (micros * 45 / 100 + 1)
+        });
         run(Some(delay));
         let now = fs::read(&path).unwrap();
         if now == old {
