@@ -385,3 +385,64 @@ fn writer_killed_at_random_moments_leaves_old_or_new_content() {
         "kills did not spread over the edit: {olds} old, {news} new"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Single-file bind mount: rename over a mount point fails with EBUSY, so the edit is rewritten in
+// place under the lock and reported. Needs a private mount namespace (root or user namespaces).
+
+#[test]
+fn single_file_bind_mount_falls_back_to_in_place_and_says_so() {
+    let test = "file_write::single_file_bind_mount_falls_back_to_in_place_and_says_so";
+    if worker_job().is_some() {
+        let path = std::env::var("HTPASSWD_RS_FILE_PATH").unwrap();
+        let done = edit_file(Path::new(&path), &EditOptions::default(), |f| {
+            f.set(b"b", b"2")
+        })
+        .unwrap();
+        println!("written={:?}", done.written);
+        return;
+    }
+    let dir = TempDir::new("bind");
+    let host = dir.path().join("host-file");
+    let mount_dir = dir.path().join("mnt");
+    fs::create_dir(&mount_dir).unwrap();
+    let target = mount_dir.join("htpasswd");
+    fs::write(&host, b"a:1\n").unwrap();
+    fs::write(&target, b"").unwrap();
+    let can_unshare = Command::new("unshare")
+        .args(["--mount", "true"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !can_unshare {
+        eprintln!(
+            "\n!!! SKIPPED {test}: cannot create a mount namespace here (`unshare --mount` needs \
+             root or user namespaces). !!!\n"
+        );
+        return;
+    }
+    // In a private mount namespace: bind-mount the host file over `target`, then run the worker
+    // on `target`. The mount disappears with the namespace.
+    let exe = std::env::current_exe().unwrap();
+    let out = Command::new("unshare")
+        .args(["--mount", "--propagation", "private", "sh", "-c"])
+        .arg(r#"mount --bind "$1" "$2" && shift 2 && exec "$@""#)
+        .arg("sh")
+        .arg(&host)
+        .arg(&target)
+        .arg(&exe)
+        .args([test, "--exact", "--nocapture", "--test-threads=1", "-q"])
+        .env(crate::file_support::WORKER_ENV, "bind")
+        .env("HTPASSWD_RS_FILE_PATH", &target)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{out:?}");
+    assert!(
+        stdout.contains("written=InPlace(RenameImpossible(ResourceBusy))"),
+        "{stdout}"
+    );
+    assert_eq!(fs::read(&host).unwrap(), b"a:1\nb:2\n");
+    assert_eq!(fs::read(&target).unwrap(), b"", "the mount was not private");
+    // Only the two files: no temporary file left behind.
+    assert_eq!(fs::read_dir(&mount_dir).unwrap().count(), 1);
+}
