@@ -3,9 +3,10 @@
 //! The binary is thin: it parses arguments into a typed request, calls `htpasswd-core`, and turns
 //! the result into output text and an exit code in one place.
 
+mod apache;
 mod openssl;
 
-use std::ffi::OsString;
+use std::ffi::{OsStr, OsString};
 use std::io::Write as _;
 use std::process::ExitCode;
 
@@ -13,6 +14,16 @@ const USAGE: &str = "\
 htpasswd-rs: Apache htpasswd and `openssl passwd` in one tool
 
 Usage:
+  htpasswd-rs [-cimB25dpsDv] [-C cost] [-r rounds] passwordfile username
+  htpasswd-rs -b[cmB25dpsDv] [-C cost] [-r rounds] passwordfile username password
+  htpasswd-rs -n[imB25dps] [-C cost] [-r rounds] username
+  htpasswd-rs -nb[mB25dps] [-C cost] [-r rounds] username password
+      Apache htpasswd 2.4, flag for flag (run `htpasswd-rs` alone for Apache's flag list)
+  htpasswd-rs --list FILE
+      one line per entry: user, scheme, line number
+  htpasswd-rs --lint [--level info|warning|error] FILE
+      what servers will not accept or read differently; exit 7 on findings at or above the
+      level (default: warning)
   htpasswd-rs passwd [-1 | -apr1] [-salt SALT] [-stdin | -in FILE] [password...]
       hash passwords the way `openssl passwd` does (`-1` is the default, as in OpenSSL 3)
   htpasswd-rs --help | --version
@@ -29,8 +40,9 @@ pub(crate) struct Outcome {
 }
 
 fn main() -> ExitCode {
-    let args: Vec<OsString> = std::env::args_os().skip(1).collect();
-    let outcome = run(&args);
+    let mut argv = std::env::args_os();
+    let argv0 = argv.next().unwrap_or_else(|| OsString::from("htpasswd-rs"));
+    let outcome = run(&argv0, argv.collect());
     // Broken pipes end quietly: nothing more can be said to a reader that left.
     let _ = std::io::stdout().lock().write_all(&outcome.stdout);
     let _ = std::io::stdout().flush();
@@ -38,20 +50,15 @@ fn main() -> ExitCode {
     ExitCode::from(outcome.code)
 }
 
-fn run(args: &[OsString]) -> Outcome {
+fn run(argv0: &OsStr, args: Vec<OsString>) -> Outcome {
     let first = args.first().and_then(|a| a.to_str());
     match first {
         Some("--help") => text(USAGE, 0),
         Some("--version") => text(&format!("htpasswd-rs {}\n", env!("CARGO_PKG_VERSION")), 0),
         Some("passwd") if openssl::selects_openssl_mode(&args[1..]) => openssl::run(&args[1..]),
-        _ => Outcome {
-            stdout: Vec::new(),
-            stderr: format!(
-                "htpasswd-rs: the Apache htpasswd mode is not available in this version yet\n\n{USAGE}"
-            )
-            .into_bytes(),
-            code: 2,
-        },
+        Some("--list") => apache::extensions::list(&args[1..]),
+        Some("--lint") => apache::extensions::lint_file(&args[1..]),
+        _ => apache::run(argv0, args),
     }
 }
 

@@ -1,0 +1,148 @@
+//! Long-option extensions of the Apache mode (Apache's htpasswd has no long options, so these
+//! can never change the meaning of an Apache command line): `--list FILE` and
+//! `--lint [--level LEVEL] FILE`.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+use htpasswd_core::htpasswd::{Finding, Weakness, lint, read_file};
+
+use crate::Outcome;
+
+/// How serious a lint finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Level {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Level {
+    fn name(self) -> &'static str {
+        match self {
+            Self::Info => "info",
+            Self::Warning => "warning",
+            Self::Error => "error",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Self> {
+        match s {
+            "info" => Some(Self::Info),
+            "warning" => Some(Self::Warning),
+            "error" => Some(Self::Error),
+            _ => None,
+        }
+    }
+
+    /// Errors break logins or edits; warnings are weak or fragile; info is legacy but working.
+    fn of(finding: &Finding) -> Self {
+        match finding {
+            Finding::InvalidLine { .. }
+            | Finding::Duplicate { .. }
+            | Finding::LongLine { .. }
+            | Finding::NoTarget { .. }
+            | Finding::Bom
+            | Finding::WeakScheme {
+                weakness: Weakness::Plaintext | Weakness::DesCrypt,
+                ..
+            } => Self::Error,
+            Finding::WeakScheme {
+                weakness: Weakness::LegacyMd5,
+                ..
+            } => Self::Info,
+            _ => Self::Warning,
+        }
+    }
+}
+
+fn fail(msg: &str, code: u8) -> Outcome {
+    Outcome {
+        stdout: Vec::new(),
+        stderr: format!("htpasswd-rs: {msg}\n").into_bytes(),
+        code,
+    }
+}
+
+fn path_arg(rest: &[OsString], what: &str) -> Result<PathBuf, Outcome> {
+    match rest {
+        [file] => Ok(PathBuf::from(file)),
+        _ => Err(fail(&format!("usage: htpasswd-rs {what} FILE"), 2)),
+    }
+}
+
+/// `--list FILE`: one line per entry, in file order: `user<TAB>scheme<TAB>line N`.
+pub(crate) fn list(rest: &[OsString]) -> Outcome {
+    let path = match path_arg(rest, "--list") {
+        Ok(p) => p,
+        Err(o) => return o,
+    };
+    let file = match read_file(&path) {
+        Ok(f) => f,
+        Err(e) => return fail(&e.to_string(), 1),
+    };
+    let mut stdout = Vec::new();
+    for e in file.entries() {
+        stdout.extend_from_slice(e.user);
+        let scheme = htpasswd_core::Scheme::classify(e.hash);
+        stdout.extend_from_slice(format!("\t{scheme}\tline {}\n", e.line).as_bytes());
+    }
+    Outcome {
+        stdout,
+        stderr: Vec::new(),
+        code: 0,
+    }
+}
+
+/// `--lint [--level info|warning|error] FILE`: every finding as `FILE:LINE: LEVEL: message`
+/// on stdout; exit 7 when one is at or above the level (default `warning`), else 0.
+pub(crate) fn lint_file(rest: &[OsString]) -> Outcome {
+    let mut level = Level::Warning;
+    let mut rest = rest;
+    if let [flag, value, tail @ ..] = rest
+        && flag == "--level"
+    {
+        match value.to_str().and_then(Level::parse) {
+            Some(l) => level = l,
+            None => return fail("--level must be info, warning or error", 2),
+        }
+        rest = tail;
+    }
+    let path = match path_arg(rest, "--lint [--level info|warning|error]") {
+        Ok(p) => p,
+        Err(o) => return o,
+    };
+    let file = match read_file(&path) {
+        Ok(f) => f,
+        Err(e) => return fail(&e.to_string(), 1),
+    };
+    let report = lint(&file);
+    let mut stdout = Vec::new();
+    let mut worst: Option<Level> = None;
+    for f in &report.findings {
+        let l = Level::of(f);
+        worst = worst.max(Some(l));
+        let line = match f {
+            Finding::InvalidLine { line }
+            | Finding::LongLine { line, .. }
+            | Finding::Whitespace { line }
+            | Finding::WeakScheme { line, .. }
+            | Finding::NoTarget { line, .. } => format!("{line}:"),
+            Finding::Duplicate { lines, .. } | Finding::CrLf { lines } => {
+                lines.first().map(|l| format!("{l}:")).unwrap_or_default()
+            }
+            _ => String::new(),
+        };
+        stdout
+            .extend_from_slice(format!("{}:{line} {}: {f}\n", path.display(), l.name()).as_bytes());
+    }
+    Outcome {
+        stdout,
+        stderr: Vec::new(),
+        code: if worst.is_some_and(|w| w >= level) {
+            7
+        } else {
+            0
+        },
+    }
+}

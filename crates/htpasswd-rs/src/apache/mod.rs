@@ -1,0 +1,617 @@
+//! The Apache `htpasswd` front end (the default mode): same flags, usage text, messages, stdout,
+//! exit codes and limits as Debian's Apache `htpasswd` 2.4, with file edits through the
+//! library's locked, crash-safe write path. Deliberate divergences are in docs/COMPATIBILITY.md.
+//!
+//! Messages name the program by `argv[0]`, as Apache's do (`getopt`'s two messages use its base
+//! name, as `apr_getopt` does), so a copy installed as `htpasswd` prints `htpasswd: ...`.
+
+mod args;
+pub(crate) mod extensions;
+mod prompt;
+
+use std::ffi::{OsStr, OsString};
+use std::fs::{self, OpenOptions};
+use std::io::{self, Write as _};
+use std::path::{Path, PathBuf};
+
+use htpasswd_core::crypt::bcrypt::LongPassword;
+use htpasswd_core::crypt::{self, GenerateError, HashParams, Scheme};
+use htpasswd_core::htpasswd::{
+    Create, EditError, EditOptions, FileError, HashFieldError, HtpasswdFile, Limits, SetOutcome,
+    UsernameError, check_hash_field, edit_file, read_file,
+};
+use zeroize::Zeroizing;
+
+use self::args::{Action, Alg, Request, Source};
+use self::prompt::ReadError;
+use crate::Outcome;
+
+/// Apache's usage text, byte for byte (stderr, exit 2).
+pub(crate) const USAGE: &str = "\
+Usage:
+\thtpasswd [-cimB25dpsDv] [-C cost] [-r rounds] passwordfile username
+\thtpasswd -b[cmB25dpsDv] [-C cost] [-r rounds] passwordfile username password
+
+\thtpasswd -n[imB25dps] [-C cost] [-r rounds] username
+\thtpasswd -nb[mB25dps] [-C cost] [-r rounds] username password
+ -c  Create a new file.
+ -n  Don't update file; display results on stdout.
+ -b  Use the password from the command line rather than prompting for it.
+ -i  Read password from stdin without verification (for script usage).
+ -m  Force MD5 hashing of the password (default).
+ -2  Force SHA-256 hashing of the password (secure).
+ -5  Force SHA-512 hashing of the password (secure).
+ -B  Force bcrypt hashing of the password (very secure).
+ -C  Set the computing time used for the bcrypt algorithm
+     (higher is more secure but slower, default: 5, valid: 4 to 17).
+ -r  Set the number of rounds used for the SHA-256, SHA-512 algorithms
+     (higher is more secure but slower, default: 5000).
+ -d  Force CRYPT hashing of the password (8 chars max, insecure).
+ -s  Force SHA-1 hashing of the password (insecure).
+ -p  Do not hash the password (plaintext, insecure).
+ -D  Delete the specified user.
+ -v  Verify password for the specified user.
+On other systems than Windows and NetWare the '-p' flag will probably not work.
+The SHA-1 algorithm does not use a salt and is less secure than the MD5 algorithm.
+";
+
+const WARN_PLAIN: &str =
+    "Warning: storing passwords as plain text might just not work on this platform.\n";
+const WARN_COST: &str = "Warning: Ignoring -C/-r argument for this algorithm.\n";
+const WARN_CRYPT: &str = "Warning: Password truncated to 8 characters by CRYPT algorithm.\n";
+
+/// Apache's `MAX_STRING_LEN`: a record plus its newline must be shorter.
+const MAX_STRING_LEN: usize = 256;
+
+/// Apache htpasswd's exit codes (DESIGN.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Exit {
+    Ok = 0,
+    FilePerm = 1,
+    Syntax = 2,
+    PwMismatch = 3,
+    Overflow = 5,
+    BadUser = 6,
+    Invalid = 7,
+    Random = 8,
+    General = 9,
+}
+
+/// Why a command failed. Every message and exit code is chosen in [`Failure::exit`] and
+/// [`Failure::render`]; none contains a password.
+#[derive(Debug)]
+pub(crate) enum Failure {
+    Usage,
+    IllegalOption(u8),
+    MissingArgument(u8),
+    BadCost,
+    ModeConflict,
+    FilenameTooLong,
+    UserTooLong,
+    UserColon,
+    ArgPasswordTooLong,
+    /// Ours: Apache writes `user:*0` and exits 0.
+    RoundsOutOfRange,
+    /// Ours: a username Apache would write into a line no server reads as that user.
+    BadUsername(UsernameError),
+    CannotReadWrite(PathBuf),
+    MustCreate(PathBuf),
+    CannotCreate(PathBuf),
+    PasswordTooLong,
+    StdinPasswordTooLong,
+    PasswordMismatch,
+    /// Ours: Apache silently cuts the password at the NUL.
+    PasswordNul,
+    ReadPassword(io::Error),
+    BcryptCost,
+    Random(String),
+    /// Ours: `-p` with a password that would end the hash field early.
+    PlainUnstorable(HashFieldError),
+    RecordTooLong,
+    /// `found` entries of the user came before the first invalid line ("Updating " each).
+    InvalidFile {
+        path: PathBuf,
+        prefix: &'static str,
+        found: usize,
+    },
+    VerifyFailed,
+    EmptyHash(Vec<u8>),
+    UserNotFound(Vec<u8>),
+    Edit(EditError),
+    Update(PathBuf, String),
+    Read(PathBuf, String),
+}
+
+impl Failure {
+    /// The exit code, chosen here and only here.
+    pub(crate) fn exit(&self) -> Exit {
+        match self {
+            Self::Usage
+            | Self::IllegalOption(_)
+            | Self::MissingArgument(_)
+            | Self::BadCost
+            | Self::ModeConflict
+            | Self::RoundsOutOfRange => Exit::Syntax,
+            Self::FilenameTooLong
+            | Self::UserTooLong
+            | Self::ArgPasswordTooLong
+            | Self::PasswordTooLong
+            | Self::StdinPasswordTooLong
+            | Self::RecordTooLong => Exit::Overflow,
+            Self::UserColon | Self::BadUsername(_) | Self::UserNotFound(_) => Exit::BadUser,
+            Self::CannotReadWrite(_)
+            | Self::MustCreate(_)
+            | Self::CannotCreate(_)
+            | Self::Update(..)
+            | Self::Read(..) => Exit::FilePerm,
+            Self::PasswordMismatch | Self::BcryptCost | Self::VerifyFailed => Exit::PwMismatch,
+            Self::InvalidFile { .. } | Self::EmptyHash(_) => Exit::Invalid,
+            Self::Random(_) => Exit::Random,
+            Self::PasswordNul
+            | Self::ReadPassword(_)
+            | Self::PlainUnstorable(_)
+            | Self::Edit(_) => Exit::General,
+        }
+    }
+
+    /// The stderr text, naming the program as `prog` (Apache's `argv[0]`).
+    fn render(&self, prog: &[u8], out: &mut Vec<u8>) {
+        let base = prog.rsplit(|&b| b == b'/').next().unwrap_or(prog);
+        let say = |out: &mut Vec<u8>, parts: &[&[u8]]| {
+            out.extend_from_slice(prog);
+            out.extend_from_slice(b": ");
+            for p in parts {
+                out.extend_from_slice(p);
+            }
+            out.push(b'\n');
+        };
+        let path_bytes = |p: &Path| p.as_os_str().as_encoded_bytes().to_vec();
+        match self {
+            Self::Usage => out.extend_from_slice(USAGE.as_bytes()),
+            Self::IllegalOption(c) | Self::MissingArgument(c) => {
+                out.extend_from_slice(base);
+                out.extend_from_slice(if matches!(self, Self::IllegalOption(_)) {
+                    b": illegal option -- "
+                } else {
+                    b": option requires an argument -- "
+                });
+                out.push(*c);
+                out.push(b'\n');
+                out.extend_from_slice(USAGE.as_bytes());
+            }
+            Self::BadCost => say(out, &[b"argument to -C/-r must be a positive integer"]),
+            Self::ModeConflict => say(out, &[b"only one of -c -n -v -D may be specified"]),
+            Self::FilenameTooLong => say(out, &[b"filename too long"]),
+            Self::UserTooLong => say(out, &[b"username too long (> 255)"]),
+            Self::UserColon => say(out, &[b"username contains illegal character ':'"]),
+            Self::ArgPasswordTooLong => say(out, &[b"password too long (> 256)"]),
+            Self::RoundsOutOfRange => say(
+                out,
+                &[
+                    b"argument to -r must be from 1000 to 999999999 for SHA-256 and SHA-512 \
+                    (Apache's htpasswd would store the unusable hash '*0')",
+                ],
+            ),
+            Self::BadUsername(e) => say(out, &[e.to_string().as_bytes()]),
+            Self::CannotReadWrite(p) => say(
+                out,
+                &[
+                    b"cannot open file ",
+                    &path_bytes(p),
+                    b" for read/write access",
+                ],
+            ),
+            Self::MustCreate(p) => say(
+                out,
+                &[
+                    b"cannot modify file ",
+                    &path_bytes(p),
+                    b"; use '-c' to create it",
+                ],
+            ),
+            Self::CannotCreate(p) => say(out, &[b"cannot create file ", &path_bytes(p)]),
+            Self::PasswordTooLong => say(out, &[b"password too long (>256)"]),
+            Self::StdinPasswordTooLong => say(out, &[b"password too long (>256)"]),
+            Self::PasswordMismatch => say(out, &[b"password verification error"]),
+            Self::PasswordNul => say(out, &[b"the password contains a NUL byte"]),
+            Self::ReadPassword(e) => {
+                say(
+                    out,
+                    &[b"cannot read the password: ", e.to_string().as_bytes()],
+                );
+            }
+            Self::BcryptCost => say(out, &[b"Unable to encode with bcrypt: Invalid argument"]),
+            Self::Random(e) => say(out, &[b"Unable to generate random bytes: ", e.as_bytes()]),
+            Self::PlainUnstorable(e) => say(
+                out,
+                &[
+                    b"cannot store this password in plain text: ",
+                    e.to_string().replace("hash field", "it").as_bytes(),
+                ],
+            ),
+            Self::RecordTooLong => say(out, &[b"resultant record too long"]),
+            Self::InvalidFile {
+                path,
+                prefix,
+                found,
+            } => {
+                for _ in 0..*found {
+                    out.extend_from_slice(prefix.as_bytes());
+                }
+                say(
+                    out,
+                    &[
+                        b"The file ",
+                        &path_bytes(path),
+                        b" does not appear to be a valid htpasswd file.",
+                    ],
+                );
+            }
+            Self::VerifyFailed => out.extend_from_slice(b"password verification failed\n"),
+            Self::EmptyHash(user) => {
+                out.extend_from_slice(b"Empty hash for user ");
+                out.extend_from_slice(user);
+                out.push(b'\n');
+            }
+            Self::UserNotFound(user) => {
+                out.extend_from_slice(b"User ");
+                out.extend_from_slice(user);
+                out.extend_from_slice(b" not found\n");
+            }
+            Self::Edit(e) => say(out, &[e.to_string().as_bytes()]),
+            Self::Update(p, e) => say(
+                out,
+                &[
+                    b"unable to update file ",
+                    &path_bytes(p),
+                    b": ",
+                    e.as_bytes(),
+                ],
+            ),
+            Self::Read(p, e) => say(
+                out,
+                &[b"unable to read file ", &path_bytes(p), b": ", e.as_bytes()],
+            ),
+        }
+    }
+}
+
+/// Output gathered so far. Stderr is written out before a prompt, so prompts and messages keep
+/// Apache's order.
+struct Ctx {
+    prog: Vec<u8>,
+    out: Vec<u8>,
+    err: Vec<u8>,
+}
+
+impl Ctx {
+    fn flush_err(&mut self) {
+        let _ = io::stderr().lock().write_all(&self.err);
+        self.err.clear();
+    }
+}
+
+/// Runs the Apache mode on `args` (without `argv[0]`, which names the program in messages).
+pub(crate) fn run(argv0: &OsStr, args: Vec<OsString>) -> Outcome {
+    let mut ctx = Ctx {
+        prog: argv0.as_encoded_bytes().to_vec(),
+        out: Vec::new(),
+        err: Vec::new(),
+    };
+    let code = match execute(&mut ctx, args) {
+        Ok(()) => Exit::Ok,
+        Err(failure) => {
+            failure.render(&ctx.prog, &mut ctx.err);
+            failure.exit()
+        }
+    };
+    Outcome {
+        stdout: ctx.out,
+        stderr: ctx.err,
+        code: code as u8,
+    }
+}
+
+fn execute(ctx: &mut Ctx, args: Vec<OsString>) -> Result<(), Failure> {
+    let parsed = args::parse(args);
+    for _ in 0..parsed.plain_warnings {
+        ctx.err.extend_from_slice(WARN_PLAIN.as_bytes());
+    }
+    let req = args::validate(parsed.result?)?;
+    if matches!(req.action, Action::Print | Action::Set { .. }) {
+        match Limits::APACHE.check_username(&req.user) {
+            Ok(()) | Err(UsernameError::TooLong { .. } | UsernameError::Colon { .. }) => {}
+            Err(e) => return Err(Failure::BadUsername(e)),
+        }
+    }
+    if let Some(file) = &req.file {
+        precheck(file, matches!(req.action, Action::Set { create: true }))?;
+    }
+    match req.action {
+        Action::Print => {
+            let record = make_record(ctx, &req)?;
+            ctx.out.extend_from_slice(&record);
+            ctx.out.extend_from_slice(b"\n\n");
+            Ok(())
+        }
+        Action::Set { create } => {
+            let record = make_record(ctx, &req)?;
+            let hash = &record[req.user.len() + 1..];
+            let path = file_of(&req)?;
+            set(ctx, path, &req.user, hash, create)
+        }
+        Action::Delete => delete(ctx, file_of(&req)?, &req.user),
+        Action::Verify => verify(ctx, req),
+    }
+}
+
+fn file_of(req: &Request) -> Result<&Path, Failure> {
+    req.file.as_deref().ok_or(Failure::Usage)
+}
+
+/// Apache's checks before any work: an existing regular file must open for reading and
+/// appending; a missing one needs `-c` and a place to be created (checked without creating it,
+/// where Apache leaves an empty file behind).
+fn precheck(path: &Path, create: bool) -> Result<(), Failure> {
+    let existing = fs::metadata(path).is_ok_and(|m| m.is_file());
+    if existing {
+        return match OpenOptions::new().read(true).append(true).open(path) {
+            Ok(_) => Ok(()),
+            Err(_) => Err(Failure::CannotReadWrite(path.to_path_buf())),
+        };
+    }
+    if !create {
+        return Err(Failure::MustCreate(path.to_path_buf()));
+    }
+    let cannot = || Failure::CannotCreate(path.to_path_buf());
+    if fs::metadata(path).is_ok() {
+        return Err(cannot()); // a directory or another non-regular file
+    }
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    if !fs::metadata(parent).is_ok_and(|m| m.is_dir()) {
+        return Err(cannot());
+    }
+    rustix::fs::access(
+        parent,
+        rustix::fs::Access::WRITE_OK | rustix::fs::Access::EXEC_OK,
+    )
+    .map_err(|_| cannot())
+}
+
+/// Gets the password as the request says: the `-b` argument, all of stdin (`-i`), or a prompt.
+fn get_password(ctx: &mut Ctx, req: &Request) -> Result<Zeroizing<Vec<u8>>, Failure> {
+    let pw = match (&req.password, req.source) {
+        (Some(pw), _) => pw.clone(),
+        (None, Source::Stdin) => prompt::read_stdin().map_err(|e| match e {
+            ReadError::TooLong => Failure::StdinPasswordTooLong,
+            ReadError::Io(e) => Failure::ReadPassword(e),
+        })?,
+        (None, Source::Prompt | Source::Arg) => {
+            ctx.flush_err();
+            let map = |e| match e {
+                ReadError::TooLong => Failure::PasswordTooLong,
+                ReadError::Io(e) => Failure::ReadPassword(e),
+            };
+            if req.action == Action::Verify {
+                prompt::prompt("Enter password: ").map_err(map)?
+            } else {
+                let first = prompt::prompt("New password: ").map_err(map)?;
+                // Apache ignores errors of the second read: a failed read is an empty answer.
+                let again = prompt::prompt("Re-type new password: ")
+                    .unwrap_or_else(|_| Zeroizing::new(Vec::new()));
+                if *first != *again {
+                    return Err(Failure::PasswordMismatch);
+                }
+                first
+            }
+        }
+    };
+    if pw.contains(&0) {
+        return Err(Failure::PasswordNul);
+    }
+    Ok(pw)
+}
+
+/// Apache's `mkrecord`: warn about an unused `-C`/`-r`, get the password, hash it, and check
+/// that `user:hash` plus its newline fits Apache's 256-byte lines. Returns `user:hash`.
+fn make_record(ctx: &mut Ctx, req: &Request) -> Result<Zeroizing<Vec<u8>>, Failure> {
+    if req.cost.is_some() && !matches!(req.alg, Alg::Bcrypt | Alg::Sha256 | Alg::Sha512) {
+        ctx.err.extend_from_slice(WARN_COST.as_bytes());
+    }
+    let password = get_password(ctx, req)?;
+    let rounds = || req.cost.and_then(|c| u32::try_from(c).ok());
+    let params = match req.alg {
+        Alg::Md5 => HashParams::Apr1,
+        Alg::Sha1 => HashParams::Sha1,
+        Alg::Crypt => HashParams::DesCrypt,
+        Alg::Bcrypt => HashParams::Bcrypt {
+            cost: match req.cost {
+                None => crypt::bcrypt::DEFAULT_COST,
+                Some(c) => u32::try_from(c).map_err(|_| Failure::BcryptCost)?,
+            },
+            long_passwords: LongPassword::Truncate,
+        },
+        Alg::Sha256 => HashParams::Sha256Crypt { rounds: rounds() },
+        Alg::Sha512 => HashParams::Sha512Crypt { rounds: rounds() },
+        Alg::Plain => HashParams::Plaintext,
+    };
+    let mut record = Zeroizing::new(Vec::with_capacity(MAX_STRING_LEN));
+    record.extend_from_slice(&req.user);
+    record.push(b':');
+    if params == HashParams::Plaintext {
+        // Apache stores the bytes as given (also used to insert a ready-made hash); only bytes
+        // that would end the field are refused.
+        check_hash_field(&password).map_err(Failure::PlainUnstorable)?;
+        record.extend_from_slice(&password);
+    } else {
+        let made = crypt::generate(&params, &password).map_err(|e| match e {
+            GenerateError::BcryptCost { .. } => Failure::BcryptCost,
+            GenerateError::Rounds { .. } => Failure::RoundsOutOfRange,
+            GenerateError::Random(e) => Failure::Random(e.to_string()),
+            other => Failure::Random(other.to_string()),
+        })?;
+        if made.scheme() == Scheme::DesCrypt && made.truncated_to().is_some() {
+            ctx.err.extend_from_slice(WARN_CRYPT.as_bytes());
+        }
+        record.extend_from_slice(made.as_bytes());
+    }
+    if record.len() + 1 >= MAX_STRING_LEN {
+        return Err(Failure::RecordTooLong);
+    }
+    Ok(record)
+}
+
+/// Entries of `user` before the first line that is not an entry, comment or blank (Apache stops
+/// there), and whether there is such a line.
+fn found_before_invalid(file: &HtpasswdFile, user: &[u8]) -> (usize, Option<usize>) {
+    let invalid = file.invalid_lines().next();
+    let found = file
+        .entries()
+        .filter(|e| e.user == user && invalid.is_none_or(|l| e.line < l))
+        .count();
+    (found, invalid)
+}
+
+fn write_failure(path: &Path, e: FileError<Failure>) -> Failure {
+    match e {
+        FileError::Edit(f) => f,
+        FileError::Io {
+            action,
+            path: at,
+            source,
+        } => Failure::Update(
+            path.to_path_buf(),
+            format!("{action} {}: {source}", at.display()),
+        ),
+        FileError::Contended { attempts, .. } => Failure::Update(
+            path.to_path_buf(),
+            format!("the file was replaced by other writers {attempts} times"),
+        ),
+        _ => Failure::Update(path.to_path_buf(), "the edit failed".to_owned()),
+    }
+}
+
+/// Adds or updates `user` (every entry, as Apache); `-c` starts from an empty file.
+fn set(ctx: &mut Ctx, path: &Path, user: &[u8], hash: &[u8], create: bool) -> Result<(), Failure> {
+    let options = EditOptions::default().create(if create { Create::Umask } else { Create::No });
+    let done = edit_file(path, &options, |file| {
+        if create {
+            *file = HtpasswdFile::new();
+        } else {
+            let (found, invalid) = found_before_invalid(file, user);
+            if invalid.is_some() {
+                return Err(Failure::InvalidFile {
+                    path: path.to_path_buf(),
+                    prefix: "Updating ",
+                    found,
+                });
+            }
+        }
+        file.set(user, hash).map_err(Failure::Edit)
+    })
+    .map_err(|e| write_failure(path, e))?;
+    match done.value {
+        SetOutcome::Added => ctx.err.extend_from_slice(b"Adding "),
+        SetOutcome::Updated(n) => {
+            for _ in 0..n {
+                ctx.err.extend_from_slice(b"Updating ");
+            }
+        }
+    }
+    ctx.err.extend_from_slice(b"password for user ");
+    ctx.err.extend_from_slice(user);
+    ctx.err.push(b'\n');
+    Ok(())
+}
+
+/// Deletes every entry of `user`; an absent user is reported and is not an error (as Apache).
+fn delete(ctx: &mut Ctx, path: &Path, user: &[u8]) -> Result<(), Failure> {
+    let done = edit_file(path, &EditOptions::default(), |file| {
+        let (found, invalid) = found_before_invalid(file, user);
+        if invalid.is_some() {
+            return Err(Failure::InvalidFile {
+                path: path.to_path_buf(),
+                prefix: "Deleting ",
+                found,
+            });
+        }
+        Ok(file.delete(user))
+    })
+    .map_err(|e| write_failure(path, e))?;
+    if done.value == 0 {
+        ctx.err.extend_from_slice(b"User ");
+        ctx.err.extend_from_slice(user);
+        ctx.err.extend_from_slice(b" not found\n");
+        return Ok(());
+    }
+    for _ in 0..done.value {
+        ctx.err.extend_from_slice(b"Deleting ");
+    }
+    ctx.err.extend_from_slice(b"password for user ");
+    ctx.err.extend_from_slice(user);
+    ctx.err.push(b'\n');
+    Ok(())
+}
+
+/// Whether Apache's `apr_password_validate` (on Unix) can check this scheme.
+fn apache_verifies(scheme: Scheme) -> bool {
+    matches!(
+        scheme,
+        Scheme::Apr1
+            | Scheme::Md5Crypt
+            | Scheme::Bcrypt(_)
+            | Scheme::Sha256Crypt
+            | Scheme::Sha512Crypt
+            | Scheme::Sha1
+            | Scheme::DesCrypt
+    )
+}
+
+/// Checks the password against every entry of the user in file order, as Apache does: the
+/// first mismatch fails; the password is asked for at the first entry found.
+fn verify(ctx: &mut Ctx, req: Request) -> Result<(), Failure> {
+    let path = file_of(&req)?;
+    let file = read_file(path).map_err(|e| Failure::Read(path.to_path_buf(), e.to_string()))?;
+    let (_, invalid) = found_before_invalid(&file, &req.user);
+    let mut password: Option<Zeroizing<Vec<u8>>> = None;
+    let mut found = false;
+    for entry in file.entries() {
+        if invalid.is_some_and(|l| entry.line > l) {
+            break;
+        }
+        if entry.user != req.user.as_slice() {
+            continue;
+        }
+        found = true;
+        let rest_is_empty = entry.rest.iter().all(|&b| b == b'\r');
+        if entry.hash.is_empty() && rest_is_empty {
+            return Err(Failure::EmptyHash(req.user.clone()));
+        }
+        if password.is_none() {
+            password = Some(get_password(ctx, &req)?);
+        }
+        let pw = password.as_deref().map_or(&[][..], |p| p.as_slice());
+        let ok = apache_verifies(Scheme::classify(entry.hash))
+            && crypt::verify(pw, entry.hash).unwrap_or(false);
+        if !ok {
+            return Err(Failure::VerifyFailed);
+        }
+    }
+    if let Some(_line) = invalid {
+        return Err(Failure::InvalidFile {
+            path: path.to_path_buf(),
+            prefix: "",
+            found: 0,
+        });
+    }
+    if !found {
+        return Err(Failure::UserNotFound(req.user));
+    }
+    ctx.err.extend_from_slice(b"Password for user ");
+    ctx.err.extend_from_slice(&req.user);
+    ctx.err.extend_from_slice(b" correct.\n");
+    Ok(())
+}
