@@ -675,6 +675,12 @@ const CASES: &[Case] = &[
         expect: &["-f -", "cannot parse input"],
     },
     Case {
+        args: &["annotate", "--auth-secret", "basic-auth"],
+        stdin: "{\"kind\": \"Ingress\", \"kind\": {}}",
+        code: 2,
+        expect: &["-f -", "duplicate mapping key \"kind\""],
+    },
+    Case {
         args: &["annotate", "--auth-secret", "bad secret"],
         stdin: "",
         code: 2,

@@ -167,8 +167,24 @@ impl<'de> Visitor<'de> for NodeVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
-        let mut entries = Vec::new();
-        while let Some((k, v)) = map.next_entry()? {
+        // Duplicate keys are refused (JSON parsers disagree on which one wins; YAML forbids
+        // them): what we write back must mean what the input meant.
+        let mut entries: Vec<(Node, Node)> = Vec::new();
+        let mut string_keys = std::collections::HashSet::new();
+        while let Some((k, v)) = map.next_entry::<Node, Node>()? {
+            let duplicate = match &k {
+                Node::Str(s) => !string_keys.insert(s.clone()),
+                other => entries.iter().any(|(seen, _)| seen == other),
+            };
+            if duplicate {
+                return Err(de::Error::custom(format_args!(
+                    "duplicate mapping key {}",
+                    match &k {
+                        Node::Str(s) => format!("{s:?}"),
+                        _ => "(not a string)".to_owned(),
+                    }
+                )));
+            }
             entries.push((k, v));
         }
         Ok(Node::Map(entries))
