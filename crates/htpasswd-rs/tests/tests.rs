@@ -12,4 +12,5 @@
 
 mod support;
 
+mod apache_diff;
 mod openssl_mode;
