@@ -236,7 +236,8 @@ fn add_users(
                     .map_err(|e| lib_error(Some("--user"), &e))?;
             }
             None if args.password_stdin => {
-                let pw = password::read_stdin_password()
+                // A terminal gets a prompt without echo; a pipe is read as it is.
+                let pw = password::read_password_for(spec)
                     .map_err(|e| Error::io(format!("--password-stdin: {e}")))?
                     .ok_or_else(|| {
                         Error::input("--password-stdin: the password must be a single line")

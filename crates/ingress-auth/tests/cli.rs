@@ -273,3 +273,71 @@ fn users_lists_schemes_and_controllers() {
         "{text}"
     );
 }
+
+/// A reader that goes away early: the binary ends quietly (exit 0, no panic, no error).
+#[test]
+fn broken_pipe_ends_quietly() {
+    use std::process::Stdio;
+    let mut child = ours()
+        .args([
+            "ingress",
+            "--name",
+            "app",
+            "--auth-secret",
+            "s",
+            "--service",
+            "web",
+            "--port",
+            "80",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(out.stderr.is_empty(), "{}", stderr(&out));
+}
+
+/// On a terminal (a pty from util-linux `script`, part of Debian's essential bsdutils), `verify`
+/// and `--password-stdin` prompt with echo off: the typed password never shows.
+#[test]
+fn terminal_prompt_does_not_echo() {
+    let Some(script) = crate::support::reference_tool("script", "terminal_prompt_does_not_echo")
+    else {
+        return;
+    };
+    let dir = TempDir::new("tty");
+    let made = run(&["secret", "--name", "s", "--user", "alice:TypedSecret42"]);
+    let file = dir.write("s.yaml", &made.stdout);
+    let bin = env!("CARGO_BIN_EXE_ingress-auth");
+    let type_later = |cmd: String| {
+        // The password is typed a moment after start, once the prompt has turned echo off.
+        let shell = format!(
+            "(sleep 1; printf 'TypedSecret42\\n'; sleep 1) | {} -qec {} /dev/null",
+            script.display(),
+            shell_quote(&cmd)
+        );
+        std::process::Command::new("sh")
+            .args(["-c", &shell])
+            .output()
+            .unwrap()
+    };
+    let out = type_later(format!("{bin} verify --user alice -f {}", file.display()));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("Password for alice: "), "{text}");
+    assert!(text.contains("Password for user alice correct."), "{text}");
+    assert!(!text.contains("TypedSecret42"), "password echoed: {text}");
+
+    let out = type_later(format!("{bin} secret --name s --user bob --password-stdin"));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("Password for bob: ") && text.contains("kind: Secret"), "{text}");
+    assert!(!text.contains("TypedSecret42"), "password echoed: {text}");
+}
+
+fn shell_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "'\\''"))
+}
