@@ -334,7 +334,10 @@ fn terminal_prompt_does_not_echo() {
     let out = type_later(format!("{bin} secret --name s --user bob --password-stdin"));
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{text}");
-    assert!(text.contains("Password for bob: ") && text.contains("kind: Secret"), "{text}");
+    assert!(
+        text.contains("Password for bob: ") && text.contains("kind: Secret"),
+        "{text}"
+    );
     assert!(!text.contains("TypedSecret42"), "password echoed: {text}");
 }
 
