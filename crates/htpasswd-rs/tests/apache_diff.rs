@@ -707,3 +707,183 @@ fn differential_against_apache_htpasswd() {
         failures.join("\n")
     );
 }
+
+/// Runs one command line through both tools.
+fn both(tools: &Tools, args: &[&[u8]], stdin: &[u8], state: State) -> (Run, Run) {
+    use std::os::unix::ffi::OsStrExt as _;
+    let sc = Scenario {
+        name: format!("{args:?}"),
+        args: args
+            .iter()
+            .map(|a| std::ffi::OsStr::from_bytes(a).to_os_string())
+            .collect(),
+        stdin: stdin.to_vec(),
+        state,
+        password: None,
+        cmp: Cmp::Same,
+    };
+    (run(tools, false, &sc), run(tools, true, &sc))
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// Each divergence listed in docs/COMPATIBILITY.md, with what Apache does and what we do.
+#[test]
+fn documented_divergences() {
+    let Some(tools) = Tools::new("documented_divergences") else {
+        return;
+    };
+    let sha_p = SHA_P.as_bytes();
+
+    // SHA-crypt rounds out of range: Apache stores "*0" (no password opens it) and exits 0.
+    for alg in [&b"-nb2"[..], b"-nb5"] {
+        for r in [&b"999"[..], b"1000000000"] {
+            let (a, o) = both(&tools, &[alg, b"-r", r, b"u", b"p"], b"", State::Missing);
+            assert_eq!((a.code, text(&a.stdout)), (Some(0), "u:*0\n\n".into()));
+            assert_eq!(o.code, Some(2));
+            assert!(o.stdout.is_empty());
+            assert!(
+                text(&o.stderr).starts_with(
+                    "htpasswd: argument to -r must be from 1000 to 999999999 for SHA-256 and SHA-512"
+                ),
+                "{}",
+                text(&o.stderr)
+            );
+        }
+    }
+    let (a, o) = both(
+        &tools,
+        &[b"-b5", b"-r", b"999", b"f", b"u", b"p"],
+        b"",
+        State::Text("a:x\n"),
+    );
+    assert_eq!(
+        (a.code, a.file.as_deref()),
+        (Some(0), Some(&b"a:x\nu:*0\n"[..]))
+    );
+    assert_eq!((o.code, o.file.as_deref()), (Some(2), Some(&b"a:x\n"[..])));
+
+    // A last line without newline: Apache glues the new record onto it.
+    let (a, o) = both(&tools, &[b"-bs", b"f", b"b", b"p"], b"", State::Text("a:x"));
+    assert_eq!(a.file.unwrap(), [&b"a:xb:"[..], sha_p, b"\n"].concat());
+    assert_eq!(o.file.unwrap(), [&b"a:x\nb:"[..], sha_p, b"\n"].concat());
+    assert_eq!((a.code, a.stderr), (o.code, o.stderr));
+
+    // CRLF files: we keep CRLF on replaced lines and use it for appended ones; Apache writes LF.
+    let (a, o) = both(
+        &tools,
+        &[b"-bs", b"f", b"b", b"p"],
+        b"",
+        State::Text("a:x\r\nb:y\r\n"),
+    );
+    assert_eq!(a.file.unwrap(), [&b"a:x\r\nb:"[..], sha_p, b"\n"].concat());
+    assert_eq!(
+        o.file.unwrap(),
+        [&b"a:x\r\nb:"[..], sha_p, b"\r\n"].concat()
+    );
+    let (a, o) = both(
+        &tools,
+        &[b"-bs", b"f", b"c", b"p"],
+        b"",
+        State::Text("a:x\r\n"),
+    );
+    assert_eq!(a.file.unwrap(), [&b"a:x\r\nc:"[..], sha_p, b"\n"].concat());
+    assert_eq!(
+        o.file.unwrap(),
+        [&b"a:x\r\nc:"[..], sha_p, b"\r\n"].concat()
+    );
+
+    // A third field (nginx comment) survives an update with us; Apache drops it.
+    let (a, o) = both(
+        &tools,
+        &[b"-bs", b"f", b"a", b"p"],
+        b"",
+        State::Text("a:x:note\n"),
+    );
+    assert_eq!(a.file.unwrap(), [&b"a:"[..], sha_p, b"\n"].concat());
+    assert_eq!(o.file.unwrap(), [&b"a:"[..], sha_p, b":note\n"].concat());
+    // ... and -v checks the hash field alone (as servers do); Apache checks "hash:note".
+    let with_note: &'static str = Box::leak(format!("a:{SHA_P}:note\n").into_boxed_str());
+    let (a, o) = both(
+        &tools,
+        &[b"-bv", b"f", b"a", b"p"],
+        b"",
+        State::Text(with_note),
+    );
+    assert_eq!(
+        (a.code, text(&a.stderr)),
+        (Some(3), "password verification failed\n".into())
+    );
+    assert_eq!(
+        (o.code, text(&o.stderr)),
+        (Some(0), "Password for user a correct.\n".into())
+    );
+
+    // Usernames no server would read back as that user.
+    for (user, why) in [
+        (
+            &b"#u"[..],
+            "username starts with '#'; servers read such a line as a comment",
+        ),
+        (
+            b" u",
+            "username starts with white space, which Apache skips when reading the file",
+        ),
+        (b"u\nv", "username contains a line feed at byte 1"),
+        (b"u\rv", "username contains a carriage return at byte 1"),
+    ] {
+        let (a, o) = both(&tools, &[b"-nbs", user, b"p"], b"", State::Missing);
+        assert_eq!(a.code, Some(0));
+        assert_eq!(o.code, Some(6));
+        assert_eq!(text(&o.stderr), format!("htpasswd: {why}\n"));
+    }
+
+    // -p with a password holding ':' (or CR): Apache writes a line that ends the field early.
+    let (a, o) = both(&tools, &[b"-nbp", b"u", b"a:b"], b"", State::Missing);
+    assert_eq!((a.code, text(&a.stdout)), (Some(0), "u:a:b\n\n".into()));
+    assert_eq!(o.code, Some(9));
+    assert_eq!(
+        text(&o.stderr),
+        "Warning: storing passwords as plain text might just not work on this platform.\n\
+         htpasswd: cannot store this password in plain text: it contains ':' at byte 1\n"
+    );
+
+    // A NUL in the password: Apache silently hashes the bytes before it.
+    let (a, o) = both(&tools, &[b"-nis", b"u"], b"p\0q", State::Missing);
+    assert_eq!(
+        (a.code, text(&a.stdout)),
+        (Some(0), format!("u:{SHA_P}\n\n"))
+    );
+    assert_eq!(o.code, Some(9));
+    assert_eq!(
+        text(&o.stderr),
+        "htpasswd: the password contains a NUL byte\n"
+    );
+
+    // -c on a missing file, then a failed re-type: Apache leaves an empty file behind.
+    let (a, o) = both(&tools, &[b"-c", b"f", b"u"], b"a\nb\n", State::Missing);
+    assert_eq!((a.code, a.file.as_deref()), (Some(3), Some(&b""[..])));
+    assert_eq!((o.code, o.file.as_deref()), (Some(3), None));
+    assert_eq!(a.stderr, o.stderr);
+
+    // Lines over 254 bytes: Apache reads them in 255-byte pieces and refuses the file (or, for
+    // -v, checks a cut hash); we keep them whole and edit the file.
+    let long: &'static str = Box::leak(format!("a:x\nb:{}\n", "L".repeat(300)).into_boxed_str());
+    let (a, o) = both(&tools, &[b"-bs", b"f", b"a", b"p"], b"", State::Text(long));
+    assert_eq!(a.code, Some(7));
+    assert_eq!(o.code, Some(0));
+    assert_eq!(
+        o.file.unwrap(),
+        [
+            &b"a:"[..],
+            sha_p,
+            b"\nb:",
+            "L".repeat(300).as_bytes(),
+            b"\n"
+        ]
+        .concat()
+    );
+    let _ = fs::remove_dir_all(&tools.ours_dir);
+}

@@ -14,3 +14,4 @@ mod support;
 
 mod apache_diff;
 mod openssl_mode;
+mod apache_tty;
