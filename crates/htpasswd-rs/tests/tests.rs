@@ -15,3 +15,4 @@ mod support;
 mod apache_diff;
 mod openssl_mode;
 mod apache_tty;
+mod apache_cli;
