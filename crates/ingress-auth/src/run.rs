@@ -3,7 +3,7 @@
 
 use std::fs;
 use std::io::{self, Read as _, Write as _};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use htpasswd_core::k8s::{
     self, AnnotateRequest, AuthConfig, Controller, Field, Format, HashScheme, IngressPath,
@@ -171,11 +171,20 @@ struct Users {
     secret_type: SecretType,
     generated: Vec<Zeroizing<String>>,
     notices: Vec<Zeroizing<String>>,
+    credentials_file: Option<PathBuf>,
 }
 
 fn collect_users(mut args: UserArgs) -> Result<Users, Error> {
     let scheme = scheme_of(args.scheme);
     let secret_type = secret_type_of(args.secret_type);
+    if let Some(path) = &args.credentials_file
+        && fs::symlink_metadata(path).is_ok()
+    {
+        return Err(Error::input(format!(
+            "--credentials-file {}: already exists (it is never overwritten)",
+            path.display()
+        )));
+    }
     let mut set = UserSet::new(Controller::IngressNginx);
     let mut generated = Vec::new();
     let mut notices = Vec::new();
@@ -196,19 +205,12 @@ fn collect_users(mut args: UserArgs) -> Result<Users, Error> {
              generates one)",
         ));
     }
-    if let Some(path) = &args.credentials_file {
-        write_credentials(path, &generated)?;
-        notices.push(Zeroizing::new(format!(
-            "generated passwords written to {}",
-            path.display()
-        )));
-        generated.clear();
-    }
     Ok(Users {
         set,
         secret_type,
         generated,
         notices,
+        credentials_file: args.credentials_file,
     })
 }
 
@@ -324,13 +326,24 @@ fn secret(cmd: SecretCmd) -> Result<Output, Error> {
     let users = collect_users(cmd.users)?;
     let secret = build_secret(&at, &users)?;
     let stdout = k8s::write_stream(&[secret], format_of(cmd.object.output)).map_err(k8s_err)?;
-    Ok(finish(stdout, users))
+    finish(stdout, users)
 }
 
-fn finish(stdout: String, users: Users) -> Output {
+/// The output of a command that made a Secret. The credentials file is written last, once the
+/// manifests are complete, so that a failure leaves neither a file nor a manifest.
+fn finish(stdout: String, users: Users) -> Result<Output, Error> {
     let mut stderr = users.notices;
-    stderr.extend(users.generated);
-    Output { stdout, stderr }
+    match &users.credentials_file {
+        Some(path) => {
+            write_credentials(path, &users.generated)?;
+            stderr.push(Zeroizing::new(format!(
+                "generated passwords written to {}",
+                path.display()
+            )));
+        }
+        None => stderr.extend(users.generated),
+    }
+    Ok(Output { stdout, stderr })
 }
 
 fn check_flag(
@@ -454,7 +467,7 @@ fn generate(cmd: GenerateCmd) -> Result<Output, Error> {
         serde_json::to_value(&ing).map_err(|e| Error::io(e.to_string()))?,
     ];
     let stdout = k8s::write_stream(&docs, format_of(cmd.object.output)).map_err(k8s_err)?;
-    Ok(finish(stdout, users))
+    finish(stdout, users)
 }
 
 fn annotate(cmd: &AnnotateCmd) -> Result<Output, Error> {

@@ -101,9 +101,47 @@ fn credentials_file_is_created_0600_and_never_overwritten() {
         .arg(&creds)
         .output()
         .unwrap();
-    assert_eq!(again.status.code(), Some(1));
+    assert_eq!(again.status.code(), Some(2));
+    assert!(
+        stderr(&again).contains("already exists"),
+        "{}",
+        stderr(&again)
+    );
     assert!(again.stdout.is_empty());
     assert_eq!(std::fs::read_to_string(&creds).unwrap(), text);
+}
+
+/// A Secret that fails to build (here: a user name that is no auth-map key) leaves no
+/// credentials file behind: the file is written last.
+#[test]
+fn failed_build_writes_no_credentials_file() {
+    let dir = TempDir::new("creds-fail");
+    let creds = dir.path().join("creds.txt");
+    let out = ours()
+        .args([
+            "secret",
+            "--name",
+            "s",
+            "--secret-type",
+            "auth-map",
+            "--user",
+            "bob smith",
+            "--credentials-file",
+        ])
+        .arg(&creds)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("--secret-type auth-map"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(out.stdout.is_empty());
+    assert!(
+        !creds.exists(),
+        "credentials written for a Secret that was never printed"
+    );
 }
 
 #[test]
