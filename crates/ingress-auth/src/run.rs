@@ -547,7 +547,7 @@ fn users(cmd: &UsersCmd) -> Result<Output, Error> {
     for (user, scheme) in users.schemes() {
         let targets: Vec<&str> = scheme.supporting_targets().map(|t| t.name()).collect();
         rows.push((
-            String::from_utf8_lossy(user).into_owned(),
+            printable(user),
             scheme.name().to_owned(),
             if targets.is_empty() {
                 "(none)".to_owned()
@@ -566,7 +566,7 @@ fn users(cmd: &UsersCmd) -> Result<Output, Error> {
     let unchecked: Vec<String> = users
         .schemes()
         .filter(|(_, s)| !s.supported_by(Controller::IngressNginx.target()))
-        .map(|(u, _)| String::from_utf8_lossy(u).into_owned())
+        .map(|(u, _)| printable(u))
         .collect();
     if !unchecked.is_empty() {
         stderr.push(Zeroizing::new(format!(
@@ -575,4 +575,20 @@ fn users(cmd: &UsersCmd) -> Result<Output, Error> {
         )));
     }
     Ok(Output { stdout, stderr })
+}
+
+/// A user name for the terminal: control characters escaped, so that a hostile Secret cannot
+/// send escape sequences.
+fn printable(user: &[u8]) -> String {
+    String::from_utf8_lossy(user)
+        .chars()
+        .flat_map(|c| {
+            let escaped: Vec<char> = if c.is_control() {
+                c.escape_default().collect()
+            } else {
+                vec![c]
+            };
+            escaped
+        })
+        .collect()
 }

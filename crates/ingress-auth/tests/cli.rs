@@ -382,3 +382,14 @@ fn terminal_prompt_does_not_echo() {
 fn shell_quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', "'\\''"))
 }
+
+/// User names from a Secret are printed with control characters escaped.
+#[test]
+fn users_escapes_control_characters() {
+    let secret = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  auth: \"ev\\x1b[2Jil:$apr1$r31.....$HqJZimcKQFAMYayBlzkrA/\\n\"\n";
+    let out = run_with_stdin(ours().args(["users", "-f", "-"]), secret.as_bytes());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(!text.contains('\u{1b}'), "{text:?}");
+    assert!(text.contains("ev\\u{1b}[2Jil  apr1"), "{text:?}");
+}
