@@ -238,3 +238,42 @@ fn duplicate_json_keys_are_refused() {
     );
     assert!(parse_stream("kind: a\nkind: b\n", Format::Yaml).is_err());
 }
+
+/// Annotation values are always YAML strings: random realms and Secret names that look like
+/// numbers, booleans, nulls or YAML syntax read back as the same strings.
+#[test]
+fn annotation_values_read_back_as_strings() {
+    let mut rng = crate::support::Rng::new(crate::support::seed(
+        "annotation_values_read_back_as_strings",
+    ));
+    let realm_chars: Vec<char> = "/-._~: abcxyzABEINOTYnoy0123456789".chars().collect();
+    let name_chars: Vec<char> = "abcdefnotuxy0123456789".chars().collect();
+    for _ in 0..1500 {
+        let realm: String = (0..rng.below(12))
+            .map(|_| *rng.pick(&realm_chars))
+            .collect();
+        let mut secret: String = (0..1 + rng.below(6))
+            .map(|_| *rng.pick(&name_chars))
+            .collect();
+        if rng.below(3) == 0 {
+            secret = format!("{}.{}", rng.below(100), secret);
+        }
+        let mut req = request(&["a.com/=s:80"]);
+        req.auth.realm = realm.clone();
+        req.auth.secret = secret.clone();
+        let ing = auth_ingress(Controller::IngressNginx, &req).unwrap();
+        let text = write_stream(&[ing], Format::Yaml).unwrap();
+        let doc = &parse_stream(&text, Format::Yaml).unwrap()[0];
+        let annotations = doc.at(&["metadata", "annotations"]).unwrap();
+        for (key, want) in [
+            ("nginx.ingress.kubernetes.io/auth-realm", &realm),
+            ("nginx.ingress.kubernetes.io/auth-secret", &secret),
+        ] {
+            assert_eq!(
+                annotations.get(key),
+                Some(&Node::Str(want.clone())),
+                "{text}"
+            );
+        }
+    }
+}

@@ -145,7 +145,12 @@ pub(crate) struct IngressArgs {
     #[arg(long, value_name = "NAME")]
     pub(crate) cluster_issuer: Option<String>,
     /// The realm shown in the browser's login prompt.
-    #[arg(long, value_name = "TEXT", default_value = "Authentication Required")]
+    #[arg(
+        long,
+        value_name = "TEXT",
+        default_value = "Authentication Required",
+        allow_hyphen_values = true
+    )]
     pub(crate) realm: String,
     /// Set nginx.ingress.kubernetes.io/ssl-redirect: "false".
     #[arg(long)]
@@ -198,7 +203,12 @@ pub(crate) struct AnnotateCmd {
     #[arg(long, value_name = "NAME")]
     pub(crate) auth_secret: String,
     /// The realm shown in the browser's login prompt.
-    #[arg(long, value_name = "TEXT", default_value = "Authentication Required")]
+    #[arg(
+        long,
+        value_name = "TEXT",
+        default_value = "Authentication Required",
+        allow_hyphen_values = true
+    )]
     pub(crate) realm: String,
     /// Only the Ingress with this name.
     #[arg(long, value_name = "NAME")]
