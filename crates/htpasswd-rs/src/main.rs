@@ -19,6 +19,9 @@ Usage:
   htpasswd-rs -n[imB25dps] [-C cost] [-r rounds] username
   htpasswd-rs -nb[mB25dps] [-C cost] [-r rounds] username password
       Apache htpasswd 2.4, flag for flag (run `htpasswd-rs` alone for Apache's flag list)
+  htpasswd-rs --batch USERS_FILE [-c] [-m|-B|-2|-5|-s] [-C cost] [-r rounds] passwordfile
+      add or update every `user:password` line of USERS_FILE (`-` for stdin) in one locked
+      write; apr1 is hashed on all cores
   htpasswd-rs --list FILE
       one line per entry: user, scheme, line number
   htpasswd-rs --lint [--level info|warning|error] FILE
@@ -58,6 +61,7 @@ fn run(argv0: &OsStr, args: Vec<OsString>) -> Outcome {
         Some("passwd") if openssl::selects_openssl_mode(&args[1..]) => openssl::run(&args[1..]),
         Some("--list") => apache::extensions::list(&args[1..]),
         Some("--lint") => apache::extensions::lint_file(&args[1..]),
+        Some("--batch") => apache::batch::run(&args[1..]),
         _ => apache::run(argv0, args),
     }
 }

@@ -12,7 +12,8 @@
 
 mod support;
 
-mod apache_diff;
-mod openssl_mode;
-mod apache_tty;
+mod apache_batch;
 mod apache_cli;
+mod apache_diff;
+mod apache_tty;
+mod openssl_mode;

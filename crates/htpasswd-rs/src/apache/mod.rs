@@ -6,6 +6,7 @@
 //! name, as `apr_getopt` does), so a copy installed as `htpasswd` prints `htpasswd: ...`.
 
 mod args;
+pub(crate) mod batch;
 pub(crate) mod extensions;
 mod prompt;
 
