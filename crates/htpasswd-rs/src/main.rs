@@ -5,6 +5,7 @@
 
 mod apache;
 mod openssl;
+mod tty;
 
 use std::ffi::{OsStr, OsString};
 use std::io::Write as _;

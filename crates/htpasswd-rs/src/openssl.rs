@@ -1,18 +1,26 @@
-//! The `openssl passwd` front end (`htpasswd-rs passwd ...`), for the md5-crypt schemes.
+//! The `openssl passwd` front end (`htpasswd-rs passwd ...`): OpenSSL 3.0's options for the
+//! schemes web servers check (`-1`, `-apr1`, `-5`, `-6`), with its output, messages and exit
+//! codes. Deliberate differences are listed in docs/COMPATIBILITY.md.
 
 use std::ffi::{OsStr, OsString};
 use std::io::{IsTerminal as _, Read as _};
+use std::os::unix::ffi::OsStrExt as _;
 
 use htpasswd_core::crypt::md5_crypt::MAX_ENCODED_LEN;
 use htpasswd_core::crypt::md5_crypt::batch::{Md5CryptJob, par_hash_batch_with_progress};
+use htpasswd_core::crypt::sha_crypt::{MAX_ROUNDS, MIN_ROUNDS, ShaCryptHash, ShaVariant};
 use htpasswd_core::{Md5Variant, Salt};
 use indicatif::{ProgressBar, ProgressStyle};
 use zeroize::Zeroizing;
 
 use crate::Outcome;
+use crate::tty;
 
 /// OpenSSL's `passwd` keeps at most this many bytes of a password.
 const MAX_PASSWORD: usize = 256;
+
+/// Below this many passwords a progress bar would only flicker.
+const PROGRESS_THRESHOLD: usize = 5_000;
 
 /// `passwd` is the OpenSSL mode when alone or followed by an option.
 pub(crate) fn selects_openssl_mode(rest: &[OsString]) -> bool {
@@ -20,28 +28,38 @@ pub(crate) fn selects_openssl_mode(rest: &[OsString]) -> bool {
         .is_none_or(|a| a.as_encoded_bytes().first() == Some(&b'-'))
 }
 
+/// The hash scheme (`-1` is OpenSSL 3's default).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Md5(Md5Variant),
+    Sha(ShaVariant),
+}
+
 /// Where passwords come from.
 enum Source {
     Args(Vec<OsString>),
     Stdin,
     File(OsString),
+    Prompt,
 }
 
 /// A validated `passwd` request.
 struct Request {
-    variant: Md5Variant,
-    salt: Option<Salt>,
+    mode: Mode,
+    salt: Option<GivenSalt>,
     source: Source,
+    noverify: bool,
+    quiet: bool,
+    table: bool,
+    reverse: bool,
 }
 
-fn usage_error(msg: Option<String>) -> Outcome {
-    let mut stderr = msg.map(|m| format!("passwd: {m}\n")).unwrap_or_default();
-    stderr.push_str("passwd: Use -help for summary.\n");
-    Outcome {
-        stdout: Vec::new(),
-        stderr: stderr.into_bytes(),
-        code: 1,
-    }
+/// A `-salt` value, checked for the mode.
+#[derive(Clone)]
+enum GivenSalt {
+    Md5(Salt),
+    /// SHA-crypt salt text (at most 16 bytes) and rounds (`rounds=N$` prefix, clamped).
+    Sha(Vec<u8>, Option<u32>),
 }
 
 const HELP: &str = "\
@@ -52,75 +70,154 @@ General options:
 
 Input options:
  -in infile          Read passwords from file
+ -noverify           Never verify when reading password from terminal
  -stdin              Read passwords from stdin
 
 Output options:
- -salt val           Use provided salt
+ -quiet              No warnings
+ -table              Format output as table
+ -reverse            Switch table columns
 
 Cryptographic options:
- -1                  MD5-based password algorithm
+ -salt val           Use provided salt
+ -6                  SHA512-based password algorithm
+ -5                  SHA256-based password algorithm
  -apr1               MD5-based password algorithm, Apache variant
+ -1                  MD5-based password algorithm
+ -aixmd5             AIX MD5-based password algorithm
+
+Random state options:
+ -rand val           Load the given file(s) into the random number generator
+ -writerand outfile  Write random data to the specified file
+
+Provider options:
+ -provider-path val  Provider load path (must be before 'provider' argument if required)
+ -provider val       Provider to load (can be specified multiple times)
+ -propquery val      Property query used when fetching algorithms
 
 Parameters:
- password            Password text to digest
+ password            Password text to digest (optional)
 ";
 
+fn fail(stderr: String) -> Outcome {
+    Outcome {
+        stdout: Vec::new(),
+        stderr: stderr.into_bytes(),
+        code: 1,
+    }
+}
+
+fn usage_error(msg: Option<String>) -> Outcome {
+    let mut stderr = msg.map(|m| format!("passwd: {m}\n")).unwrap_or_default();
+    stderr.push_str("passwd: Use -help for summary.\n");
+    fail(stderr)
+}
+
+/// Options OpenSSL accepts that htpasswd-rs refuses, with the reason.
+fn unsupported(name: &str) -> Option<&'static str> {
+    match name {
+        "aixmd5" => Some("no web server checks AIX MD5 hashes"),
+        "writerand" => {
+            Some("salts come from the operating system's CSPRNG; there is no RNG state to save")
+        }
+        "provider" | "provider-path" | "propquery" => {
+            Some("htpasswd-rs does not load OpenSSL providers")
+        }
+        _ => None,
+    }
+}
+
 fn parse(args: &[OsString]) -> Result<Request, Outcome> {
-    let mut variant = None;
-    let mut salt = None;
+    let mut mode = None;
+    let mut salt_text: Option<OsString> = None;
     let mut stdin = false;
     let mut infile = None;
+    let mut noverify = false;
+    let mut quiet = false;
+    let mut table = false;
+    let mut reverse = false;
     let mut i = 0;
     while i < args.len() {
         let arg = args[i].as_encoded_bytes();
-        if arg.first() != Some(&b'-') || arg == b"-" {
-            break;
-        }
         if arg == b"--" {
             i += 1;
             break;
         }
-        let name = arg.strip_prefix(b"--").unwrap_or(&arg[1..]);
-        match name {
-            b"help" => {
+        if arg.first() != Some(&b'-') {
+            break;
+        }
+        let body = arg.strip_prefix(b"--").unwrap_or(&arg[1..]);
+        // `-name=value` is accepted as OpenSSL does.
+        let (name, inline_value) = match body.iter().position(|&b| b == b'=') {
+            Some(eq) => (&body[..eq], Some(&body[eq + 1..])),
+            None => (body, None),
+        };
+        let name = String::from_utf8_lossy(name).into_owned();
+        let takes_value = matches!(
+            name.as_str(),
+            "salt" | "in" | "rand" | "writerand" | "provider" | "provider-path" | "propquery"
+        );
+        let value = if takes_value {
+            match inline_value {
+                Some(v) => Some(OsStr::from_bytes(v).to_owned()),
+                None => match args.get(i + 1) {
+                    Some(v) => {
+                        i += 1;
+                        Some(v.clone())
+                    }
+                    None => {
+                        return Err(usage_error(Some(format!("Option -{name} needs a value"))));
+                    }
+                },
+            }
+        } else {
+            None
+        };
+        if let Some(reason) = unsupported(&name) {
+            return Err(fail(format!(
+                "passwd: option -{name} is not supported by htpasswd-rs: {reason}\n"
+            )));
+        }
+        let chosen = match name.as_str() {
+            "1" => Some(Mode::Md5(Md5Variant::Md5Crypt)),
+            "apr1" => Some(Mode::Md5(Md5Variant::Apr1)),
+            "5" => Some(Mode::Sha(ShaVariant::Sha256)),
+            "6" => Some(Mode::Sha(ShaVariant::Sha512)),
+            _ => None,
+        };
+        match name.as_str() {
+            "help" | "1" | "apr1" | "5" | "6" | "stdin" | "noverify" | "quiet" | "table"
+            | "reverse"
+                if inline_value.is_some() =>
+            {
+                return Err(usage_error(Some(format!(
+                    "Option -{name} does not take a value"
+                ))));
+            }
+            "help" => {
                 return Err(Outcome {
                     stdout: Vec::new(),
                     stderr: HELP.as_bytes().to_vec(),
                     code: 0,
                 });
             }
-            b"1" | b"apr1" => {
-                let chosen = if name == b"1" {
-                    Md5Variant::Md5Crypt
-                } else {
-                    Md5Variant::Apr1
-                };
-                if variant.is_some_and(|v| v != chosen) {
+            "1" | "apr1" | "5" | "6" => {
+                // OpenSSL allows one mode option, even the same one twice is an error.
+                if mode.is_some() {
                     return Err(usage_error(None));
                 }
-                variant = Some(chosen);
+                mode = chosen;
             }
-            b"stdin" => stdin = true,
-            b"salt" | b"in" => {
-                let Some(value) = args.get(i + 1) else {
-                    return Err(usage_error(Some(format!(
-                        "Option -{} needs a value",
-                        String::from_utf8_lossy(name)
-                    ))));
-                };
-                if name == b"in" {
-                    infile = Some(value.clone());
-                } else {
-                    salt = Some(value.clone());
-                }
-                i += 1;
-            }
-            _ => {
-                return Err(usage_error(Some(format!(
-                    "Unknown option: {}",
-                    String::from_utf8_lossy(arg)
-                ))));
-            }
+            "stdin" => stdin = true,
+            "noverify" => noverify = true,
+            "quiet" => quiet = true,
+            "table" => table = true,
+            "reverse" => reverse = true,
+            "salt" => salt_text = value,
+            "in" => infile = value,
+            // Accepted and ignored: salts always come from the OS CSPRNG.
+            "rand" => {}
+            _ => return Err(usage_error(Some(format!("Unknown option: -{name}")))),
         }
         i += 1;
     }
@@ -129,35 +226,75 @@ fn parse(args: &[OsString]) -> Result<Request, Outcome> {
         (false, None, false) => Source::Args(passwords),
         (true, None, true) => Source::Stdin,
         (false, Some(f), true) => Source::File(f),
-        (false, None, true) => {
-            return Err(usage_error(Some(
-                "no password given; pass it as an argument, with -stdin or with -in FILE \
-                 (terminal prompting is not available in this version yet)"
-                    .to_owned(),
-            )));
-        }
+        (false, None, true) => Source::Prompt,
         _ => return Err(usage_error(None)),
     };
-    let salt = match salt {
+    let mode = mode.unwrap_or(Mode::Md5(Md5Variant::Md5Crypt));
+    let salt = match salt_text {
         None => None,
-        Some(s) => Some(salt_from(&s)?),
+        Some(s) => Some(salt_for(mode, s.as_encoded_bytes())?),
     };
     Ok(Request {
-        variant: variant.unwrap_or(Md5Variant::Md5Crypt),
+        mode,
         salt,
         source,
+        noverify,
+        quiet,
+        table,
+        reverse,
     })
 }
 
-/// OpenSSL cuts the salt to 8 bytes but keeps a `$`, making a hash no server can check: refuse.
-fn salt_from(text: &OsStr) -> Result<Salt, Outcome> {
-    let bytes = text.as_encoded_bytes();
-    let cut = &bytes[..bytes.len().min(Salt::MAX_LEN)];
-    Salt::new(cut).map_err(|e| Outcome {
-        stdout: Vec::new(),
-        stderr: format!("passwd: invalid -salt: {e}\n").into_bytes(),
-        code: 1,
-    })
+/// Checks a `-salt` value the way OpenSSL cuts it, refusing what OpenSSL would turn into a hash
+/// no server can verify (a `$` in the salt) or into `<NULL>` (an empty SHA-crypt salt, a bad
+/// `rounds=`).
+fn salt_for(mode: Mode, text: &[u8]) -> Result<GivenSalt, Outcome> {
+    let refuse = |why: String| fail(format!("passwd: invalid -salt: {why}\n"));
+    match mode {
+        Mode::Md5(_) => {
+            let cut = &text[..text.len().min(Salt::MAX_LEN)];
+            Salt::new(cut)
+                .map(GivenSalt::Md5)
+                .map_err(|e| refuse(e.to_string()))
+        }
+        Mode::Sha(_) => {
+            let (rounds, rest) = match text.strip_prefix(b"rounds=") {
+                Some(after) => {
+                    let Some(end) = after.iter().position(|&b| b == b'$') else {
+                        return Err(refuse(
+                            "'rounds=N' must be followed by '$' and the salt".to_owned(),
+                        ));
+                    };
+                    let digits = &after[..end];
+                    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+                        return Err(refuse("'rounds=' needs a decimal number".to_owned()));
+                    }
+                    // Clamped into 1000..=999999999 as OpenSSL and glibc do.
+                    let n = digits.iter().fold(0u64, |acc, d| {
+                        acc.saturating_mul(10).saturating_add(u64::from(d - b'0'))
+                    });
+                    let clamped = n.clamp(u64::from(MIN_ROUNDS), u64::from(MAX_ROUNDS));
+                    (u32::try_from(clamped).ok(), &after[end + 1..])
+                }
+                None => (None, text),
+            };
+            let cut = &rest[..rest.len().min(16)];
+            if cut.is_empty() {
+                return Err(refuse(
+                    "SHA-crypt needs a non-empty salt (OpenSSL would print <NULL>)".to_owned(),
+                ));
+            }
+            if let Some(index) = cut.iter().position(|&b| b == b'$') {
+                return Err(refuse(format!(
+                    "salt contains '$' at byte {index}; '$' ends the salt in a stored hash"
+                )));
+            }
+            if cut.contains(&0) {
+                return Err(refuse("salt contains a NUL byte".to_owned()));
+            }
+            Ok(GivenSalt::Sha(cut.to_vec(), rounds))
+        }
+    }
 }
 
 pub(crate) fn run(args: &[OsString]) -> Outcome {
@@ -172,41 +309,41 @@ pub(crate) fn run(args: &[OsString]) -> Outcome {
     };
     let input = match &request.source {
         Source::Args(list) => {
+            let mut passwords = Vec::with_capacity(list.len());
             for pw in list {
                 let pw = pw.as_encoded_bytes();
-                if pw.len() > MAX_PASSWORD {
+                if pw.len() > MAX_PASSWORD && !request.quiet {
                     out.stderr
                         .extend_from_slice(b"Warning: truncating password to 256 characters\n");
                 }
+                passwords.push(&pw[..pw.len().min(MAX_PASSWORD)]);
             }
-            let passwords: Vec<&[u8]> = list
-                .iter()
-                .map(|pw| {
-                    let pw = pw.as_encoded_bytes();
-                    &pw[..pw.len().min(MAX_PASSWORD)]
-                })
-                .collect();
-            hash_lines(&request, &passwords, &mut out);
+            hash_all(&request, &passwords, &mut out);
+            return out;
+        }
+        Source::Prompt => {
+            let Some(password) = prompt(&request, &mut out) else {
+                return out;
+            };
+            hash_all(&request, &[&password[..]], &mut out);
             return out;
         }
         Source::Stdin => {
             let mut buf = Zeroizing::new(Vec::new());
-            if std::io::stdin().lock().read_to_end(&mut buf).is_err() {
-                out.code = 1;
-                return out;
+            if let Err(e) = std::io::stdin().lock().read_to_end(&mut buf) {
+                return fail(format!("passwd: cannot read standard input: {e}\n"));
             }
             buf
         }
         Source::File(path) => match std::fs::read(path) {
             Ok(b) => Zeroizing::new(b),
+            // OpenSSL adds its error stack (with process addresses) after this line.
             Err(e) => {
-                out.stderr = format!(
-                    "Can't open \"{}\" for reading, {e}\n",
-                    path.to_string_lossy()
-                )
-                .into_bytes();
-                out.code = 1;
-                return out;
+                return fail(format!(
+                    "Can't open \"{}\" for reading, {}\n",
+                    path.to_string_lossy(),
+                    io_message(&e)
+                ));
             }
         },
     };
@@ -219,42 +356,137 @@ pub(crate) fn run(args: &[OsString]) -> Outcome {
         .into_iter()
         .map(|line| &line[..line.len().min(MAX_PASSWORD)])
         .collect();
-    hash_lines(&request, &lines, &mut out);
+    hash_all(&request, &lines, &mut out);
     out
 }
 
-/// Below this many passwords a progress bar would only flicker.
-const PROGRESS_THRESHOLD: usize = 5_000;
+/// The C library's text for an I/O error, without Rust's " (os error N)" suffix.
+fn io_message(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    match text.find(" (os error") {
+        Some(at) => text[..at].to_owned(),
+        None => text,
+    }
+}
 
-/// Hashes many passwords at once (SIMD lanes on all cores), printing in input order.
-fn hash_lines(request: &Request, lines: &[&[u8]], out: &mut Outcome) {
-    let mut jobs = Vec::with_capacity(lines.len());
-    for password in lines {
-        let salt = match request.salt {
-            Some(s) => s,
-            None => match Salt::random() {
-                Ok(s) => s,
-                Err(e) => {
-                    out.stderr = format!("passwd: {e}\n").into_bytes();
-                    out.code = 1;
-                    return;
+/// Reads one password at the terminal as OpenSSL does: "Password: ", then "Verifying -
+/// Password: " unless `-salt` or `-noverify` was given; a mismatch is "Verify failure", exit 1.
+fn prompt(request: &Request, out: &mut Outcome) -> Option<Zeroizing<Vec<u8>>> {
+    let verify = request.salt.is_none() && !request.noverify;
+    let mut terminal = tty::Terminal::open();
+    let first = match terminal.read_secret("Password: ", true) {
+        Ok(Some(p)) => p,
+        Ok(None) => {
+            out.code = 1;
+            return None;
+        }
+        Err(e) => {
+            out.stderr = format!("passwd: cannot read the password: {e}\n").into_bytes();
+            out.code = 1;
+            return None;
+        }
+    };
+    if verify {
+        match terminal.read_secret("Verifying - Password: ", true) {
+            Ok(Some(again)) if again == first => {}
+            Ok(Some(_)) => {
+                terminal.say("Verify failure\n");
+                out.code = 1;
+                return None;
+            }
+            Ok(None) => {
+                out.code = 1;
+                return None;
+            }
+            Err(e) => {
+                out.stderr = format!("passwd: cannot read the password: {e}\n").into_bytes();
+                out.code = 1;
+                return None;
+            }
+        }
+    }
+    let mut first = first;
+    first.truncate(MAX_PASSWORD);
+    Some(first)
+}
+
+/// Hashes every password (md5-crypt through the multi-buffer batch on all cores), printing in
+/// input order.
+fn hash_all(request: &Request, passwords: &[&[u8]], out: &mut Outcome) {
+    let hashes = match request.mode {
+        Mode::Md5(variant) => match md5_hashes(request, variant, passwords) {
+            Ok(h) => h,
+            Err(e) => {
+                out.stderr = format!("passwd: {e}\n").into_bytes();
+                out.code = 1;
+                return;
+            }
+        },
+        Mode::Sha(variant) => {
+            let mut hashes = Vec::with_capacity(passwords.len());
+            for password in passwords {
+                let made = match &request.salt {
+                    Some(GivenSalt::Sha(salt, rounds)) => {
+                        ShaCryptHash::new(variant, password, salt, *rounds)
+                    }
+                    _ => htpasswd_core::crypt::sha_crypt::generate(variant, password, None),
+                };
+                match made {
+                    Ok(h) => hashes.push(h.to_bytes()),
+                    Err(e) => {
+                        out.stderr = format!("passwd: {e}\n").into_bytes();
+                        out.code = 1;
+                        return;
+                    }
                 }
-            },
+            }
+            hashes
+        }
+    };
+    for (password, hash) in passwords.iter().zip(&hashes) {
+        match (request.table, request.reverse) {
+            (true, false) => {
+                out.stdout.extend_from_slice(password);
+                out.stdout.push(b'\t');
+                out.stdout.extend_from_slice(hash);
+            }
+            (true, true) => {
+                out.stdout.extend_from_slice(hash);
+                out.stdout.push(b'\t');
+                out.stdout.extend_from_slice(password);
+            }
+            (false, _) => out.stdout.extend_from_slice(hash),
+        }
+        out.stdout.push(b'\n');
+    }
+}
+
+fn md5_hashes(
+    request: &Request,
+    variant: Md5Variant,
+    passwords: &[&[u8]],
+) -> Result<Vec<Vec<u8>>, htpasswd_core::RandomError> {
+    let mut jobs = Vec::with_capacity(passwords.len());
+    for password in passwords {
+        let salt = match &request.salt {
+            Some(GivenSalt::Md5(s)) => *s,
+            _ => Salt::random()?,
         };
         jobs.push(Md5CryptJob {
-            variant: request.variant,
+            variant,
             password,
             salt,
         });
     }
-    let bar = (lines.len() >= PROGRESS_THRESHOLD && std::io::stderr().is_terminal()).then(|| {
-        let bar = ProgressBar::new(lines.len() as u64);
-        bar.set_style(
-            ProgressStyle::with_template("{bar:40} {pos}/{len} hashes, {per_sec}, eta {eta}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        );
-        bar
-    });
+    let bar =
+        (passwords.len() >= PROGRESS_THRESHOLD && std::io::stderr().is_terminal()).then(|| {
+            let bar = ProgressBar::new(passwords.len() as u64);
+            bar.set_style(
+                ProgressStyle::with_template("{bar:40} {pos}/{len} hashes, {per_sec}, eta {eta}")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            );
+            bar
+        });
     let hashes = par_hash_batch_with_progress(&jobs, &|n| {
         if let Some(bar) = &bar {
             bar.inc(n as u64);
@@ -264,8 +496,8 @@ fn hash_lines(request: &Request, lines: &[&[u8]], out: &mut Outcome) {
         bar.finish_and_clear();
     }
     let mut buf = [0u8; MAX_ENCODED_LEN];
-    for hash in hashes {
-        out.stdout.extend_from_slice(hash.encode_into(&mut buf));
-        out.stdout.push(b'\n');
-    }
+    Ok(hashes
+        .iter()
+        .map(|h| h.encode_into(&mut buf).to_vec())
+        .collect())
 }

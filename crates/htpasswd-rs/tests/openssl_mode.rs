@@ -171,6 +171,296 @@ fn in_file_bulk_matches_openssl() {
         assert!(parsed.verify(&pw[..pw.len().min(256)]));
     }
     let salts: std::collections::HashSet<_> = hashes.iter().map(|h| &h[6..14]).collect();
-    assert!(salts.len() > LINES - 10, "salts repeat: {} distinct", salts.len());
+    assert!(
+        salts.len() > LINES - 10,
+        "salts repeat: {} distinct",
+        salts.len()
+    );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// One scenario: arguments after `passwd`, standard input, and files it may read.
+struct Scenario {
+    args: Vec<String>,
+    stdin: Vec<u8>,
+}
+
+fn scenario(args: &[&str], stdin: &[u8]) -> Scenario {
+    Scenario {
+        args: args.iter().map(|s| (*s).to_owned()).collect(),
+        stdin: stdin.to_vec(),
+    }
+}
+
+/// Runs `program passwd ARGS` with no controlling terminal (`setsid -w`), so prompts read stdin
+/// as they do in scripts and CI.
+fn run_detached(program: &std::path::Path, args: &[String], stdin: &[u8]) -> std::process::Output {
+    let mut cmd = Command::new("setsid");
+    cmd.arg("-w").arg(program).arg("passwd").args(args);
+    run_with_stdin(cmd, stdin)
+}
+
+/// Scenarios whose stdout, stderr and exit code must equal OpenSSL's byte for byte.
+fn identical_scenarios(dir: &std::path::Path) -> Vec<Scenario> {
+    let file = dir.join("passwords");
+    let mut content = b"alpha\n\nwith space\r\nnon-utf8 \xff\xfe\n".to_vec();
+    content.extend_from_slice(&[b'y'; 300]);
+    content.extend_from_slice(b"\nno final newline");
+    std::fs::write(&file, &content).unwrap();
+    let file = file.to_str().unwrap().to_owned();
+    let sha_file = dir.join("sha-passwords");
+    // OpenSSL 3.0 prints `<NULL>` for an empty SHA-crypt password (a listed divergence).
+    let sha_content: Vec<u8> = content
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+        .flat_map(|l| l.iter().copied().chain([b'\n']))
+        .collect();
+    std::fs::write(&sha_file, &sha_content).unwrap();
+    let sha_file = sha_file.to_str().unwrap().to_owned();
+    let long = "z".repeat(300);
+    let mut list = Vec::new();
+    for mode in ["-1", "-apr1", "-5", "-6"] {
+        let (content, file, empty) = if mode.starts_with("-5") || mode.starts_with("-6") {
+            (&sha_content, &sha_file, "e")
+        } else {
+            (&content, &file, "")
+        };
+        for salt in ["abc", "abcdefgh", "abcdefghijklmnopqrstuvwxyz", "./09AZaz"] {
+            list.push(scenario(&[mode, "-salt", salt, "password"], b""));
+            list.push(scenario(&[mode, "-salt", salt, "-stdin"], content));
+        }
+        list.push(scenario(&[mode, "-salt", "s4lt", "-in", file], b""));
+        list.push(scenario(
+            &[mode, "-salt", "s4lt", "-table", "a", "b c", empty],
+            b"",
+        ));
+        list.push(scenario(
+            &[mode, "-salt", "s4lt", "-table", "-reverse", "-stdin"],
+            content,
+        ));
+        list.push(scenario(&[mode, "-salt", "s4lt", &long], b""));
+        list.push(scenario(&[mode, "-salt", "s4lt", "-quiet", &long], b""));
+        list.push(scenario(&["-salt", "s4lt", mode, "--", "-dash", "x"], b""));
+        list.push(scenario(&[&format!("-{mode}"), "--salt", "s4lt", "x"], b""));
+        list.push(scenario(&[mode, "-salt=s4lt", "x"], b""));
+        list.push(scenario(&[mode, "-salt", "s4lt", "-noverify"], b"typed\n"));
+        list.push(scenario(&[mode, "-salt", "s4lt"], b"typed\nignored\n"));
+        list.push(scenario(&[mode, "-salt", "s4lt", "-stdin"], b""));
+        list.push(scenario(
+            &[mode, "-salt", "s4lt", "-rand", "/dev/null", "x"],
+            b"",
+        ));
+    }
+    for sha in ["-5", "-6"] {
+        for salt in [
+            "rounds=1000$abc",
+            "rounds=10$abc",
+            "rounds=5000$abc",
+            "rounds=01000$ab",
+            "rounds=1000$abcdefghijklmnopqrs",
+        ] {
+            list.push(scenario(&[sha, "-salt", salt, "x"], b""));
+        }
+    }
+    list.push(scenario(&["-1", "-salt", "", "x"], b""));
+    list.push(scenario(&["-apr1", "-salt", "", "x"], b""));
+    list.push(scenario(&["-salt", "abc", "default-mode"], b""));
+    list.push(scenario(&["-salt", "abc", "x", "-1"], b""));
+    list.push(scenario(&["-salt", "abc", "-reverse", "x"], b""));
+    // Usage errors.
+    for args in [
+        &["-bogus"][..],
+        &["--bogus"],
+        &["-"],
+        &["-salt"],
+        &["-in"],
+        &["-1", "-apr1", "x"],
+        &["-1", "-1", "x"],
+        &["-5", "-6", "x"],
+        &["-stdin", "x"],
+        &["-in", "/dev/null", "x"],
+        &["-stdin", "-in", "/dev/null"],
+        &["-crypt", "x"],
+        &["-1=x"],
+        &["-bogus=x"],
+        &["-salt=", "x"],
+    ] {
+        list.push(scenario(args, b""));
+    }
+    // Prompts without a terminal: one line from stdin, verified when no -salt.
+    list.push(scenario(&["-1", "-salt", "abc"], b""));
+    list.push(scenario(&["-1"], b"same\ndifferent\n"));
+    list.push(scenario(&["-apr1", "-noverify", "-salt", "abc"], b"typed"));
+    list
+}
+
+#[test]
+fn openssl_scenarios_match_byte_for_byte() {
+    let Some(openssl) = openssl("openssl_scenarios_match_byte_for_byte") else {
+        return;
+    };
+    let dir = std::env::temp_dir().join(format!("htpasswd-rs-ossl-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let ours = std::path::PathBuf::from(env!("CARGO_BIN_EXE_htpasswd-rs"));
+    let scenarios = identical_scenarios(&dir);
+    for s in &scenarios {
+        let theirs = run_detached(&openssl, &s.args, &s.stdin);
+        let mine = run_detached(&ours, &s.args, &s.stdin);
+        let show = |o: &std::process::Output| {
+            format!(
+                "rc={:?}\nstdout={}\nstderr={}",
+                o.status.code(),
+                String::from_utf8_lossy(&o.stdout),
+                String::from_utf8_lossy(&o.stderr)
+            )
+        };
+        assert!(
+            theirs.stdout == mine.stdout
+                && theirs.stderr == mine.stderr
+                && theirs.status.code() == mine.status.code(),
+            "passwd {:?} differs\n--- openssl\n{}\n--- htpasswd-rs\n{}",
+            s.args,
+            show(&theirs),
+            show(&mine)
+        );
+    }
+    eprintln!(
+        "openssl_scenarios_match_byte_for_byte: {} scenarios identical",
+        scenarios.len()
+    );
+    assert!(scenarios.len() >= 100);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Where OpenSSL prints a hash no server can verify (or `<NULL>`), we refuse: pinned here and
+/// listed in docs/COMPATIBILITY.md.
+#[test]
+fn deliberate_divergences_are_refusals() {
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["-apr1", "-salt", "ab$cd", "x"],
+            "passwd: invalid -salt: salt contains '$' at byte 2; '$' ends the salt in a stored hash\n",
+        ),
+        (
+            &["-5", "-salt", "ab$cd", "x"],
+            "passwd: invalid -salt: salt contains '$' at byte 2; '$' ends the salt in a stored hash\n",
+        ),
+        (
+            &["-5", "-salt", "", "x"],
+            "passwd: invalid -salt: SHA-crypt needs a non-empty salt (OpenSSL would print <NULL>)\n",
+        ),
+        (
+            &["-6", "-salt", "rounds=5000", "x"],
+            "passwd: invalid -salt: 'rounds=N' must be followed by '$' and the salt\n",
+        ),
+        (
+            &["-6", "-salt", "rounds=abc$x", "x"],
+            "passwd: invalid -salt: 'rounds=' needs a decimal number\n",
+        ),
+        (
+            &["-5", "-salt", "rounds=1000$", "x"],
+            "passwd: invalid -salt: SHA-crypt needs a non-empty salt (OpenSSL would print <NULL>)\n",
+        ),
+        (
+            &["-aixmd5", "x"],
+            "passwd: option -aixmd5 is not supported by htpasswd-rs: no web server checks AIX MD5 hashes\n",
+        ),
+        (
+            &["-writerand", "/tmp/x", "x"],
+            "passwd: option -writerand is not supported by htpasswd-rs: salts come from the operating system's CSPRNG; there is no RNG state to save\n",
+        ),
+        (
+            &["-provider", "default", "x"],
+            "passwd: option -provider is not supported by htpasswd-rs: htpasswd-rs does not load OpenSSL providers\n",
+        ),
+    ];
+    for (args, stderr) in cases {
+        let out = ours().arg("passwd").args(*args).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+        assert_eq!(String::from_utf8_lossy(&out.stderr), *stderr, "{args:?}");
+    }
+    // `-in` on a missing file: OpenSSL's first line, without its error stack (which carries
+    // process addresses).
+    let out = ours()
+        .args(["passwd", "-in", "/nonexistent/x"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "Can't open \"/nonexistent/x\" for reading, No such file or directory\n"
+    );
+}
+
+/// The prompt through a real pseudo-terminal (`script`): "Password: ", "Verifying - Password: ",
+/// no echo, and the same bytes on the terminal as OpenSSL prints.
+#[test]
+fn terminal_prompt_matches_openssl_through_a_pty() {
+    let Some(openssl) = openssl("terminal_prompt_matches_openssl_through_a_pty") else {
+        return;
+    };
+    if Command::new("script").arg("--version").output().is_err() {
+        assert!(
+            std::env::var_os("HTPASSWD_RS_REQUIRE_REFERENCE_TOOLS").is_none(),
+            "`script` (util-linux) is missing"
+        );
+        eprintln!("\n!!! SKIPPED terminal_prompt_matches_openssl_through_a_pty: no `script` !!!\n");
+        return;
+    }
+    let ours = env!("CARGO_BIN_EXE_htpasswd-rs");
+    let through_pty = |program: &str, args: &str, typed: &[&str]| -> Vec<u8> {
+        // The typing is paced so each line arrives after the prompt switched echo off.
+        let mut typing = String::from("sleep 0.4");
+        for t in typed {
+            typing.push_str(&format!("; printf '%s\\r' '{t}'; sleep 0.3"));
+        }
+        let out = Command::new("bash")
+            .arg("-c")
+            .arg(format!(
+                "({typing}) | script -qec '{program} passwd {args}; echo rc=$?' /dev/null"
+            ))
+            .output()
+            .unwrap();
+        out.stdout
+    };
+    // Mismatch: both print the two prompts, "Verify failure", exit 1; the password never shows.
+    let theirs = through_pty(openssl.to_str().unwrap(), "-1", &["secret1", "secret2"]);
+    let mine = through_pty(ours, "-1", &["secret1", "secret2"]);
+    assert_eq!(
+        String::from_utf8_lossy(&mine),
+        String::from_utf8_lossy(&theirs)
+    );
+    assert!(
+        !String::from_utf8_lossy(&mine).contains("secret"),
+        "echo was not off"
+    );
+    assert!(String::from_utf8_lossy(&mine).contains("Verify failure\r\nrc=1"));
+    // With -salt there is no verify prompt, and the hash is the same.
+    let theirs = through_pty(
+        openssl.to_str().unwrap(),
+        "-apr1 -salt abcdefgh",
+        &["password"],
+    );
+    let mine = through_pty(ours, "-apr1 -salt abcdefgh", &["password"]);
+    assert_eq!(
+        String::from_utf8_lossy(&mine),
+        String::from_utf8_lossy(&theirs)
+    );
+    assert!(String::from_utf8_lossy(&mine).contains("$apr1$abcdefgh$FBwExRW4dCc8aL.OvjpIE1"));
+}
+
+/// OpenSSL 3.0 prints `<NULL>` for an empty password with `-5`/`-6`; we print the valid hash of
+/// the empty password (what glibc's crypt gives), listed in docs/COMPATIBILITY.md.
+#[test]
+fn empty_sha_crypt_password_gets_a_real_hash() {
+    let out = ours()
+        .args(["passwd", "-5", "-salt", "s4lt", ""])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let hash = String::from_utf8(out.stdout).unwrap();
+    let parsed = htpasswd_core::crypt::Hash::parse(hash.trim_end().as_bytes()).unwrap();
+    assert!(parsed.verify(b""));
+    assert!(!parsed.verify(b"x"));
 }
