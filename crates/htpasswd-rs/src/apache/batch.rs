@@ -23,6 +23,7 @@ use htpasswd_core::{Md5Variant, Salt};
 use indicatif::{ProgressBar, ProgressStyle};
 use zeroize::Zeroizing;
 
+use super::Exit;
 use super::args::{Alg, MAX_ARG_PASSWORD};
 use crate::Outcome;
 
@@ -38,14 +39,14 @@ struct BatchRequest {
 }
 
 /// A failure: message (without the program name) and exit code (Apache's meanings).
-struct Fail(String, u8);
+struct Fail(String, Exit);
 
 fn usage(msg: &str) -> Fail {
     Fail(
         format!(
             "{msg}\nusage: htpasswd-rs --batch USERS_FILE [-c] [-m|-B|-2|-5|-s] [-C cost] [-r rounds] passwordfile"
         ),
-        2,
+        Exit::Syntax,
     )
 }
 
@@ -126,7 +127,12 @@ fn read_users(source: &OsString) -> Result<Zeroizing<Vec<u8>>, Fail> {
     } else {
         std::fs::File::open(source).and_then(|mut f| f.read_to_end(&mut bytes))
     };
-    read.map_err(|e| Fail(format!("cannot read {}: {e}", source.to_string_lossy()), 1))?;
+    read.map_err(|e| {
+        Fail(
+            format!("cannot read {}: {e}", source.to_string_lossy()),
+            Exit::FilePerm,
+        )
+    })?;
     Ok(bytes)
 }
 
@@ -141,23 +147,26 @@ fn check_lines<'a>(name: &str, bytes: &'a [u8]) -> Result<Vec<Line<'a>>, Fail> {
         }
         let at = |msg: String, code| Fail(format!("{name} line {number}: {msg}"), code);
         let Some(colon) = text.iter().position(|&b| b == b':') else {
-            return Err(at("no ':' between user and password".into(), 7));
+            return Err(at("no ':' between user and password".into(), Exit::Invalid));
         };
         let (user, password) = (&text[..colon], &text[colon + 1..]);
         Limits::APACHE
             .check_username(user)
-            .map_err(|e| at(e.to_string(), 6))?;
+            .map_err(|e| at(e.to_string(), Exit::BadUser))?;
         if password.len() > MAX_ARG_PASSWORD {
             return Err(at(
                 format!("password too long (> {MAX_ARG_PASSWORD} bytes)"),
-                5,
+                Exit::Overflow,
             ));
         }
         if password.contains(&0) {
-            return Err(at("the password contains a NUL byte".into(), 9));
+            return Err(at("the password contains a NUL byte".into(), Exit::General));
         }
         if let Some(first) = seen.insert(user, number) {
-            return Err(at(format!("user already given on line {first}"), 6));
+            return Err(at(
+                format!("user already given on line {first}"),
+                Exit::BadUser,
+            ));
         }
         lines.push(Line {
             number,
@@ -180,8 +189,12 @@ fn progress(len: usize) -> Option<ProgressBar> {
 }
 
 fn hash_all(req: &BatchRequest, lines: &[Line<'_>]) -> Result<Vec<Vec<u8>>, Fail> {
-    let random =
-        |e: htpasswd_core::RandomError| Fail(format!("Unable to generate random bytes: {e}"), 8);
+    let random = |e: htpasswd_core::RandomError| {
+        Fail(
+            format!("Unable to generate random bytes: {e}"),
+            Exit::Random,
+        )
+    };
     if req.alg == Alg::Md5 {
         let mut jobs = Vec::with_capacity(lines.len());
         for l in lines {
@@ -219,7 +232,8 @@ fn hash_all(req: &BatchRequest, lines: &[Line<'_>]) -> Result<Vec<Vec<u8>>, Fail
     let bar = progress(lines.len());
     let mut out = Vec::with_capacity(lines.len());
     for l in lines {
-        let made = crypt::generate(&params, l.password).map_err(|e| Fail(e.to_string(), 2))?;
+        let made =
+            crypt::generate(&params, l.password).map_err(|e| Fail(e.to_string(), Exit::Syntax))?;
         out.push(made.as_bytes().to_vec());
         if let Some(bar) = &bar {
             bar.inc(1);
@@ -242,7 +256,7 @@ fn execute(args: &[OsString]) -> Result<String, Fail> {
                 "cannot modify file {}; use '-c' to create it",
                 req.file.display()
             ),
-            1,
+            Exit::FilePerm,
         ));
     }
     let bytes = read_users(&req.users)?;
@@ -257,7 +271,7 @@ fn execute(args: &[OsString]) -> Result<String, Fail> {
         if l.user.len() + 1 + h.len() > 254 {
             return Err(Fail(
                 format!("{name} line {}: resultant record too long", l.number),
-                5,
+                Exit::Overflow,
             ));
         }
     }
@@ -277,12 +291,15 @@ fn execute(args: &[OsString]) -> Result<String, Fail> {
                     "The file {} does not appear to be a valid htpasswd file.",
                     path.display()
                 ),
-                7,
+                Exit::Invalid,
             )
         })?;
         let (mut added, mut updated) = (0usize, 0usize);
         for (l, h) in lines.iter().zip(&hashes) {
-            match file.set(l.user, h).map_err(|e| Fail(e.to_string(), 9))? {
+            match file
+                .set(l.user, h)
+                .map_err(|e| Fail(e.to_string(), Exit::General))?
+            {
                 SetOutcome::Added => added += 1,
                 SetOutcome::Updated(_) => updated += 1,
             }
@@ -301,9 +318,12 @@ fn execute(args: &[OsString]) -> Result<String, Fail> {
                 path.display(),
                 at.display()
             ),
-            1,
+            Exit::FilePerm,
         ),
-        _ => Fail(format!("unable to update file {}", path.display()), 1),
+        _ => Fail(
+            format!("unable to update file {}", path.display()),
+            Exit::FilePerm,
+        ),
     })?;
     let (added, updated) = done.value;
     Ok(format!(
@@ -318,12 +338,12 @@ pub(crate) fn run(args: &[OsString]) -> Outcome {
         Ok(summary) => Outcome {
             stdout: Vec::new(),
             stderr: format!("htpasswd-rs: {summary}").into_bytes(),
-            code: 0,
+            code: Exit::Ok as u8,
         },
         Err(Fail(msg, code)) => Outcome {
             stdout: Vec::new(),
             stderr: format!("htpasswd-rs: {msg}\n").into_bytes(),
-            code,
+            code: code as u8,
         },
     }
 }

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use htpasswd_core::htpasswd::{Finding, Weakness, lint, read_file};
 
+use super::Exit;
 use crate::Outcome;
 
 /// How serious a lint finding is.
@@ -56,18 +57,21 @@ impl Level {
     }
 }
 
-fn fail(msg: &str, code: u8) -> Outcome {
+fn fail(msg: &str, code: Exit) -> Outcome {
     Outcome {
         stdout: Vec::new(),
         stderr: format!("htpasswd-rs: {msg}\n").into_bytes(),
-        code,
+        code: code as u8,
     }
 }
 
 fn path_arg(rest: &[OsString], what: &str) -> Result<PathBuf, Outcome> {
     match rest {
         [file] => Ok(PathBuf::from(file)),
-        _ => Err(fail(&format!("usage: htpasswd-rs {what} FILE"), 2)),
+        _ => Err(fail(
+            &format!("usage: htpasswd-rs {what} FILE"),
+            Exit::Syntax,
+        )),
     }
 }
 
@@ -79,7 +83,7 @@ pub(crate) fn list(rest: &[OsString]) -> Outcome {
     };
     let file = match read_file(&path) {
         Ok(f) => f,
-        Err(e) => return fail(&e.to_string(), 1),
+        Err(e) => return fail(&e.to_string(), Exit::FilePerm),
     };
     let mut stdout = Vec::new();
     for e in file.entries() {
@@ -90,7 +94,7 @@ pub(crate) fn list(rest: &[OsString]) -> Outcome {
     Outcome {
         stdout,
         stderr: Vec::new(),
-        code: 0,
+        code: Exit::Ok as u8,
     }
 }
 
@@ -104,7 +108,7 @@ pub(crate) fn lint_file(rest: &[OsString]) -> Outcome {
     {
         match value.to_str().and_then(Level::parse) {
             Some(l) => level = l,
-            None => return fail("--level must be info, warning or error", 2),
+            None => return fail("--level must be info, warning or error", Exit::Syntax),
         }
         rest = tail;
     }
@@ -114,7 +118,7 @@ pub(crate) fn lint_file(rest: &[OsString]) -> Outcome {
     };
     let file = match read_file(&path) {
         Ok(f) => f,
-        Err(e) => return fail(&e.to_string(), 1),
+        Err(e) => return fail(&e.to_string(), Exit::FilePerm),
     };
     let report = lint(&file);
     let mut stdout = Vec::new();
@@ -140,9 +144,9 @@ pub(crate) fn lint_file(rest: &[OsString]) -> Outcome {
         stdout,
         stderr: Vec::new(),
         code: if worst.is_some_and(|w| w >= level) {
-            7
+            Exit::Invalid as u8
         } else {
-            0
+            Exit::Ok as u8
         },
     }
 }

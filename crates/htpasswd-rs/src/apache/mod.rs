@@ -64,7 +64,8 @@ const WARN_CRYPT: &str = "Warning: Password truncated to 8 characters by CRYPT a
 /// Apache's `MAX_STRING_LEN`: a record plus its newline must be shorter.
 const MAX_STRING_LEN: usize = 256;
 
-/// Apache htpasswd's exit codes (DESIGN.md).
+/// Apache htpasswd's exit codes (DESIGN.md): every exit of the Apache mode and of its
+/// extensions (`--list`, `--lint`, `--batch`) is one of these.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Exit {
     Ok = 0,
