@@ -34,6 +34,8 @@ enum State {
     Dir,
     ReadOnlyFile(&'static str),
     ReadOnlyDir(&'static str),
+    /// `f` is a symbolic link to `real` holding this text.
+    Symlink(&'static str),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -151,6 +153,10 @@ fn setup(dir: &Path, state: State) {
             fs::write(&f, t).unwrap();
             fs::set_permissions(dir, fs::Permissions::from_mode(0o555)).unwrap();
         }
+        State::Symlink(t) => {
+            fs::write(dir.join("real"), t).unwrap();
+            symlink("real", &f).unwrap();
+        }
     }
 }
 
@@ -188,8 +194,15 @@ fn run(tools: &Tools, ours: bool, sc: &Scenario) -> Run {
     let mut leftovers: Vec<_> = fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().file_name())
-        .filter(|n| n != "f")
+        .filter(|n| n != "f" && !(n == "real" && matches!(sc.state, State::Symlink(_))))
         .collect();
+    if matches!(sc.state, State::Symlink(_)) {
+        assert!(
+            fs::symlink_metadata(&f).unwrap().file_type().is_symlink(),
+            "{}: the symbolic link was replaced",
+            sc.name
+        );
+    }
     leftovers.sort();
     assert!(
         leftovers.is_empty(),
@@ -649,6 +662,7 @@ fn scenarios() -> Vec<Scenario> {
         ("directory", Dir),
         ("read-only file", ReadOnlyFile(normal)),
         ("read-only dir", ReadOnlyDir(normal)),
+        ("symbolic link", Symlink(normal)),
     ];
     for (sname, state) in states {
         let ops: [(&str, &[&str], &str, Option<&str>); 12] = [
@@ -693,8 +707,8 @@ fn differential_against_apache_htpasswd() {
     }
     if denied == 0 {
         eprintln!(
-            "note: running as a user the read-only scenarios do not deny (root): \
-             they checked that both tools succeed alike"
+            "note: permissions deny nothing to this user (root): the read-only \
+             scenarios checked that both tools succeed alike"
         );
     }
     let _ = fs::remove_dir_all(&tools.ours_dir);
