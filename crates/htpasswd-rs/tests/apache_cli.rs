@@ -453,3 +453,55 @@ fn verify_mode_reads_nothing_it_does_not_need() {
     assert_eq!((code, err.as_str()), (6, "User zz not found\n"));
     let _ = fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn man_page_covers_every_flag_and_extension() {
+    let man = include_str!("../doc/htpasswd-rs.1");
+    for line in USAGE.lines().filter(|l| l.starts_with(" -")) {
+        let flag = &line[1..3];
+        assert!(
+            man.contains(&format!(".B \\{flag}")) || man.contains(&format!(".BI \\{flag}")),
+            "man page lacks {flag}"
+        );
+    }
+    for ext in [
+        "\\-\\-batch",
+        "\\-\\-list",
+        "\\-\\-lint",
+        "\\-\\-level",
+        "passwd",
+        "EXIT STATUS",
+    ] {
+        assert!(man.contains(ext), "man page lacks {ext}");
+    }
+}
+
+#[test]
+fn bash_completion_completes_flags_extensions_and_values() {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/completions/htpasswd-rs.bash");
+    let complete = |words: &[&str]| {
+        let words: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
+        let out = Command::new("bash")
+            .arg("-c")
+            .arg(format!(
+                "source '{script}'; COMP_WORDS=({}); COMP_CWORD={}; _htpasswd_rs; echo \"${{COMPREPLY[*]}}\"",
+                words.join(" "),
+                words.len() - 1
+            ))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8(out.stdout).unwrap().trim().to_owned()
+    };
+    assert_eq!(complete(&["htpasswd-rs", "--l"]), "--list --lint");
+    assert_eq!(
+        complete(&["htpasswd-rs", "-B", "-C", "1"]),
+        "10 11 12 13 14 15 16 17"
+    );
+    assert_eq!(
+        complete(&["htpasswd-rs", "--lint", "--level", "w"]),
+        "warning"
+    );
+    assert!(complete(&["htpasswd-rs", "-"]).contains("-D"));
+    assert_eq!(complete(&["htpasswd-rs", "passwd", "-ap"]), "-apr1");
+}
