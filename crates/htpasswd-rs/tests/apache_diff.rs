@@ -704,6 +704,11 @@ fn differential_against_apache_htpasswd() {
         if let Err(e) = compare(&tools, sc, &a, &o) {
             failures.push(format!("--- {}: {e}", sc.name));
         }
+        if let Some(pw) = sc.password.as_deref().filter(|p| p.len() >= 5)
+            && o.stderr.windows(pw.len()).any(|w| w == pw)
+        {
+            failures.push(format!("--- {}: our stderr shows the password", sc.name));
+        }
     }
     if denied == 0 {
         eprintln!(

@@ -3,7 +3,7 @@
 //! read of all of stdin.
 
 use std::fs::{File, OpenOptions};
-use std::io::{self, BufRead as _, Read as _, Write as _};
+use std::io::{self, Read as _, Write as _};
 use std::os::fd::AsFd;
 use std::os::unix::fs::OpenOptionsExt as _;
 
@@ -57,19 +57,28 @@ impl<F: AsFd> Drop for NoEcho<'_, F> {
     }
 }
 
+/// Standard input as an unbuffered file (a duplicate of fd 0), so no copy of a password is
+/// left in a buffer that is never wiped.
+fn stdin_file() -> io::Result<File> {
+    Ok(File::from(io::stdin().as_fd().try_clone_to_owned()?))
+}
+
 /// Reads one line (without its `\n`) from `input`, byte by byte so nothing after it is consumed.
-/// Says whether the line ended with `\n` (rather than at end of input).
+/// Says whether the line ended with `\n` (rather than at end of input). Bytes past
+/// [`MAX_PROMPTED`] + 1 are read but not kept (the line is too long either way), so the buffer
+/// never reallocates and leaves no unwiped copy behind.
 fn read_line_unbuffered(mut input: &File) -> io::Result<(Zeroizing<Vec<u8>>, bool)> {
-    let mut line = Zeroizing::new(Vec::new());
-    let mut byte = [0u8; 1];
+    let mut line = Zeroizing::new(Vec::with_capacity(MAX_PROMPTED + 1));
+    let mut byte = Zeroizing::new([0u8; 1]);
     let mut newline = false;
     loop {
-        match input.read(&mut byte) {
+        match input.read(&mut byte[..]) {
             Ok(0) => break,
             Ok(_) if byte[0] == b'\n' => {
                 newline = true;
                 break;
             }
+            Ok(_) if line.len() > MAX_PROMPTED => {}
             Ok(_) => line.push(byte[0]),
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) => return Err(e),
@@ -103,25 +112,19 @@ pub(crate) fn prompt(text: &str) -> Result<Zeroizing<Vec<u8>>, ReadError> {
             read?.0
         }
         Err(_) => {
-            let stdin = io::stdin();
+            let stdin = stdin_file()?;
             let guard = NoEcho::new(&stdin);
             let mut err = io::stderr().lock();
             err.write_all(text.as_bytes())?;
             err.flush()?;
-            let mut line = Zeroizing::new(Vec::new());
-            let read = stdin.lock().read_until(b'\n', &mut line);
-            let newline = line.last() == Some(&b'\n');
+            let read = read_line_unbuffered(&stdin);
             if let Some(g) = guard {
                 drop(g);
-                if newline {
+                if matches!(read, Ok((_, true))) {
                     let _ = err.write_all(b"\n");
                 }
             }
-            read?;
-            if newline {
-                line.pop();
-            }
-            line
+            read?.0
         }
     };
     if line.len() > MAX_PROMPTED {
@@ -136,11 +139,18 @@ pub(crate) fn prompt(text: &str) -> Result<Zeroizing<Vec<u8>>, ReadError> {
 /// # Errors
 /// [`ReadError::TooLong`] when stdin holds [`STDIN_LIMIT`] bytes or more; [`ReadError::Io`].
 pub(crate) fn read_stdin() -> Result<Zeroizing<Vec<u8>>, ReadError> {
-    let mut buf = Zeroizing::new(Vec::with_capacity(STDIN_LIMIT));
-    io::stdin()
-        .lock()
-        .take(STDIN_LIMIT as u64)
-        .read_to_end(&mut buf)?;
+    let mut buf = Zeroizing::new(vec![0u8; STDIN_LIMIT]);
+    let mut stdin = stdin_file()?;
+    let mut len = 0;
+    while len < STDIN_LIMIT {
+        match stdin.read(&mut buf[len..]) {
+            Ok(0) => break,
+            Ok(n) => len += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    buf.truncate(len);
     if buf.len() >= STDIN_LIMIT {
         return Err(ReadError::TooLong);
     }
