@@ -5,7 +5,7 @@
 
 mod apache;
 mod openssl;
-mod tty;
+mod prompt;
 
 use std::ffi::{OsStr, OsString};
 use std::io::Write as _;

@@ -13,8 +13,7 @@ use htpasswd_core::{Md5Variant, Salt};
 use indicatif::{ProgressBar, ProgressStyle};
 use zeroize::Zeroizing;
 
-use crate::Outcome;
-use crate::tty;
+use crate::{Outcome, prompt};
 
 /// OpenSSL's `passwd` keeps at most this many bytes of a password.
 const MAX_PASSWORD: usize = 256;
@@ -369,43 +368,36 @@ fn io_message(e: &std::io::Error) -> String {
     }
 }
 
-/// Reads one password at the terminal as OpenSSL does: "Password: ", then "Verifying -
-/// Password: " unless `-salt` or `-noverify` was given; a mismatch is "Verify failure", exit 1.
+/// Reads one password at the terminal as OpenSSL's UI does: "Password: ", then "Verifying -
+/// Password: " unless `-salt` or `-noverify` was given, each answer followed by a newline
+/// whatever the input; input that ends inside a line is no answer (exit 1); a mismatch is
+/// "Verify failure", exit 1. The newline goes, a CR stays, as with `-stdin`.
 fn prompt(request: &Request, out: &mut Outcome) -> Option<Zeroizing<Vec<u8>>> {
-    let verify = request.salt.is_none() && !request.noverify;
-    let mut terminal = tty::Terminal::open();
-    let first = match terminal.read_secret("Password: ", true) {
-        Ok(Some(p)) => p,
-        Ok(None) => {
-            out.code = 1;
-            return None;
+    let ask = |text: &str, out: &mut Outcome| match prompt::read_hidden(text) {
+        Ok(answer) => {
+            answer.channel.say(b"\n");
+            if answer.newline {
+                Some((answer.line, answer.channel))
+            } else {
+                out.code = 1;
+                None
+            }
         }
         Err(e) => {
             out.stderr = format!("passwd: cannot read the password: {e}\n").into_bytes();
             out.code = 1;
-            return None;
+            None
         }
     };
-    if verify {
-        match terminal.read_secret("Verifying - Password: ", true) {
-            Ok(Some(again)) if again == first => {}
-            Ok(Some(_)) => {
-                terminal.say("Verify failure\n");
-                out.code = 1;
-                return None;
-            }
-            Ok(None) => {
-                out.code = 1;
-                return None;
-            }
-            Err(e) => {
-                out.stderr = format!("passwd: cannot read the password: {e}\n").into_bytes();
-                out.code = 1;
-                return None;
-            }
+    let (mut first, channel) = ask("Password: ", out)?;
+    if request.salt.is_none() && !request.noverify {
+        let (again, _) = ask("Verifying - Password: ", out)?;
+        if again != first {
+            channel.say(b"Verify failure\n");
+            out.code = 1;
+            return None;
         }
     }
-    let mut first = first;
     first.truncate(MAX_PASSWORD);
     Some(first)
 }

@@ -8,7 +8,6 @@
 mod args;
 pub(crate) mod batch;
 pub(crate) mod extensions;
-mod prompt;
 
 use std::ffi::{OsStr, OsString};
 use std::fs::{self, OpenOptions};
@@ -24,8 +23,8 @@ use htpasswd_core::htpasswd::{
 use zeroize::Zeroizing;
 
 use self::args::{Action, Alg, Request, Source};
-use self::prompt::ReadError;
 use crate::Outcome;
+use crate::prompt::{self, ReadError};
 
 /// Apache's usage text, byte for byte (stderr, exit 2).
 pub(crate) const USAGE: &str = "\

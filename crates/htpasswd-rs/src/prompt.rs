@@ -1,6 +1,8 @@
-//! Reading passwords as Apache's htpasswd does: glibc `getpass(3)` for prompts (the controlling
-//! terminal when there is one, with echo and signals off, else stdin and stderr), and `-i`'s
-//! read of all of stdin.
+//! Reading passwords at a prompt, shared by both modes: the controlling terminal when there is
+//! one, with echo and signals off (so no key can leave the terminal without echo), else a prompt
+//! on stderr and a line from stdin, read unbuffered so no copy of a password is left in a buffer
+//! that is never wiped. [`prompt`] is Apache's policy (glibc `getpass`), [`read_hidden`] the
+//! primitive the OpenSSL mode builds its own policy on; [`read_stdin`] is Apache's `-i`.
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Read as _, Write as _};
@@ -87,50 +89,82 @@ fn read_line_unbuffered(mut input: &File) -> io::Result<(Zeroizing<Vec<u8>>, boo
     Ok((line, newline))
 }
 
-/// Prompts for a password as glibc `getpass` does and checks Apache's length limit.
+/// Where a prompt was shown and its answer read.
+pub(crate) enum Channel {
+    /// The controlling terminal.
+    Tty(File),
+    /// No terminal: prompt on stderr, answer from stdin.
+    Stdio,
+}
+
+impl Channel {
+    /// Writes `text` where the prompt went (a failed write leaves nothing to tell).
+    pub(crate) fn say(&self, text: &[u8]) {
+        let _ = match self {
+            Self::Tty(tty) => {
+                let mut tty = tty;
+                tty.write_all(text).and_then(|()| tty.flush())
+            }
+            Self::Stdio => io::stderr().lock().write_all(text),
+        };
+    }
+}
+
+/// One answer to a prompt.
+pub(crate) struct Hidden {
+    /// The line without its `\n` (at most [`MAX_PROMPTED`] + 1 bytes kept).
+    pub(crate) line: Zeroizing<Vec<u8>>,
+    /// Whether the line ended with `\n` (rather than at end of input).
+    pub(crate) newline: bool,
+    /// Whether echo was switched off while reading (the input was a terminal).
+    pub(crate) hidden: bool,
+    /// Where the prompt went, for what the caller prints next.
+    pub(crate) channel: Channel,
+}
+
+/// Shows `text` and reads one line with echo off where the input is a terminal. Prints nothing
+/// after the answer: that is the caller's policy.
 ///
 /// # Errors
-/// [`ReadError::TooLong`] over [`MAX_PROMPTED`] bytes; [`ReadError::Io`] when reading fails.
-pub(crate) fn prompt(text: &str) -> Result<Zeroizing<Vec<u8>>, ReadError> {
+/// Reading or writing the terminal or standard streams fails.
+pub(crate) fn read_hidden(text: &str) -> io::Result<Hidden> {
     let tty = OpenOptions::new()
         .read(true)
         .write(true)
         .custom_flags(rustix::fs::OFlags::NOCTTY.bits() as i32)
         .open("/dev/tty");
-    let line = match tty {
-        Ok(tty) => {
-            let guard = NoEcho::new(&tty);
-            (&tty).write_all(text.as_bytes())?;
-            (&tty).flush()?;
-            let read = read_line_unbuffered(&tty);
-            if let Some(g) = guard {
-                drop(g);
-                if matches!(read, Ok((_, true))) {
-                    let _ = (&tty).write_all(b"\n");
-                }
-            }
-            read?.0
-        }
-        Err(_) => {
-            let stdin = stdin_file()?;
-            let guard = NoEcho::new(&stdin);
-            let mut err = io::stderr().lock();
-            err.write_all(text.as_bytes())?;
-            err.flush()?;
-            let read = read_line_unbuffered(&stdin);
-            if let Some(g) = guard {
-                drop(g);
-                if matches!(read, Ok((_, true))) {
-                    let _ = err.write_all(b"\n");
-                }
-            }
-            read?.0
-        }
+    let (input, channel) = match tty {
+        Ok(tty) => (tty.try_clone()?, Channel::Tty(tty)),
+        Err(_) => (stdin_file()?, Channel::Stdio),
     };
-    if line.len() > MAX_PROMPTED {
+    let guard = NoEcho::new(&input);
+    channel.say(text.as_bytes());
+    let read = read_line_unbuffered(&input);
+    let hidden = guard.is_some();
+    drop(guard);
+    let (line, newline) = read?;
+    Ok(Hidden {
+        line,
+        newline,
+        hidden,
+        channel,
+    })
+}
+
+/// Prompts for a password as glibc `getpass` does (after a hidden answer, the newline the user
+/// typed but did not see) and checks Apache's length limit.
+///
+/// # Errors
+/// [`ReadError::TooLong`] over [`MAX_PROMPTED`] bytes; [`ReadError::Io`] when reading fails.
+pub(crate) fn prompt(text: &str) -> Result<Zeroizing<Vec<u8>>, ReadError> {
+    let answer = read_hidden(text)?;
+    if answer.hidden && answer.newline {
+        answer.channel.say(b"\n");
+    }
+    if answer.line.len() > MAX_PROMPTED {
         return Err(ReadError::TooLong);
     }
-    Ok(line)
+    Ok(answer.line)
 }
 
 /// `-i`: all of stdin (at most [`STDIN_LIMIT`] - 1 bytes), one trailing `\n` (and a `\r`
