@@ -4,6 +4,7 @@
 //! the result into output text and an exit code in one place.
 
 mod apache;
+mod bulk;
 mod openssl;
 mod prompt;
 

@@ -3,23 +3,17 @@
 //! codes. Deliberate differences are listed in docs/COMPATIBILITY.md.
 
 use std::ffi::{OsStr, OsString};
-use std::io::{IsTerminal as _, Read as _};
+use std::io::Read as _;
 use std::os::unix::ffi::OsStrExt as _;
 
-use htpasswd_core::crypt::md5_crypt::MAX_ENCODED_LEN;
-use htpasswd_core::crypt::md5_crypt::batch::{Md5CryptJob, par_hash_batch_with_progress};
 use htpasswd_core::crypt::sha_crypt::{MAX_ROUNDS, MIN_ROUNDS, ShaCryptHash, ShaVariant};
 use htpasswd_core::{Md5Variant, Salt};
-use indicatif::{ProgressBar, ProgressStyle};
 use zeroize::Zeroizing;
 
-use crate::{Outcome, prompt};
+use crate::{Outcome, bulk, prompt};
 
 /// OpenSSL's `passwd` keeps at most this many bytes of a password.
 const MAX_PASSWORD: usize = 256;
-
-/// Below this many passwords a progress bar would only flicker.
-const PROGRESS_THRESHOLD: usize = 5_000;
 
 /// `passwd` is the OpenSSL mode when alone or followed by an option.
 pub(crate) fn selects_openssl_mode(rest: &[OsString]) -> bool {
@@ -405,8 +399,12 @@ fn prompt(request: &Request, out: &mut Outcome) -> Option<Zeroizing<Vec<u8>>> {
 /// Hashes every password (md5-crypt through the multi-buffer batch on all cores), printing in
 /// input order.
 fn hash_all(request: &Request, passwords: &[&[u8]], out: &mut Outcome) {
+    let md5_salt = match &request.salt {
+        Some(GivenSalt::Md5(s)) => Some(*s),
+        _ => None,
+    };
     let hashes = match request.mode {
-        Mode::Md5(variant) => match md5_hashes(request, variant, passwords) {
+        Mode::Md5(variant) => match bulk::md5_hashes(variant, passwords, md5_salt) {
             Ok(h) => h,
             Err(e) => {
                 out.stderr = format!("passwd: {e}\n").into_bytes();
@@ -451,45 +449,4 @@ fn hash_all(request: &Request, passwords: &[&[u8]], out: &mut Outcome) {
         }
         out.stdout.push(b'\n');
     }
-}
-
-fn md5_hashes(
-    request: &Request,
-    variant: Md5Variant,
-    passwords: &[&[u8]],
-) -> Result<Vec<Vec<u8>>, htpasswd_core::RandomError> {
-    let mut jobs = Vec::with_capacity(passwords.len());
-    for password in passwords {
-        let salt = match &request.salt {
-            Some(GivenSalt::Md5(s)) => *s,
-            _ => Salt::random()?,
-        };
-        jobs.push(Md5CryptJob {
-            variant,
-            password,
-            salt,
-        });
-    }
-    let bar =
-        (passwords.len() >= PROGRESS_THRESHOLD && std::io::stderr().is_terminal()).then(|| {
-            let bar = ProgressBar::new(passwords.len() as u64);
-            bar.set_style(
-                ProgressStyle::with_template("{bar:40} {pos}/{len} hashes, {per_sec}, eta {eta}")
-                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
-            );
-            bar
-        });
-    let hashes = par_hash_batch_with_progress(&jobs, &|n| {
-        if let Some(bar) = &bar {
-            bar.inc(n as u64);
-        }
-    });
-    if let Some(bar) = bar {
-        bar.finish_and_clear();
-    }
-    let mut buf = [0u8; MAX_ENCODED_LEN];
-    Ok(hashes
-        .iter()
-        .map(|h| h.encode_into(&mut buf).to_vec())
-        .collect())
 }

@@ -9,26 +9,20 @@
 
 use std::collections::HashMap;
 use std::ffi::OsString;
-use std::io::{IsTerminal as _, Read as _};
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
+use htpasswd_core::Md5Variant;
 use htpasswd_core::crypt::bcrypt::{self, LongPassword};
-use htpasswd_core::crypt::md5_crypt::MAX_ENCODED_LEN;
-use htpasswd_core::crypt::md5_crypt::batch::{Md5CryptJob, par_hash_batch_with_progress};
 use htpasswd_core::crypt::{self, HashParams};
 use htpasswd_core::htpasswd::{
     Create, EditOptions, FileError, HtpasswdFile, Limits, SetOutcome, edit_file,
 };
-use htpasswd_core::{Md5Variant, Salt};
-use indicatif::{ProgressBar, ProgressStyle};
 use zeroize::Zeroizing;
 
 use super::Exit;
 use super::args::{Alg, MAX_ARG_PASSWORD};
-use crate::Outcome;
-
-/// Show a progress bar (on a terminal) from this many users on.
-const PROGRESS_THRESHOLD: usize = 2_000;
+use crate::{Outcome, bulk};
 
 struct BatchRequest {
     users: OsString,
@@ -177,17 +171,6 @@ fn check_lines<'a>(name: &str, bytes: &'a [u8]) -> Result<Vec<Line<'a>>, Fail> {
     Ok(lines)
 }
 
-fn progress(len: usize) -> Option<ProgressBar> {
-    (len >= PROGRESS_THRESHOLD && std::io::stderr().is_terminal()).then(|| {
-        let bar = ProgressBar::new(len as u64);
-        bar.set_style(
-            ProgressStyle::with_template("{bar:40} {pos}/{len} hashes, {per_sec}, eta {eta}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        );
-        bar
-    })
-}
-
 fn hash_all(req: &BatchRequest, lines: &[Line<'_>]) -> Result<Vec<Vec<u8>>, Fail> {
     let random = |e: htpasswd_core::RandomError| {
         Fail(
@@ -196,28 +179,8 @@ fn hash_all(req: &BatchRequest, lines: &[Line<'_>]) -> Result<Vec<Vec<u8>>, Fail
         )
     };
     if req.alg == Alg::Md5 {
-        let mut jobs = Vec::with_capacity(lines.len());
-        for l in lines {
-            jobs.push(Md5CryptJob {
-                variant: Md5Variant::Apr1,
-                password: l.password,
-                salt: Salt::random().map_err(random)?,
-            });
-        }
-        let bar = progress(jobs.len());
-        let hashes = par_hash_batch_with_progress(&jobs, &|n| {
-            if let Some(bar) = &bar {
-                bar.inc(n as u64);
-            }
-        });
-        if let Some(bar) = bar {
-            bar.finish_and_clear();
-        }
-        let mut buf = [0u8; MAX_ENCODED_LEN];
-        return Ok(hashes
-            .iter()
-            .map(|h| h.encode_into(&mut buf).to_vec())
-            .collect());
+        let passwords: Vec<&[u8]> = lines.iter().map(|l| l.password).collect();
+        return bulk::md5_hashes(Md5Variant::Apr1, &passwords, None).map_err(random);
     }
     let rounds = req.cost;
     let params = match req.alg {
@@ -229,7 +192,7 @@ fn hash_all(req: &BatchRequest, lines: &[Line<'_>]) -> Result<Vec<Vec<u8>>, Fail
         Alg::Sha256 => HashParams::Sha256Crypt { rounds },
         _ => HashParams::Sha512Crypt { rounds },
     };
-    let bar = progress(lines.len());
+    let bar = bulk::progress_bar(lines.len());
     let mut out = Vec::with_capacity(lines.len());
     for l in lines {
         let made =
