@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-/// Basic-auth Secrets and annotated Ingresses for the NGINX ingress controller, ready for
-/// `kubectl apply -f -`.
+/// Basic-auth Secrets and annotated Ingresses (or the controller's own resources) for
+/// ingress-nginx, Traefik, Envoy Gateway, NGINX Inc and HAProxy, ready for `kubectl apply -f -`.
 #[derive(Debug, Parser)]
 #[command(name = "ingress-auth", version, about, long_about = None)]
 pub(crate) struct Cli {
@@ -17,11 +17,13 @@ pub(crate) struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
-    /// Print an auth Secret (htpasswd users) for ingress-nginx.
+    /// Print an auth Secret (htpasswd users) for the controller.
     Secret(SecretCmd),
-    /// Print an Ingress with the basic-auth annotations.
+    /// Print an Ingress with the basic-auth annotations (and Traefik's Middleware, or Envoy
+    /// Gateway's SecurityPolicy and HTTPRoute).
     Ingress(IngressCmd),
-    /// Print the Secret and the Ingress as one YAML stream (Secret first).
+    /// Print the Secret and the auth resources as one stream (Secret first), optionally with a
+    /// NetworkPolicy.
     Generate(GenerateCmd),
     /// Add the auth annotations to the Ingresses of a YAML or JSON stream.
     Annotate(AnnotateCmd),
@@ -29,6 +31,22 @@ pub(crate) enum Command {
     Verify(VerifyCmd),
     /// List the users of an auth Secret manifest, their hash schemes, and who can check them.
     Users(UsersCmd),
+    /// Turn an ingress-nginx basic-auth Ingress and its Secret into another controller's.
+    Migrate(MigrateCmd),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ControllerArg {
+    /// ingress-nginx (nginx.ingress.kubernetes.io annotations).
+    IngressNginx,
+    /// Traefik v3 (Middleware + router.middlewares annotation).
+    Traefik,
+    /// Envoy Gateway (SecurityPolicy on an HTTPRoute; {SHA} hashes only).
+    EnvoyGateway,
+    /// NGINX Inc's ingress controller (nginx.org annotations).
+    NginxInc,
+    /// HAProxy Technologies' kubernetes-ingress (haproxy.org annotations; crypt(3) hashes).
+    Haproxy,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -86,6 +104,21 @@ pub(crate) struct ObjectArgs {
     /// Output format.
     #[arg(short = 'o', long, value_enum, default_value = "yaml")]
     pub(crate) output: OutputFormat,
+    /// The ingress controller the manifests are for.
+    #[arg(long, value_enum, default_value = "ingress-nginx")]
+    pub(crate) controller: ControllerArg,
+}
+
+/// Envoy Gateway's route.
+#[derive(Debug, Args)]
+pub(crate) struct RouteArgs {
+    /// envoy-gateway: the HTTPRoute the SecurityPolicy targets (default: --name).
+    #[arg(long, value_name = "NAME")]
+    pub(crate) httproute: Option<String>,
+    /// envoy-gateway: also write the HTTPRoute, attached to this Gateway (NAME or NS/NAME),
+    /// from --host/--service/--port/--path/--rule.
+    #[arg(long, value_name = "NAME")]
+    pub(crate) gateway: Option<String>,
 }
 
 /// Where the users come from (any mix).
@@ -103,12 +136,13 @@ pub(crate) struct UserArgs {
     /// An existing htpasswd file, taken as it is (CRLF normalised).
     #[arg(long, value_name = "FILE")]
     pub(crate) htpasswd: Vec<PathBuf>,
-    /// Hash scheme for passwords given in clear.
-    #[arg(long, value_enum, default_value = "apr1")]
-    pub(crate) scheme: SchemeArg,
-    /// How the Secret holds its users.
-    #[arg(long, value_enum, default_value = "auth-file")]
-    pub(crate) secret_type: SecretTypeArg,
+    /// Hash scheme for passwords given in clear [default: apr1; envoy-gateway: sha1; haproxy:
+    /// sha512].
+    #[arg(long, value_enum)]
+    pub(crate) scheme: Option<SchemeArg>,
+    /// How the Secret holds its users [default: auth-file; haproxy: auth-map].
+    #[arg(long, value_enum)]
+    pub(crate) secret_type: Option<SecretTypeArg>,
     /// Write generated NAME:PASSWORD lines to this new file (mode 0600) instead of stderr.
     #[arg(long, value_name = "FILE")]
     pub(crate) credentials_file: Option<PathBuf>,
@@ -152,9 +186,31 @@ pub(crate) struct IngressArgs {
         allow_hyphen_values = true
     )]
     pub(crate) realm: String,
-    /// Set nginx.ingress.kubernetes.io/ssl-redirect: "false".
+    /// Turn off the HTTP to HTTPS redirect (ingress-nginx, nginx-inc, haproxy annotation).
     #[arg(long)]
     pub(crate) no_ssl_redirect: bool,
+}
+
+/// The NetworkPolicy that admits the backend's pods only from the controller's pods.
+#[derive(Debug, Args)]
+pub(crate) struct NetworkPolicyArgs {
+    /// Also write a NetworkPolicy admitting the backend's pods only from the controller's pods
+    /// (basic auth at the ingress guards only traffic that passes the ingress).
+    #[arg(long)]
+    pub(crate) network_policy: bool,
+    /// A label KEY=VALUE of the backend's pods. Repeatable.
+    #[arg(long, value_name = "KEY=VALUE", requires = "network_policy")]
+    pub(crate) pod_selector: Vec<String>,
+    /// The backend pods' port (the Service's targetPort): number or name.
+    #[arg(long, value_name = "PORT|PORTNAME", requires = "network_policy")]
+    pub(crate) target_port: Option<String>,
+    /// The namespace of the controller's pods [default: the controller's Helm chart's].
+    #[arg(long, value_name = "NS", requires = "network_policy")]
+    pub(crate) controller_namespace: Option<String>,
+    /// A label KEY=VALUE of the controller's pods. Repeatable [default: the controller's
+    /// app.kubernetes.io/name].
+    #[arg(long, value_name = "KEY=VALUE", requires = "network_policy")]
+    pub(crate) controller_selector: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -171,12 +227,15 @@ pub(crate) struct IngressCmd {
     pub(crate) object: ObjectArgs,
     #[command(flatten)]
     pub(crate) ingress: IngressArgs,
+    #[command(flatten)]
+    pub(crate) route: RouteArgs,
     /// The auth Secret: NAME or NAMESPACE/NAME.
     #[arg(long, value_name = "NAME")]
     pub(crate) auth_secret: String,
-    /// How the auth Secret holds its users (annotation auth-secret-type).
-    #[arg(long, value_enum, default_value = "auth-file")]
-    pub(crate) secret_type: SecretTypeArg,
+    /// How the auth Secret holds its users (ingress-nginx annotation auth-secret-type)
+    /// [default: auth-file; haproxy: auth-map].
+    #[arg(long, value_enum)]
+    pub(crate) secret_type: Option<SecretTypeArg>,
 }
 
 #[derive(Debug, Args)]
@@ -187,6 +246,37 @@ pub(crate) struct GenerateCmd {
     pub(crate) users: UserArgs,
     #[command(flatten)]
     pub(crate) ingress: IngressArgs,
+    #[command(flatten)]
+    pub(crate) route: RouteArgs,
+    #[command(flatten)]
+    pub(crate) network: NetworkPolicyArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct MigrateCmd {
+    /// The controller to move to.
+    #[arg(long, value_enum, value_name = "CONTROLLER")]
+    pub(crate) to: ControllerArg,
+    /// The ingress-nginx Ingress and its auth Secret (YAML or JSON stream); - for standard
+    /// input.
+    #[arg(short = 'f', long = "filename", value_name = "FILE")]
+    pub(crate) file: PathBuf,
+    /// The Ingress to migrate, when the input holds several with basic auth.
+    #[arg(long, value_name = "NAME")]
+    pub(crate) ingress: Option<String>,
+    /// envoy-gateway: the HTTPRoute the SecurityPolicy targets (default: the Ingress's name).
+    #[arg(long, value_name = "NAME")]
+    pub(crate) httproute: Option<String>,
+    /// spec.ingressClassName of the migrated Ingress (default: unchanged).
+    #[arg(long, value_name = "CLASS")]
+    pub(crate) class: Option<String>,
+    /// Write the result even when some users' hashes cannot be checked by the target (they
+    /// are left out and named on stderr).
+    #[arg(long)]
+    pub(crate) allow_missing_users: bool,
+    /// Output format.
+    #[arg(short = 'o', long, value_enum, default_value = "yaml")]
+    pub(crate) output: OutputFormat,
 }
 
 #[derive(Debug, Args)]

@@ -5,16 +5,19 @@ use std::fs;
 use std::io::{self, Read as _, Write as _};
 use std::path::{Path, PathBuf};
 
+use htpasswd_core::crypt::Scheme;
 use htpasswd_core::k8s::{
     self, AnnotateRequest, AuthConfig, Controller, Field, Format, HashScheme, IngressPath,
-    IngressRequest, K8sError, ObjectRef, PathType, PortRef, SecretType, UserSet, Verified,
-    validate,
+    IngressRequest, K8sError, MigrateRequest, NetworkPolicyRequest, ObjectRef, PathType, PortRef,
+    SecretType, UserSet, Verified, validate,
 };
+use serde_json::Value;
 use zeroize::{Zeroize as _, Zeroizing};
 
 use crate::args::{
-    AnnotateCmd, Command, GenerateCmd, IngressArgs, IngressCmd, ObjectArgs, OutputFormat,
-    PathTypeArg, SchemeArg, SecretCmd, SecretTypeArg, UserArgs, UsersCmd, VerifyCmd,
+    AnnotateCmd, Command, ControllerArg, GenerateCmd, IngressArgs, IngressCmd, MigrateCmd,
+    NetworkPolicyArgs, ObjectArgs, OutputFormat, PathTypeArg, RouteArgs, SchemeArg, SecretCmd,
+    SecretTypeArg, UserArgs, UsersCmd, VerifyCmd,
 };
 use crate::password;
 
@@ -80,6 +83,12 @@ fn flag(field: Field) -> &'static str {
         Field::Realm => "--realm",
         Field::Username => "--user",
         Field::SecretKey => "--secret-type auth-map",
+        Field::HttpRoute => "--httproute",
+        Field::Gateway => "--gateway",
+        Field::PodSelector => "--pod-selector",
+        Field::ControllerNamespace => "--controller-namespace",
+        Field::ControllerSelector => "--controller-selector",
+        Field::TargetPort => "--target-port",
         // Rule and any later field: the rule flag.
         _ => "--rule",
     }
@@ -112,6 +121,64 @@ pub(crate) fn run(command: Command) -> Result<Output, Error> {
         Command::Annotate(cmd) => annotate(&cmd),
         Command::Verify(cmd) => verify(&cmd),
         Command::Users(cmd) => users(&cmd),
+        Command::Migrate(cmd) => migrate(&cmd),
+    }
+}
+
+fn controller_of(c: ControllerArg) -> Controller {
+    match c {
+        ControllerArg::IngressNginx => Controller::IngressNginx,
+        ControllerArg::Traefik => Controller::Traefik,
+        ControllerArg::EnvoyGateway => Controller::EnvoyGateway,
+        ControllerArg::NginxInc => Controller::NginxInc,
+        ControllerArg::Haproxy => Controller::Haproxy,
+    }
+}
+
+fn accepted(controller: Controller) -> String {
+    let names: Vec<&str> = controller
+        .target()
+        .supported_schemes()
+        .map(Scheme::name)
+        .collect();
+    names.join(", ")
+}
+
+/// The scheme and Secret shape for `controller`, checked before anything is hashed or printed.
+fn users_plan(controller: Controller, args: &UserArgs) -> Result<(HashScheme, SecretType), Error> {
+    let scheme = args
+        .scheme
+        .map_or_else(|| controller.default_scheme(), scheme_of);
+    if !scheme.scheme().supported_by(controller.target()) {
+        let usable: Vec<&str> = HashScheme::ALL
+            .iter()
+            .filter(|s| s.scheme().supported_by(controller.target()))
+            .map(|s| s.name())
+            .collect();
+        return Err(Error::input(format!(
+            "--scheme {scheme}: {controller} cannot check {} hashes (it accepts: {}); use --scheme {}",
+            scheme.scheme(),
+            accepted(controller),
+            usable.join(" or --scheme ")
+        )));
+    }
+    let secret_type = secret_type_checked(controller, args.secret_type)?;
+    Ok((scheme, secret_type))
+}
+
+fn secret_type_checked(
+    controller: Controller,
+    arg: Option<SecretTypeArg>,
+) -> Result<SecretType, Error> {
+    let secret_type = arg.map_or_else(|| controller.default_secret_type(), secret_type_of);
+    if controller.supports_secret_type(secret_type) {
+        Ok(secret_type)
+    } else {
+        Err(Error::input(format!(
+            "--secret-type {}: {controller} reads only {} Secrets",
+            secret_type.name(),
+            controller.default_secret_type().name()
+        )))
     }
 }
 
@@ -174,9 +241,8 @@ struct Users {
     credentials_file: Option<PathBuf>,
 }
 
-fn collect_users(mut args: UserArgs) -> Result<Users, Error> {
-    let scheme = scheme_of(args.scheme);
-    let secret_type = secret_type_of(args.secret_type);
+fn collect_users(mut args: UserArgs, controller: Controller) -> Result<Users, Error> {
+    let (scheme, secret_type) = users_plan(controller, &args)?;
     if let Some(path) = &args.credentials_file
         && fs::symlink_metadata(path).is_ok()
     {
@@ -185,7 +251,7 @@ fn collect_users(mut args: UserArgs) -> Result<Users, Error> {
             path.display()
         )));
     }
-    let mut set = UserSet::new(Controller::IngressNginx);
+    let mut set = UserSet::new(controller);
     let mut generated = Vec::new();
     let mut notices = Vec::new();
     let result = add_users(&mut args, scheme, &mut set, &mut generated, &mut notices);
@@ -315,16 +381,18 @@ fn write_credentials(path: &Path, lines: &[Zeroizing<String>]) -> Result<(), Err
 }
 
 fn build_secret(
+    controller: Controller,
     at: &ObjectRef,
     users: &Users,
 ) -> Result<k8s_openapi::api::core::v1::Secret, Error> {
-    k8s::auth_secret(Controller::IngressNginx, at, &users.set, users.secret_type).map_err(k8s_err)
+    k8s::auth_secret(controller, at, &users.set, users.secret_type).map_err(k8s_err)
 }
 
 fn secret(cmd: SecretCmd) -> Result<Output, Error> {
     let at = object_ref(&cmd.object)?;
-    let users = collect_users(cmd.users)?;
-    let secret = build_secret(&at, &users)?;
+    let controller = controller_of(cmd.object.controller);
+    let users = collect_users(cmd.users, controller)?;
+    let secret = build_secret(controller, &at, &users)?;
     let stdout = k8s::write_stream(&[secret], format_of(cmd.object.output)).map_err(k8s_err)?;
     finish(stdout, users)
 }
@@ -438,36 +506,273 @@ fn ingress_request(
     })
 }
 
+fn to_value<T: serde::Serialize>(v: &T) -> Result<Value, Error> {
+    serde_json::to_value(v).map_err(|e| Error::io(format!("cannot write output: {e}")))
+}
+
+/// Refuses a flag `controller` has no use for.
+fn refuse(given: bool, flag: &str, why: &str) -> Result<(), Error> {
+    if given {
+        Err(Error::input(format!("{flag}: {why}")))
+    } else {
+        Ok(())
+    }
+}
+
+/// The resources that switch basic auth on (everything but the Secret): the annotated Ingress,
+/// with Traefik's Middleware before it, or Envoy Gateway's HTTPRoute (with `--gateway`) and
+/// SecurityPolicy. Also returns notices for stderr.
+fn auth_resources(
+    controller: Controller,
+    at: &ObjectRef,
+    args: &IngressArgs,
+    route: &RouteArgs,
+    auth_secret: &str,
+    secret_type: SecretType,
+) -> Result<(Vec<Value>, Vec<Zeroizing<String>>), Error> {
+    let mut notices = Vec::new();
+    if controller != Controller::EnvoyGateway {
+        refuse(
+            route.httproute.is_some(),
+            "--httproute",
+            "only with --controller envoy-gateway",
+        )?;
+        refuse(
+            route.gateway.is_some(),
+            "--gateway",
+            "only with --controller envoy-gateway",
+        )?;
+    }
+    refuse(
+        args.no_ssl_redirect && controller.no_ssl_redirect_annotation().is_none(),
+        "--no-ssl-redirect",
+        &format!("{controller} has no annotation that turns off the HTTPS redirect"),
+    )?;
+    match controller {
+        Controller::EnvoyGateway => {
+            let why = "envoy-gateway takes no Ingress (TLS and classes are set on the Gateway)";
+            refuse(args.class.is_some(), "--class", why)?;
+            refuse(args.cluster_issuer.is_some(), "--cluster-issuer", why)?;
+            refuse(args.tls_secret.is_some(), "--tls-secret", why)?;
+            refuse(
+                args.realm != AuthConfig::DEFAULT_REALM,
+                "--realm",
+                "envoy-gateway's basic auth has no realm setting",
+            )?;
+            check_flag("--auth-secret", auth_secret, validate::object_name)
+                .map_err(|e| Error::input(format!("{} (envoy-gateway reads the Secret from the SecurityPolicy's namespace: give NAME)", e.message)))?;
+            let route_name = route.httproute.clone().unwrap_or_else(|| at.name.clone());
+            check_flag("--httproute", &route_name, validate::object_name)?;
+            let mut docs = Vec::new();
+            if let Some(gateway) = &route.gateway {
+                check_flag("--gateway", gateway, validate::auth_secret)?;
+                let route_at = ObjectRef {
+                    name: route_name.clone(),
+                    namespace: at.namespace.clone(),
+                };
+                let req = ingress_request(route_at.clone(), args, auth_secret, secret_type)?;
+                docs.push(
+                    k8s::http_route(&route_at, gateway, &req.paths)
+                        .map_err(|e| lib_error(Some("--gateway"), &e))?,
+                );
+            } else {
+                let why = "needs --gateway (without it only the SecurityPolicy for an existing \
+                           --httproute is written)";
+                refuse(args.service.is_some(), "--service", why)?;
+                refuse(args.port.is_some(), "--port", why)?;
+                refuse(args.host.is_some(), "--host", why)?;
+                refuse(!args.rules.is_empty(), "--rule", why)?;
+            }
+            docs.push(k8s::envoy_security_policy(at, &route_name, auth_secret).map_err(k8s_err)?);
+            Ok((docs, notices))
+        }
+        Controller::Traefik => {
+            let qualified = match (auth_secret.contains('/'), &at.namespace) {
+                (true, _) => auth_secret.to_owned(),
+                (false, Some(ns)) => format!("{ns}/{auth_secret}"),
+                (false, None) => {
+                    return Err(Error::input(
+                        "--namespace: traefik's router.middlewares annotation names the \
+                         Middleware's namespace; give --namespace (or --auth-secret NAMESPACE/NAME)",
+                    ));
+                }
+            };
+            let req = ingress_request(at.clone(), args, &qualified, secret_type)?;
+            let (ns, name) = qualified.split_once('/').unwrap_or_default();
+            let mw_at = ObjectRef {
+                name: name.to_owned(),
+                namespace: Some(ns.to_owned()),
+            };
+            if at.namespace.as_deref() != Some(ns) {
+                notices.push(Zeroizing::new(format!(
+                    "warning: the Middleware is in namespace {ns}, the Ingress is not: traefik \
+                     needs providers.kubernetesCRD.allowCrossNamespace=true for that"
+                )));
+            }
+            let mw = k8s::traefik_middleware(&mw_at, name, &args.realm).map_err(k8s_err)?;
+            let ing = k8s::auth_ingress(controller, &req).map_err(k8s_err)?;
+            Ok((vec![mw, to_value(&ing)?], notices))
+        }
+        _ => {
+            let req = ingress_request(at.clone(), args, auth_secret, secret_type)?;
+            let ing = k8s::auth_ingress(controller, &req).map_err(k8s_err)?;
+            Ok((vec![to_value(&ing)?], notices))
+        }
+    }
+}
+
 fn ingress(cmd: &IngressCmd) -> Result<Output, Error> {
     let at = object_ref(&cmd.object)?;
-    let req = ingress_request(
-        at,
+    let controller = controller_of(cmd.object.controller);
+    let secret_type = secret_type_checked(controller, cmd.secret_type)?;
+    let (docs, stderr) = auth_resources(
+        controller,
+        &at,
         &cmd.ingress,
+        &cmd.route,
         &cmd.auth_secret,
-        secret_type_of(cmd.secret_type),
+        secret_type,
     )?;
-    let ing = k8s::auth_ingress(Controller::IngressNginx, &req).map_err(k8s_err)?;
-    let stdout = k8s::write_stream(&[ing], format_of(cmd.object.output)).map_err(k8s_err)?;
-    Ok(Output {
-        stdout,
-        stderr: Vec::new(),
-    })
+    let stdout = k8s::write_stream(&docs, format_of(cmd.object.output)).map_err(k8s_err)?;
+    Ok(Output { stdout, stderr })
+}
+
+/// The NetworkPolicy `--network-policy` asks for.
+fn network_policy(
+    controller: Controller,
+    at: &ObjectRef,
+    args: &NetworkPolicyArgs,
+) -> Result<Option<Value>, Error> {
+    if !args.network_policy {
+        return Ok(None);
+    }
+    let port = args.target_port.as_deref().ok_or_else(|| {
+        Error::input(
+            "--network-policy: needs --target-port (the backend pods' port: the Service's \
+             targetPort)",
+        )
+    })?;
+    let port = PortRef::parse(port)
+        .map_err(|rule| Error::input(format!("--target-port {port:?}: {rule}")))?;
+    if args.pod_selector.is_empty() {
+        return Err(Error::input(
+            "--network-policy: needs --pod-selector KEY=VALUE (the backend's pods; an empty \
+             selector would cover every pod of the namespace)",
+        ));
+    }
+    let name = format!("{}-ingress-only", at.name);
+    check_flag("--name", &name, validate::object_name)?;
+    let mut req = NetworkPolicyRequest::for_controller(
+        controller,
+        ObjectRef {
+            name,
+            namespace: at.namespace.clone(),
+        },
+        args.pod_selector.clone(),
+        port,
+    );
+    if let Some(ns) = &args.controller_namespace {
+        req.controller_namespace.clone_from(ns);
+    }
+    if !args.controller_selector.is_empty() {
+        req.controller_selector
+            .clone_from(&args.controller_selector);
+    }
+    let policy = k8s::network_policy(&req).map_err(k8s_err)?;
+    Ok(Some(to_value(&policy)?))
 }
 
 fn generate(cmd: GenerateCmd) -> Result<Output, Error> {
     let at = object_ref(&cmd.object)?;
-    let secret_type = secret_type_of(cmd.users.secret_type);
+    let controller = controller_of(cmd.object.controller);
     // Everything is validated before any password is generated or any file written.
-    let req = ingress_request(at.clone(), &cmd.ingress, &at.name, secret_type)?;
-    let ing = k8s::auth_ingress(Controller::IngressNginx, &req).map_err(k8s_err)?;
-    let users = collect_users(cmd.users)?;
-    let secret = build_secret(&at, &users)?;
-    let docs = [
-        serde_json::to_value(&secret).map_err(|e| Error::io(e.to_string()))?,
-        serde_json::to_value(&ing).map_err(|e| Error::io(e.to_string()))?,
-    ];
+    let (_, secret_type) = users_plan(controller, &cmd.users)?;
+    let (mut docs, notices) = auth_resources(
+        controller,
+        &at,
+        &cmd.ingress,
+        &cmd.route,
+        &at.name,
+        secret_type,
+    )?;
+    let policy = network_policy(controller, &at, &cmd.network)?;
+    let users = collect_users(cmd.users, controller)?;
+    let secret = build_secret(controller, &at, &users)?;
+    docs.insert(0, to_value(&secret)?);
+    docs.extend(policy);
     let stdout = k8s::write_stream(&docs, format_of(cmd.object.output)).map_err(k8s_err)?;
-    finish(stdout, users)
+    let mut out = finish(stdout, users)?;
+    out.stderr.splice(0..0, notices);
+    Ok(out)
+}
+
+fn migrate(cmd: &MigrateCmd) -> Result<Output, Error> {
+    let to = controller_of(cmd.to);
+    refuse(
+        cmd.httproute.is_some() && to != Controller::EnvoyGateway,
+        "--httproute",
+        "only with --to envoy-gateway",
+    )?;
+    for (flag, v) in [
+        ("--httproute", &cmd.httproute),
+        ("--class", &cmd.class),
+        ("--ingress", &cmd.ingress),
+    ] {
+        if let Some(v) = v {
+            check_flag(flag, v, validate::object_name)?;
+        }
+    }
+    let input = Zeroizing::new(read_text(&cmd.file, "-f")?);
+    let flag = format!("-f {}", cmd.file.display());
+    let req = MigrateRequest {
+        to,
+        ingress: cmd.ingress.clone(),
+        httproute: cmd.httproute.clone(),
+        class: cmd.class.clone(),
+    };
+    let done = k8s::migrate(&input, &req).map_err(|e| lib_error(Some(&flag), &e))?;
+    let missing: Vec<String> = done
+        .missing_users
+        .iter()
+        .map(|u| printable(u.as_bytes()))
+        .collect();
+    let usable: Vec<&str> = HashScheme::ALL
+        .iter()
+        .filter(|s| s.scheme().supported_by(to.target()))
+        .map(|s| s.name())
+        .collect();
+    if !missing.is_empty() && !cmd.allow_missing_users {
+        return Err(Error::input(format!(
+            "{flag}: {to} cannot check the hashes of users {} (it accepts: {}); their passwords \
+             cannot be re-hashed from the Secret: re-create them with --controller {to} --scheme \
+             {}, or give --allow-missing-users to leave them out",
+            missing.join(", "),
+            accepted(to),
+            usable.join("|"),
+        )));
+    }
+    let mut stderr = Vec::new();
+    if !missing.is_empty() {
+        stderr.push(Zeroizing::new(format!(
+            "warning: left out (their hashes cannot be checked by {to}): {}",
+            missing.join(", ")
+        )));
+    }
+    if !done.leftover_annotations.is_empty() {
+        stderr.push(Zeroizing::new(format!(
+            "warning: {to} ignores these ingress-nginx annotations, kept as they were: {}",
+            done.leftover_annotations.join(", ")
+        )));
+    }
+    if to == Controller::EnvoyGateway {
+        stderr.push(Zeroizing::new(
+            "note: the SecurityPolicy targets an HTTPRoute of the Ingress's name (or \
+             --httproute); the Ingress itself must become that HTTPRoute"
+                .to_owned(),
+        ));
+    }
+    let stdout = k8s::write_stream(&done.documents, format_of(cmd.output)).map_err(k8s_err)?;
+    Ok(Output { stdout, stderr })
 }
 
 fn annotate(cmd: &AnnotateCmd) -> Result<Output, Error> {

@@ -59,13 +59,22 @@ pub fn annotate(
     req.validate()?;
     let format = detect_format(input);
     let mut docs = parse_stream(input, format)?;
-    let mut annotations: Vec<(String, String)> =
-        controller.auth_annotations(&req.auth).into_iter().collect();
+    let mut annotations: Vec<(String, String)> = controller
+        .auth_annotations(&req.auth)?
+        .into_iter()
+        .collect();
     if let Some(issuer) = &req.cluster_issuer {
         annotations.push((CLUSTER_ISSUER_ANNOTATION.to_owned(), issuer.clone()));
     }
     if req.no_ssl_redirect {
-        annotations.push(controller.no_ssl_redirect_annotation());
+        annotations.push(
+            controller
+                .no_ssl_redirect_annotation()
+                .ok_or(K8sError::Unsupported {
+                    controller,
+                    what: "annotation that turns off the HTTPS redirect",
+                })?,
+        );
     }
     let mut annotated = Vec::new();
     for (i, doc) in docs.iter_mut().enumerate() {

@@ -1,11 +1,13 @@
-//! The ingress controllers manifests are built for, and what each expects.
-//!
-//! Only ingress-nginx is implemented; the enum is `#[non_exhaustive]` so that other controllers
-//! (Traefik, Envoy Gateway, NGINX Inc, HAProxy) join it with their own Secret shape, annotations
-//! and hash table (`Target`).
+//! The ingress controllers manifests are built for, and what each expects: its Secret shape,
+//! its annotations or resources, the hashes it can check (its [`Target`] in the compatibility
+//! table) and where its pods run (for the NetworkPolicy).
 
+use core::fmt;
 use std::collections::BTreeMap;
 
+use super::error::{Field, K8sError};
+use super::users::HashScheme;
+use super::validate::Rule;
 use crate::crypt::Target;
 
 /// How an auth Secret holds its users.
@@ -33,7 +35,8 @@ impl SecretType {
 /// What an Ingress's auth annotations say.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuthConfig {
-    /// The Secret holding the users: `NAME` or `NAMESPACE/NAME`.
+    /// The Secret holding the users: `NAME` or `NAMESPACE/NAME`. For Traefik it names the
+    /// Middleware too (same name, same namespace), and must be `NAMESPACE/NAME`.
     pub secret: String,
     /// The realm shown in the browser's prompt.
     pub realm: String,
@@ -53,17 +56,67 @@ pub enum Controller {
     /// The Kubernetes community's ingress-nginx (`nginx.ingress.kubernetes.io/*`).
     #[default]
     IngressNginx,
+    /// Traefik v3: a `traefik.io/v1alpha1` Middleware referenced from the Ingress.
+    Traefik,
+    /// Envoy Gateway: a `gateway.envoyproxy.io/v1alpha1` SecurityPolicy on an HTTPRoute (no
+    /// Ingress).
+    EnvoyGateway,
+    /// NGINX Inc's ingress controller (`nginx.org/*`).
+    NginxInc,
+    /// HAProxy Technologies' kubernetes-ingress (`haproxy.org/*`).
+    Haproxy,
 }
 
 /// ingress-nginx's annotation prefix.
 const NGINX: &str = "nginx.ingress.kubernetes.io/";
 
+/// Traefik's annotation naming the router's middlewares.
+pub const TRAEFIK_MIDDLEWARES_ANNOTATION: &str = "traefik.ingress.kubernetes.io/router.middlewares";
+
 impl Controller {
+    /// Every controller, in `--help` order.
+    pub const ALL: [Self; 5] = [
+        Self::IngressNginx,
+        Self::Traefik,
+        Self::EnvoyGateway,
+        Self::NginxInc,
+        Self::Haproxy,
+    ];
+
+    /// The command-line name: `ingress-nginx`, `traefik`, `envoy-gateway`, `nginx-inc`,
+    /// `haproxy`.
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::IngressNginx => "ingress-nginx",
+            Self::Traefik => "traefik",
+            Self::EnvoyGateway => "envoy-gateway",
+            Self::NginxInc => "nginx-inc",
+            Self::Haproxy => "haproxy",
+        }
+    }
+
     /// The hash-compatibility target whose table says which schemes it can check.
     #[must_use]
     pub const fn target(self) -> Target {
         match self {
             Self::IngressNginx => Target::IngressNginx,
+            Self::Traefik => Target::Traefik,
+            Self::EnvoyGateway => Target::EnvoyGateway,
+            Self::NginxInc => Target::NginxIncIngress,
+            Self::Haproxy => Target::HaproxyIngress,
+        }
+    }
+
+    /// The scheme for passwords given in clear when none is asked for: apr1 where it is
+    /// checked, else the strongest the controller checks (Envoy Gateway: `{SHA}` only; HAProxy:
+    /// SHA-512-crypt).
+    #[must_use]
+    pub const fn default_scheme(self) -> HashScheme {
+        match self {
+            Self::IngressNginx | Self::Traefik | Self::NginxInc => HashScheme::Apr1,
+            Self::EnvoyGateway => HashScheme::Sha1,
+            Self::Haproxy => HashScheme::Sha512,
         }
     }
 
@@ -71,40 +124,147 @@ impl Controller {
     #[must_use]
     pub const fn secret_type_field(self) -> &'static str {
         match self {
-            Self::IngressNginx => "Opaque",
+            Self::NginxInc => "nginx.org/htpasswd",
+            Self::IngressNginx | Self::Traefik | Self::EnvoyGateway | Self::Haproxy => "Opaque",
         }
     }
 
-    /// The key of an auth-file Secret.
+    /// The key of an auth-file Secret; `None` where the controller reads only one key per user
+    /// (HAProxy).
     #[must_use]
-    pub const fn auth_file_key(self) -> &'static str {
+    pub const fn auth_file_key(self) -> Option<&'static str> {
         match self {
-            Self::IngressNginx => "auth",
+            Self::IngressNginx => Some("auth"),
+            Self::Traefik => Some("users"),
+            Self::EnvoyGateway => Some(".htpasswd"),
+            Self::NginxInc => Some("htpasswd"),
+            Self::Haproxy => None,
         }
     }
 
-    /// The annotations that switch basic auth on, for `auth`.
+    /// Whether it reads a Secret of `secret_type`.
     #[must_use]
-    pub fn auth_annotations(self, auth: &AuthConfig) -> BTreeMap<String, String> {
+    pub const fn supports_secret_type(self, secret_type: SecretType) -> bool {
         match self {
-            Self::IngressNginx => [
-                ("auth-type", "basic"),
-                ("auth-secret", auth.secret.as_str()),
-                ("auth-secret-type", auth.secret_type.name()),
-                ("auth-realm", auth.realm.as_str()),
-            ]
-            .into_iter()
-            .map(|(k, v)| (format!("{NGINX}{k}"), v.to_owned()))
-            .collect(),
+            Self::IngressNginx => true,
+            Self::Haproxy => matches!(secret_type, SecretType::AuthMap),
+            Self::Traefik | Self::EnvoyGateway | Self::NginxInc => {
+                matches!(secret_type, SecretType::AuthFile)
+            }
         }
     }
 
-    /// The annotation that turns off the HTTP to HTTPS redirect, with its value.
+    /// The Secret shape it reads when none is asked for.
     #[must_use]
-    pub fn no_ssl_redirect_annotation(self) -> (String, String) {
+    pub const fn default_secret_type(self) -> SecretType {
         match self {
-            Self::IngressNginx => (format!("{NGINX}ssl-redirect"), "false".to_owned()),
+            Self::Haproxy => SecretType::AuthMap,
+            _ => SecretType::AuthFile,
         }
+    }
+
+    /// Whether basic auth is switched on by Ingress annotations (all but Envoy Gateway, which
+    /// uses Gateway API routes).
+    #[must_use]
+    pub const fn uses_ingress(self) -> bool {
+        !matches!(self, Self::EnvoyGateway)
+    }
+
+    /// The annotations that switch basic auth on, for `auth`. Traefik's name the Middleware
+    /// (named and placed as the Secret, see [`traefik_middleware`](super::traefik_middleware)).
+    ///
+    /// # Errors
+    /// [`K8sError::Invalid`] with [`Field::AuthSecret`] when Traefik's Secret is not
+    /// `NAMESPACE/NAME` (its annotation must name the namespace); [`K8sError::Unsupported`] for
+    /// Envoy Gateway, which has no annotations.
+    pub fn auth_annotations(self, auth: &AuthConfig) -> Result<BTreeMap<String, String>, K8sError> {
+        let pairs = |prefix: &str, kv: &[(&str, &str)]| {
+            kv.iter()
+                .map(|(k, v)| (format!("{prefix}{k}"), (*v).to_owned()))
+                .collect()
+        };
+        Ok(match self {
+            Self::IngressNginx => pairs(
+                NGINX,
+                &[
+                    ("auth-type", "basic"),
+                    ("auth-secret", auth.secret.as_str()),
+                    ("auth-secret-type", auth.secret_type.name()),
+                    ("auth-realm", auth.realm.as_str()),
+                ],
+            ),
+            Self::Traefik => {
+                let Some((ns, name)) = auth.secret.split_once('/') else {
+                    return Err(K8sError::Invalid {
+                        field: Field::AuthSecret,
+                        value: auth.secret.clone(),
+                        rule: Rule::QualifiedAuthSecret,
+                    });
+                };
+                BTreeMap::from([(
+                    TRAEFIK_MIDDLEWARES_ANNOTATION.to_owned(),
+                    format!("{ns}-{name}@kubernetescrd"),
+                )])
+            }
+            Self::NginxInc => pairs(
+                "nginx.org/",
+                &[
+                    ("basic-auth-secret", auth.secret.as_str()),
+                    ("basic-auth-realm", auth.realm.as_str()),
+                ],
+            ),
+            Self::Haproxy => pairs(
+                "haproxy.org/",
+                &[
+                    ("auth-type", "basic-auth"),
+                    ("auth-secret", auth.secret.as_str()),
+                    ("auth-realm", auth.realm.as_str()),
+                ],
+            ),
+            Self::EnvoyGateway => {
+                return Err(K8sError::Unsupported {
+                    controller: self,
+                    what: "Ingress annotations (it takes a SecurityPolicy on an HTTPRoute)",
+                });
+            }
+        })
+    }
+
+    /// The annotation that turns off the HTTP to HTTPS redirect, with its value; `None` where
+    /// the controller has no such annotation (Traefik redirects per entry point, Envoy Gateway
+    /// per route).
+    #[must_use]
+    pub fn no_ssl_redirect_annotation(self) -> Option<(String, String)> {
+        let key = match self {
+            Self::IngressNginx => "nginx.ingress.kubernetes.io/ssl-redirect",
+            Self::NginxInc => "ingress.kubernetes.io/ssl-redirect",
+            Self::Haproxy => "haproxy.org/ssl-redirect",
+            Self::Traefik | Self::EnvoyGateway => return None,
+        };
+        Some((key.to_owned(), "false".to_owned()))
+    }
+
+    /// Where the controller's (or, for Envoy Gateway, the proxies') pods run by default: the
+    /// namespace and a label of the projects' own Helm charts.
+    #[must_use]
+    pub const fn default_pods(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            Self::IngressNginx => ("ingress-nginx", "app.kubernetes.io/name", "ingress-nginx"),
+            Self::Traefik => ("traefik", "app.kubernetes.io/name", "traefik"),
+            Self::EnvoyGateway => ("envoy-gateway-system", "app.kubernetes.io/name", "envoy"),
+            Self::NginxInc => ("nginx-ingress", "app.kubernetes.io/name", "nginx-ingress"),
+            Self::Haproxy => (
+                "haproxy-controller",
+                "app.kubernetes.io/name",
+                "kubernetes-ingress",
+            ),
+        }
+    }
+}
+
+impl fmt::Display for Controller {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
     }
 }
 

@@ -2,6 +2,7 @@
 
 use core::fmt;
 
+use super::controller::Controller;
 use super::validate::Rule;
 use crate::crypt::{GenerateError, RandomError, Scheme, Target};
 
@@ -39,6 +40,18 @@ pub enum Field {
     Username,
     /// A user name used as an auth-map Secret key.
     SecretKey,
+    /// The HTTPRoute a SecurityPolicy targets.
+    HttpRoute,
+    /// The Gateway an HTTPRoute attaches to.
+    Gateway,
+    /// A NetworkPolicy backend pod selector term.
+    PodSelector,
+    /// The controller's namespace (NetworkPolicy).
+    ControllerNamespace,
+    /// A NetworkPolicy controller pod selector term.
+    ControllerSelector,
+    /// The backend pods' port (NetworkPolicy).
+    TargetPort,
 }
 
 impl Field {
@@ -61,6 +74,12 @@ impl Field {
             Self::Realm => "realm",
             Self::Username => "user name",
             Self::SecretKey => "auth-map key",
+            Self::HttpRoute => "httproute",
+            Self::Gateway => "gateway",
+            Self::PodSelector => "pod selector",
+            Self::ControllerNamespace => "controller namespace",
+            Self::ControllerSelector => "controller selector",
+            Self::TargetPort => "target port",
         }
     }
 }
@@ -98,6 +117,21 @@ pub enum K8sError {
         scheme: Scheme,
         /// The controller.
         target: Target,
+    },
+    /// Lines of an htpasswd file whose hashes the target controller cannot check (the hashes
+    /// are never quoted).
+    UnsupportedLines {
+        /// The controller.
+        target: Target,
+        /// `(1-based line, user, scheme)` of every such line.
+        lines: Vec<(usize, String, Scheme)>,
+    },
+    /// The controller has no such thing (for example Envoy Gateway and Ingress annotations).
+    Unsupported {
+        /// The controller.
+        controller: Controller,
+        /// What it does not have.
+        what: &'static str,
     },
     /// A line of an htpasswd file is neither `user:hash`, a comment nor blank (the line itself
     /// is not quoted: it may hold a password).
@@ -176,6 +210,27 @@ impl fmt::Display for K8sError {
                     target.name(),
                     accepted.join(", ")
                 )
+            }
+            Self::UnsupportedLines { target, lines } => {
+                let each: Vec<String> = lines
+                    .iter()
+                    .map(|(n, user, scheme)| {
+                        format!(
+                            "line {n}: user {user:?}: {} cannot check {scheme} hashes",
+                            target.name()
+                        )
+                    })
+                    .collect();
+                let accepted: Vec<&str> = target.supported_schemes().map(Scheme::name).collect();
+                write!(
+                    f,
+                    "{} (it accepts: {})",
+                    each.join("; "),
+                    accepted.join(", ")
+                )
+            }
+            Self::Unsupported { controller, what } => {
+                write!(f, "{controller} has no {what}")
             }
             Self::InvalidHtpasswdLine { line, reason } => {
                 write!(f, "htpasswd line {line}: {reason}")

@@ -219,15 +219,21 @@ fn tls(paths: &[IngressPath]) -> Vec<IngressTLS> {
 /// Builds a `networking.k8s.io/v1` Ingress with the controller's basic-auth annotations.
 ///
 /// # Errors
-/// [`K8sError::Invalid`] naming the first invalid value; nothing is built then.
+/// [`K8sError::Invalid`] naming the first invalid value; [`K8sError::Unsupported`] for Envoy
+/// Gateway (no Ingress) or an annotation the controller lacks; nothing is built then.
 pub fn auth_ingress(controller: Controller, req: &IngressRequest) -> Result<Ingress, K8sError> {
     req.validate()?;
-    let mut annotations = controller.auth_annotations(&req.auth);
+    let mut annotations = controller.auth_annotations(&req.auth)?;
     if let Some(issuer) = &req.cluster_issuer {
         annotations.insert(CLUSTER_ISSUER_ANNOTATION.to_owned(), issuer.clone());
     }
     if req.no_ssl_redirect {
-        let (k, v) = controller.no_ssl_redirect_annotation();
+        let (k, v) = controller
+            .no_ssl_redirect_annotation()
+            .ok_or(K8sError::Unsupported {
+                controller,
+                what: "annotation that turns off the HTTPS redirect",
+            })?;
         annotations.insert(k, v);
     }
     let tls = tls(&req.paths);

@@ -6,25 +6,36 @@
 //! `k8s-openapi` (the binary does). Every value is validated ([`validate`]) before anything is
 //! built; maps are `BTreeMap`s, so output is deterministic.
 //!
-//! Only ingress-nginx is implemented so far; [`Controller`] is the place where other
-//! controllers join.
+//! [`Controller`] says what each ingress controller expects (ingress-nginx, Traefik, Envoy
+//! Gateway, NGINX Inc, HAProxy): Secret type and key, annotations or custom resources
+//! ([`traefik_middleware`], [`envoy_security_policy`], [`http_route`]), and which hashes it can
+//! check; [`network_policy`] closes the in-cluster way around the ingress, and [`migrate`] moves
+//! an ingress-nginx setup to another controller.
 
 mod annotate;
 mod controller;
 mod document;
 mod error;
 mod ingress;
+mod migrate;
 mod read;
+mod resources;
 mod secret;
 mod users;
 pub mod validate;
 
 pub use self::annotate::{AnnotateRequest, Annotated, annotate};
-pub use self::controller::{AuthConfig, CLUSTER_ISSUER_ANNOTATION, Controller, SecretType};
+pub use self::controller::{
+    AuthConfig, CLUSTER_ISSUER_ANNOTATION, Controller, SecretType, TRAEFIK_MIDDLEWARES_ANNOTATION,
+};
 pub use self::document::{Format, MAX_DOCUMENTS, Node, detect_format, parse_stream, write_stream};
 pub use self::error::{Field, K8sError};
 pub use self::ingress::{IngressPath, IngressRequest, auth_ingress};
+pub use self::migrate::{MigrateRequest, Migrated, migrate};
 pub use self::read::{SecretUsers, Verified, read_auth_secret};
+pub use self::resources::{
+    NetworkPolicyRequest, envoy_security_policy, http_route, network_policy, traefik_middleware,
+};
 pub use self::secret::{MAX_SECRET_DATA, ObjectRef, auth_secret};
 pub use self::users::{HashScheme, Notice, UserEntry, UserSet};
 pub use self::validate::{PathType, PortRef, Rule};

@@ -133,7 +133,7 @@ pub fn read_auth_secret(
         }
     }
     let file_key = controller.auth_file_key();
-    let (secret_type, entries) = match data.iter().find(|(k, _)| k == file_key) {
+    let (secret_type, entries) = match data.iter().find(|(k, _)| Some(k.as_str()) == file_key) {
         Some((_, text)) => {
             let file = HtpasswdFile::parse(text);
             let entries: Vec<(Vec<u8>, Vec<u8>)> = file

@@ -46,8 +46,10 @@ impl ObjectRef {
     }
 }
 
-/// Builds the auth Secret for `controller`: auth-file puts the htpasswd text under one key
-/// (`auth`), auth-map one key per user.
+/// Builds the auth Secret for `controller`: auth-file puts the htpasswd text under the
+/// controller's one key (`auth`, Traefik `users`, Envoy Gateway `.htpasswd`, NGINX Inc
+/// `htpasswd`), auth-map one key per user (ingress-nginx, HAProxy); the Secret `type` is the
+/// controller's (`nginx.org/htpasswd` for NGINX Inc, else `Opaque`).
 ///
 /// ```
 /// use htpasswd_core::k8s::{Controller, HashScheme, ObjectRef, SecretType, UserSet, auth_secret};
@@ -62,7 +64,7 @@ impl ObjectRef {
 /// ```
 ///
 /// # Errors
-/// Invalid names, no users, a user name that is not a valid Secret key (auth-map), or data
+/// Invalid names, no users, a Secret shape the controller does not read, a user name that is not a valid Secret key (auth-map), or data
 /// over [`MAX_SECRET_DATA`].
 pub fn auth_secret(
     controller: Controller,
@@ -74,15 +76,24 @@ pub fn auth_secret(
     if users.is_empty() {
         return Err(K8sError::NoUsers);
     }
+    if !controller.supports_secret_type(secret_type) {
+        return Err(K8sError::Unsupported {
+            controller,
+            what: match secret_type {
+                SecretType::AuthMap => "auth-map Secret (it reads one htpasswd key)",
+                _ => "auth-file Secret (it reads one key per user)",
+            },
+        });
+    }
     let mut data = BTreeMap::new();
-    match secret_type {
-        SecretType::AuthFile => {
+    match (secret_type, controller.auth_file_key()) {
+        (SecretType::AuthFile, Some(key)) => {
             data.insert(
-                controller.auth_file_key().to_owned(),
+                key.to_owned(),
                 ByteString(users.htpasswd_text().into_bytes()),
             );
         }
-        SecretType::AuthMap => {
+        _ => {
             for e in users.entries() {
                 check(Field::SecretKey, &e.user, validate::secret_key)?;
                 data.insert(e.user.clone(), ByteString(e.hash.clone().into_bytes()));

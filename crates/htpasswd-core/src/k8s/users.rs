@@ -204,14 +204,37 @@ impl UserSet {
         Ok(())
     }
 
+    /// Adds `user` with an existing `hash` (as read from another Secret).
+    ///
+    /// # Errors
+    /// An invalid or repeated user name, or a hash the controller cannot check.
+    pub fn add_hash(&mut self, user: &str, hash: &str) -> Result<(), K8sError> {
+        self.check_new_user(user)?;
+        let scheme = Scheme::classify(hash.as_bytes());
+        self.check_scheme(user, scheme)?;
+        self.entries.push(UserEntry {
+            user: user.to_owned(),
+            hash: hash.to_owned(),
+            scheme,
+        });
+        self.from_file.push(false);
+        Ok(())
+    }
+
+    /// The controller the users are for.
+    #[must_use]
+    pub const fn controller(&self) -> Controller {
+        self.controller
+    }
+
     /// Adds the users of an htpasswd file, taken as it is: comments and blank lines are kept
     /// for an auth-file Secret; CRLF endings become LF and a leading BOM is dropped (both
     /// reported as [`Notice`]s).
     ///
     /// # Errors
     /// A line that is not `user:hash`, blank or a comment (by number, never quoted); a user name
-    /// that breaks [`validate::username`] or is repeated; a hash the controller cannot check; a
-    /// file that is not UTF-8.
+    /// that breaks [`validate::username`] or is repeated; hashes the controller cannot check
+    /// ([`K8sError::UnsupportedLines`], every such line by number); a file that is not UTF-8.
     pub fn add_htpasswd(&mut self, bytes: &[u8]) -> Result<Vec<Notice>, K8sError> {
         let mut notices = Vec::new();
         let mut bytes = bytes;
@@ -253,6 +276,7 @@ impl UserSet {
                 reason: "neither user:hash, a comment nor blank",
             });
         }
+        let mut unsupported = Vec::new();
         for entry in file.entries() {
             // The text is UTF-8 and ':' / '\n' are ASCII, so the fields are UTF-8 too.
             let user = String::from_utf8_lossy(entry.user).into_owned();
@@ -266,9 +290,18 @@ impl UserSet {
                 other => other,
             })?;
             let scheme = Scheme::classify(entry.hash);
-            self.check_scheme(&user, scheme)?;
+            if !scheme.supported_by(self.controller.target()) {
+                unsupported.push((entry.line, user, scheme));
+                continue;
+            }
             self.entries.push(UserEntry { user, hash, scheme });
             self.from_file.push(true);
+        }
+        if !unsupported.is_empty() {
+            return Err(K8sError::UnsupportedLines {
+                target: self.controller.target(),
+                lines: unsupported,
+            });
         }
         let mut text = text;
         if !text.is_empty() && !text.ends_with('\n') {

@@ -42,6 +42,12 @@ pub enum Rule {
     RuleSyntax,
     /// Must not be empty.
     NonEmpty,
+    /// A label selector term: `KEY=VALUE`, the key a label key (optional DNS-1123 subdomain
+    /// prefix and `/`, then at most 63 characters of letters, digits, `-`, `_`, `.`, starting and
+    /// ending with a letter or digit), the value empty or of the same form.
+    LabelSelector,
+    /// `NAMESPACE/NAME`, where the controller's reference must name the namespace.
+    QualifiedAuthSecret,
 }
 
 impl fmt::Display for Rule {
@@ -93,6 +99,15 @@ impl fmt::Display for Rule {
             }
             Self::RuleSyntax => "must be in kubectl's format host/path=service:port[,tls[=secret]]",
             Self::NonEmpty => "must not be empty",
+            Self::QualifiedAuthSecret => {
+                "must be NAMESPACE/NAME: traefik's router.middlewares annotation names the \
+                 Middleware's namespace (give --namespace)"
+            }
+            Self::LabelSelector => {
+                "must be KEY=VALUE with a label key ([PREFIX/]NAME, NAME at most 63 letters, \
+                 digits, '-', '_' and '.', starting and ending with a letter or digit) and a label \
+                 value (empty or of the same form as NAME)"
+            }
         })
     }
 }
@@ -348,6 +363,32 @@ pub fn username(s: &str) -> Result<(), Rule> {
     if ok { Ok(()) } else { Err(Rule::Username) }
 }
 
+fn label_name(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() <= 63
+        && b.iter()
+            .all(|&c| c.is_ascii_alphanumeric() || b"-_.".contains(&c))
+        && b.first().is_some_and(u8::is_ascii_alphanumeric)
+        && b.last().is_some_and(u8::is_ascii_alphanumeric)
+}
+
+/// A label selector term `KEY=VALUE` (Kubernetes' label key and value rules), split.
+///
+/// # Errors
+/// [`Rule::LabelSelector`] otherwise.
+pub fn label_selector(s: &str) -> Result<(&str, &str), Rule> {
+    let (key, value) = s.split_once('=').ok_or(Rule::LabelSelector)?;
+    let key_ok = match key.split_once('/') {
+        Some((prefix, name)) => dns1123_subdomain(prefix).is_ok() && label_name(name),
+        None => label_name(key),
+    };
+    if key_ok && (value.is_empty() || label_name(value)) {
+        Ok((key, value))
+    } else {
+        Err(Rule::LabelSelector)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -391,5 +432,18 @@ mod tests {
         assert!(username(" alice").is_err());
         assert!(username("#alice").is_err());
         assert!(username("a:b").is_err());
+    }
+
+    #[test]
+    fn label_selectors() {
+        assert_eq!(
+            label_selector("app.kubernetes.io/name=web"),
+            Ok(("app.kubernetes.io/name", "web"))
+        );
+        assert_eq!(label_selector("tier="), Ok(("tier", "")));
+        assert!(label_selector("app").is_err());
+        assert!(label_selector("-app=web").is_err());
+        assert!(label_selector("app=web app").is_err());
+        assert!(label_selector("Bad_Prefix/app=web").is_err());
     }
 }

@@ -1,0 +1,305 @@
+//! Moving an ingress-nginx basic-auth setup (annotated Ingress + auth Secret) to another
+//! controller. Hashes are copied, never re-made (the passwords are unknown): users whose hash
+//! the target cannot check are left out and named.
+
+use serde_json::Value;
+
+use super::controller::{AuthConfig, Controller};
+use super::document::{Node, detect_format, parse_stream};
+use super::error::K8sError;
+use super::read::read_auth_secret;
+use super::resources::{envoy_security_policy, traefik_middleware};
+use super::secret::{ObjectRef, auth_secret};
+use super::users::UserSet;
+
+/// What to migrate, and how.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MigrateRequest {
+    /// The target controller.
+    pub to: Controller,
+    /// The Ingress to migrate, when the input holds several with basic auth.
+    pub ingress: Option<String>,
+    /// Envoy Gateway: the HTTPRoute the SecurityPolicy targets (default: the Ingress's name).
+    pub httproute: Option<String>,
+    /// `spec.ingressClassName` of the migrated Ingress; `None` keeps the old one.
+    pub class: Option<String>,
+}
+
+/// The migrated resources.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Migrated {
+    /// Secret first, then the target's resources (Middleware, Ingress or SecurityPolicy).
+    pub documents: Vec<Value>,
+    /// Users left out: the target cannot check their hashes.
+    pub missing_users: Vec<String>,
+    /// ingress-nginx annotations the target ignores, left on the Ingress as they were.
+    pub leftover_annotations: Vec<String>,
+}
+
+const NGINX: &str = "nginx.ingress.kubernetes.io/";
+const AUTH_KEYS: [&str; 4] = ["auth-type", "auth-secret", "auth-secret-type", "auth-realm"];
+
+fn collect_ingresses(doc: &Node, out: &mut Vec<Value>) -> Result<(), K8sError> {
+    match doc.get("kind").and_then(Node::as_str) {
+        Some("Ingress") => out.push(serde_json::to_value(doc).map_err(|e| K8sError::Parse {
+            message: e.to_string(),
+        })?),
+        Some(k) if k.ends_with("List") => {
+            if let Some(Node::Seq(items)) = doc.get("items") {
+                for item in items {
+                    collect_ingresses(item, out)?;
+                }
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+fn annotation<'a>(ing: &'a Value, key: &str) -> Option<&'a str> {
+    ing.pointer("/metadata/annotations")
+        .and_then(|a| a.get(format!("{NGINX}{key}")))
+        .and_then(Value::as_str)
+}
+
+/// Reads the ingress-nginx Ingress with `auth-type: basic` (the one named `req.ingress`, or the
+/// only one) and its auth Secret from a YAML or JSON stream, and builds the equivalent for
+/// `req.to`: the Secret in the target's shape (same name and namespace), and Traefik's
+/// Middleware + Ingress, Envoy Gateway's SecurityPolicy, or the Ingress with the target's
+/// annotations (ingress-nginx auth annotations removed, server-set fields dropped).
+///
+/// # Errors
+/// Unparsable input; no (or several) basic-auth Ingresses; the Secret missing from the stream;
+/// a user name the target's Secret cannot hold; no user the target can check.
+pub fn migrate(input: &str, req: &MigrateRequest) -> Result<Migrated, K8sError> {
+    let docs = parse_stream(input, detect_format(input))?;
+    let mut ingresses = Vec::new();
+    for doc in &docs {
+        collect_ingresses(doc, &mut ingresses)?;
+    }
+    ingresses.retain(|i| annotation(i, "auth-type") == Some("basic"));
+    let name_of = |v: &Value| {
+        v.pointer("/metadata/name")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    if let Some(want) = &req.ingress {
+        ingresses.retain(|i| name_of(i) == *want);
+    }
+    let mut ing = match ingresses.len() {
+        0 => {
+            return Err(K8sError::NoIngress {
+                name: req.ingress.clone(),
+            });
+        }
+        1 => ingresses.remove(0),
+        _ => {
+            return Err(K8sError::Shape {
+                document: 0,
+                what: format!(
+                    "several Ingresses with basic auth ({}); choose one by name",
+                    ingresses.iter().map(name_of).collect::<Vec<_>>().join(", ")
+                ),
+            });
+        }
+    };
+    let ing_name = name_of(&ing);
+    let ing_ns = ing
+        .pointer("/metadata/namespace")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    let shape = |what: &str| K8sError::Shape {
+        document: 0,
+        what: format!("Ingress {ing_name:?}: {what}"),
+    };
+    let secret_ref = annotation(&ing, "auth-secret")
+        .ok_or_else(|| shape("no nginx.ingress.kubernetes.io/auth-secret annotation"))?
+        .to_owned();
+    let realm = annotation(&ing, "auth-realm")
+        .unwrap_or(AuthConfig::DEFAULT_REALM)
+        .to_owned();
+    let (secret_ns, secret_name) = match secret_ref.split_once('/') {
+        Some((ns, n)) => (Some(ns.to_owned()), n.to_owned()),
+        None => (ing_ns.clone(), secret_ref.clone()),
+    };
+    let old = read_auth_secret(Controller::IngressNginx, input, Some(&secret_name))?;
+
+    let mut users = UserSet::new(req.to);
+    let mut missing_users = Vec::new();
+    for (user, hash) in &old.entries {
+        let user = String::from_utf8_lossy(user).into_owned();
+        let hash = core::str::from_utf8(hash).map_err(|_| K8sError::SecretData {
+            what: format!("the hash of user {user:?} is not UTF-8"),
+        })?;
+        match users.add_hash(&user, hash) {
+            Ok(()) => {}
+            Err(K8sError::UnsupportedScheme { user, .. }) => missing_users.push(user),
+            Err(e) => return Err(e),
+        }
+    }
+    if users.is_empty() {
+        return Err(K8sError::SecretData {
+            what: format!(
+                "{} can check the hash of none of the users of Secret {secret_name:?}",
+                req.to
+            ),
+        });
+    }
+    let secret_at = ObjectRef {
+        name: secret_name.clone(),
+        namespace: secret_ns.clone(),
+    };
+    let secret = auth_secret(req.to, &secret_at, &users, req.to.default_secret_type())?;
+    let mut documents = vec![to_value(&secret)?];
+
+    if req.to == Controller::EnvoyGateway {
+        let route = req.httproute.clone().unwrap_or_else(|| ing_name.clone());
+        let at = ObjectRef {
+            name: ing_name,
+            namespace: secret_ns,
+        };
+        documents.push(envoy_security_policy(&at, &route, &secret_name)?);
+        return Ok(Migrated {
+            documents,
+            missing_users,
+            leftover_annotations: Vec::new(),
+        });
+    }
+    let secret_type = if req.to == Controller::IngressNginx {
+        old.secret_type
+    } else {
+        req.to.default_secret_type()
+    };
+    let qualified = match &secret_ns {
+        Some(ns) if req.to == Controller::Traefik => format!("{ns}/{secret_name}"),
+        _ => secret_ref.clone(),
+    };
+    let auth = AuthConfig {
+        secret: qualified,
+        realm: realm.clone(),
+        secret_type,
+    };
+    let new_annotations = req.to.auth_annotations(&auth)?;
+    if req.to == Controller::Traefik {
+        documents.push(traefik_middleware(&secret_at, &secret_name, &realm)?);
+    }
+    // Server-set fields go; the auth annotations are replaced.
+    if let Some(meta) = ing.get_mut("metadata").and_then(Value::as_object_mut) {
+        for k in [
+            "creationTimestamp",
+            "generation",
+            "managedFields",
+            "resourceVersion",
+            "uid",
+        ] {
+            meta.remove(k);
+        }
+    }
+    if let Some(obj) = ing.as_object_mut() {
+        obj.remove("status");
+    }
+    let mut leftover_annotations = Vec::new();
+    if let Some(ann) = ing
+        .pointer_mut("/metadata/annotations")
+        .and_then(Value::as_object_mut)
+    {
+        ann.remove("kubectl.kubernetes.io/last-applied-configuration");
+        for k in AUTH_KEYS {
+            ann.remove(&format!("{NGINX}{k}"));
+        }
+        if req.to != Controller::IngressNginx {
+            leftover_annotations = ann
+                .keys()
+                .filter(|k| k.starts_with(NGINX))
+                .cloned()
+                .collect();
+        }
+        for (k, v) in new_annotations {
+            ann.insert(k, Value::from(v));
+        }
+    }
+    if let Some(class) = &req.class
+        && let Some(spec) = ing.get_mut("spec").and_then(Value::as_object_mut)
+    {
+        spec.insert("ingressClassName".into(), Value::from(class.clone()));
+    }
+    documents.push(ing);
+    Ok(Migrated {
+        documents,
+        missing_users,
+        leftover_annotations,
+    })
+}
+
+fn to_value<T: serde::Serialize>(v: &T) -> Result<Value, K8sError> {
+    serde_json::to_value(v).map_err(|e| K8sError::Serialize {
+        message: e.to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const INPUT: &str = "\
+apiVersion: v1
+kind: Secret
+metadata:
+  name: basic-auth
+  namespace: web
+type: Opaque
+stringData:
+  auth: |
+    alice:$apr1$r31.....$HqJZimcKQFAMYayBlzkrA/
+    bob:{SHA}W6ph5Mm5Pz8GgiULbPgzG37mj9g=
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: app
+  namespace: web
+  annotations:
+    nginx.ingress.kubernetes.io/auth-type: basic
+    nginx.ingress.kubernetes.io/auth-secret: basic-auth
+    nginx.ingress.kubernetes.io/auth-realm: Team
+spec:
+  rules:
+  - host: a.example.com
+";
+
+    #[test]
+    fn envoy_keeps_sha1_users_only() {
+        let req = MigrateRequest {
+            to: Controller::EnvoyGateway,
+            ingress: None,
+            httproute: None,
+            class: None,
+        };
+        let m = migrate(INPUT, &req).unwrap();
+        assert_eq!(m.missing_users, ["alice"]);
+        assert_eq!(m.documents.len(), 2);
+        assert_eq!(m.documents[1]["kind"], "SecurityPolicy");
+        assert_eq!(m.documents[1]["spec"]["targetRefs"][0]["name"], "app");
+    }
+
+    #[test]
+    fn traefik_gets_a_middleware_and_the_annotation() {
+        let req = MigrateRequest {
+            to: Controller::Traefik,
+            ingress: None,
+            httproute: None,
+            class: Some("traefik".into()),
+        };
+        let m = migrate(INPUT, &req).unwrap();
+        assert!(m.missing_users.is_empty());
+        let ing = &m.documents[2];
+        assert_eq!(
+            ing["metadata"]["annotations"],
+            serde_json::json!({
+                "traefik.ingress.kubernetes.io/router.middlewares": "web-basic-auth@kubernetescrd"
+            })
+        );
+        assert_eq!(ing["spec"]["ingressClassName"], "traefik");
+    }
+}

@@ -1,0 +1,257 @@
+//! The other resources basic auth needs beyond a Secret and an Ingress: Traefik's Middleware,
+//! Envoy Gateway's SecurityPolicy and the HTTPRoute it targets (custom resources, built as JSON
+//! values: `k8s-openapi` has no types for them; `serde_json` maps are sorted, so output is
+//! deterministic), and the NetworkPolicy that closes the in-cluster way around the ingress.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::networking::v1::{
+    NetworkPolicy, NetworkPolicyIngressRule, NetworkPolicyPeer, NetworkPolicyPort,
+    NetworkPolicySpec,
+};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use serde_json::{Value, json};
+
+use super::controller::Controller;
+use super::error::{Field, K8sError, check};
+use super::ingress::IngressPath;
+use super::secret::ObjectRef;
+use super::validate::{self, PathType, PortRef, Rule};
+
+fn metadata(at: &ObjectRef) -> Value {
+    let mut meta = serde_json::Map::new();
+    meta.insert("name".into(), Value::from(at.name.clone()));
+    if let Some(ns) = &at.namespace {
+        meta.insert("namespace".into(), Value::from(ns.clone()));
+    }
+    Value::Object(meta)
+}
+
+/// A Traefik v3 `traefik.io/v1alpha1` Middleware whose `basicAuth` reads the Secret `secret`
+/// (in the Middleware's namespace) and shows `realm`.
+///
+/// # Errors
+/// [`K8sError::Invalid`] for an invalid name, namespace, Secret name or realm.
+pub fn traefik_middleware(at: &ObjectRef, secret: &str, realm: &str) -> Result<Value, K8sError> {
+    at.validate()?;
+    check(Field::AuthSecret, secret, validate::object_name)?;
+    check(Field::Realm, realm, validate::realm)?;
+    Ok(json!({
+        "apiVersion": "traefik.io/v1alpha1",
+        "kind": "Middleware",
+        "metadata": metadata(at),
+        "spec": {"basicAuth": {"secret": secret, "realm": realm}},
+    }))
+}
+
+/// An Envoy Gateway `gateway.envoyproxy.io/v1alpha1` SecurityPolicy that puts basic auth
+/// (users from the Secret `secret`, key `.htpasswd`) on the HTTPRoute `httproute`; all three
+/// live in one namespace.
+///
+/// # Errors
+/// [`K8sError::Invalid`] for an invalid name, namespace, route or Secret name.
+pub fn envoy_security_policy(
+    at: &ObjectRef,
+    httproute: &str,
+    secret: &str,
+) -> Result<Value, K8sError> {
+    at.validate()?;
+    check(Field::HttpRoute, httproute, validate::object_name)?;
+    check(Field::AuthSecret, secret, validate::object_name)?;
+    Ok(json!({
+        "apiVersion": "gateway.envoyproxy.io/v1alpha1",
+        "kind": "SecurityPolicy",
+        "metadata": metadata(at),
+        "spec": {
+            "targetRefs": [{
+                "group": "gateway.networking.k8s.io",
+                "kind": "HTTPRoute",
+                "name": httproute,
+            }],
+            "basicAuth": {"users": {"name": secret}},
+        },
+    }))
+}
+
+/// A Gateway API `gateway.networking.k8s.io/v1` HTTPRoute attached to the Gateway `gateway`
+/// (`NAME` or `NAMESPACE/NAME`): one rule per path, hosts as `hostnames`.
+///
+/// # Errors
+/// Invalid values; [`K8sError::Unsupported`] for what an HTTPRoute cannot say: a named Service
+/// port, `ImplementationSpecific` paths, TLS (set on the Gateway's listener), or paths with and
+/// without a host in one route.
+pub fn http_route(at: &ObjectRef, gateway: &str, paths: &[IngressPath]) -> Result<Value, K8sError> {
+    at.validate()?;
+    check(Field::Gateway, gateway, validate::auth_secret)?;
+    let unsupported = |what| K8sError::Unsupported {
+        controller: Controller::EnvoyGateway,
+        what,
+    };
+    if paths.is_empty() {
+        return Err(K8sError::Invalid {
+            field: Field::Rule,
+            value: String::new(),
+            rule: Rule::NonEmpty,
+        });
+    }
+    let mut hostnames: Vec<String> = Vec::new();
+    let mut rules = Vec::new();
+    for p in paths {
+        p.validate()?;
+        let kind = match p.path_type {
+            PathType::Prefix => "PathPrefix",
+            PathType::Exact => "Exact",
+            _ => return Err(unsupported("ImplementationSpecific path on an HTTPRoute")),
+        };
+        let PortRef::Number(port) = p.port else {
+            return Err(unsupported(
+                "named Service port on an HTTPRoute (backendRefs take a port number)",
+            ));
+        };
+        if p.tls.is_some() {
+            return Err(unsupported(
+                "TLS on an HTTPRoute (TLS is set on the Gateway's listener)",
+            ));
+        }
+        if p.host.is_none() != paths[0].host.is_none() {
+            return Err(unsupported(
+                "route with paths both with and without a host (one HTTPRoute per host set)",
+            ));
+        }
+        if let Some(h) = &p.host
+            && !hostnames.contains(h)
+        {
+            hostnames.push(h.clone());
+        }
+        rules.push(json!({
+            "matches": [{"path": {"type": kind, "value": p.path}}],
+            "backendRefs": [{"name": p.service, "port": port}],
+        }));
+    }
+    let parent = match gateway.split_once('/') {
+        Some((ns, name)) => json!({"name": name, "namespace": ns}),
+        None => json!({"name": gateway}),
+    };
+    let mut spec = json!({"parentRefs": [parent], "rules": rules});
+    if !hostnames.is_empty() {
+        spec["hostnames"] = json!(hostnames);
+    }
+    Ok(json!({
+        "apiVersion": "gateway.networking.k8s.io/v1",
+        "kind": "HTTPRoute",
+        "metadata": metadata(at),
+        "spec": spec,
+    }))
+}
+
+/// Everything the NetworkPolicy is built from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NetworkPolicyRequest {
+    /// Name and namespace (the backend's namespace).
+    pub at: ObjectRef,
+    /// `KEY=VALUE` terms selecting the backend's pods (at least one).
+    pub pod_selector: Vec<String>,
+    /// The namespace the controller's pods run in.
+    pub controller_namespace: String,
+    /// `KEY=VALUE` terms selecting the controller's pods (at least one).
+    pub controller_selector: Vec<String>,
+    /// The backend pods' port (the Service's targetPort, not its port).
+    pub target_port: PortRef,
+}
+
+impl NetworkPolicyRequest {
+    /// A request with `controller`'s default namespace and pod label.
+    #[must_use]
+    pub fn for_controller(
+        controller: Controller,
+        at: ObjectRef,
+        pod_selector: Vec<String>,
+        target_port: PortRef,
+    ) -> Self {
+        let (ns, key, value) = controller.default_pods();
+        Self {
+            at,
+            pod_selector,
+            controller_namespace: ns.to_owned(),
+            controller_selector: vec![format!("{key}={value}")],
+            target_port,
+        }
+    }
+}
+
+fn selector(field: Field, terms: &[String]) -> Result<BTreeMap<String, String>, K8sError> {
+    if terms.is_empty() {
+        return Err(K8sError::Invalid {
+            field,
+            value: String::new(),
+            rule: Rule::NonEmpty,
+        });
+    }
+    let mut out = BTreeMap::new();
+    for t in terms {
+        let (k, v) = validate::label_selector(t).map_err(|rule| K8sError::Invalid {
+            field,
+            value: t.clone(),
+            rule,
+        })?;
+        out.insert(k.to_owned(), v.to_owned());
+    }
+    Ok(out)
+}
+
+/// A `networking.k8s.io/v1` NetworkPolicy that admits traffic to the backend's pods only from
+/// the controller's pods: namespace selector (`kubernetes.io/metadata.name`) and pod selector in
+/// ONE `from` item (two items would admit either), on the pods' own port. Basic auth at the
+/// ingress guards only traffic that passes the ingress; this closes the way around it.
+///
+/// # Errors
+/// [`K8sError::Invalid`] naming the first invalid value (an empty selector included: it would
+/// select every pod).
+pub fn network_policy(req: &NetworkPolicyRequest) -> Result<NetworkPolicy, K8sError> {
+    req.at.validate()?;
+    let pods = selector(Field::PodSelector, &req.pod_selector)?;
+    check(
+        Field::ControllerNamespace,
+        &req.controller_namespace,
+        validate::namespace,
+    )?;
+    let controller = selector(Field::ControllerSelector, &req.controller_selector)?;
+    let port = match &req.target_port {
+        PortRef::Number(n) => IntOrString::Int(i32::from(*n)),
+        PortRef::Name(n) => IntOrString::String(n.clone()),
+    };
+    let peer = NetworkPolicyPeer {
+        namespace_selector: Some(LabelSelector {
+            match_labels: Some(BTreeMap::from([(
+                "kubernetes.io/metadata.name".to_owned(),
+                req.controller_namespace.clone(),
+            )])),
+            ..LabelSelector::default()
+        }),
+        pod_selector: Some(LabelSelector {
+            match_labels: Some(controller),
+            ..LabelSelector::default()
+        }),
+        ..NetworkPolicyPeer::default()
+    };
+    Ok(NetworkPolicy {
+        metadata: req.at.meta(BTreeMap::new()),
+        spec: Some(NetworkPolicySpec {
+            pod_selector: Some(LabelSelector {
+                match_labels: Some(pods),
+                ..LabelSelector::default()
+            }),
+            policy_types: Some(vec!["Ingress".to_owned()]),
+            ingress: Some(vec![NetworkPolicyIngressRule {
+                from: Some(vec![peer]),
+                ports: Some(vec![NetworkPolicyPort {
+                    protocol: Some("TCP".to_owned()),
+                    port: Some(port),
+                    ..NetworkPolicyPort::default()
+                }]),
+            }]),
+            ..NetworkPolicySpec::default()
+        }),
+    })
+}
