@@ -565,7 +565,12 @@ fn auth_resources(
             check_flag("--httproute", &route_name, validate::object_name)?;
             let mut docs = Vec::new();
             if let Some(gateway) = &route.gateway {
-                check_flag("--gateway", gateway, validate::auth_secret)?;
+                if validate::auth_secret(gateway).is_err() {
+                    return Err(Error::input(format!(
+                        "--gateway {gateway:?}: must be a Gateway name (DNS-1123 subdomain), \
+                         optionally prefixed by 'NAMESPACE/'"
+                    )));
+                }
                 let route_at = ObjectRef {
                     name: route_name.clone(),
                     namespace: at.namespace.clone(),

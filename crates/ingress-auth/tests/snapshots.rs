@@ -166,3 +166,94 @@ fn annotate_list_and_stream() {
         ],
     );
 }
+
+/// Fixed hashes every controller but Envoy Gateway and HAProxy can check.
+const HTPASSWD_APR1: &[u8] = b"alice:$apr1$abcdefgh$ciJHPcCQrYc8PNlfymJ66.\n";
+const HTPASSWD_SHA1: &[u8] = b"bob:{SHA}CBdexjHDZ4kfVcYV+41xChABNis=\n";
+const HTPASSWD_CRYPT: &[u8] = b"carol:$1$abcdefgh$ywpTNDTYPzAT3Ohgseebp/\ndave:$5$abcdefgh$wWSyPlKTzFUHfIwkmGM/hIlQGeKknJQ5dNUaz3L1J91\n";
+
+fn generate_for(controller: &str, htpasswd: &[u8], extra: &[&str]) {
+    let dir = TempDir::new(&format!("snap-{controller}"));
+    let file = dir.write("auth", htpasswd);
+    let mut args = vec![
+        "generate",
+        "--controller",
+        controller,
+        "--name",
+        "app",
+        "-n",
+        "web",
+        "--htpasswd",
+        file.to_str().unwrap(),
+        "--network-policy",
+        "--pod-selector",
+        "app.kubernetes.io/name=web",
+        "--target-port",
+        "8080",
+    ];
+    args.extend_from_slice(extra);
+    check(&format!("generate-{controller}.yaml"), &args);
+}
+
+const ROUTE: [&str; 8] = [
+    "--host",
+    "app.example.com",
+    "--service",
+    "web",
+    "--port",
+    "80",
+    "--realm",
+    "Team",
+];
+
+#[test]
+fn generate_traefik() {
+    generate_for("traefik", HTPASSWD_APR1, &ROUTE);
+}
+
+#[test]
+fn generate_envoy_gateway() {
+    generate_for(
+        "envoy-gateway",
+        HTPASSWD_SHA1,
+        &[
+            "--gateway",
+            "eg",
+            "--host",
+            "app.example.com",
+            "--service",
+            "web",
+            "--port",
+            "80",
+        ],
+    );
+}
+
+#[test]
+fn generate_nginx_inc() {
+    generate_for("nginx-inc", HTPASSWD_APR1, &ROUTE);
+}
+
+#[test]
+fn generate_haproxy() {
+    generate_for("haproxy", HTPASSWD_CRYPT, &ROUTE);
+}
+
+#[test]
+fn migrate_to_haproxy() {
+    let dir = TempDir::new("snap-migrate");
+    let input = dir.write("in.yaml", crate::migrate::INPUT.as_bytes());
+    check(
+        "migrate-haproxy.yaml",
+        &[
+            "migrate",
+            "--to",
+            "haproxy",
+            "--class",
+            "haproxy",
+            "--allow-missing-users",
+            "-f",
+            input.to_str().unwrap(),
+        ],
+    );
+}

@@ -1,0 +1,255 @@
+//! Proof of the new manifests: custom resources (Traefik Middleware, Envoy Gateway
+//! SecurityPolicy, Gateway API HTTPRoute) against excerpts of their CRDs' OpenAPI schemas
+//! (`tests/crd-schemas/`, source and version named there), built-in ones (Secret, Ingress,
+//! NetworkPolicy) through `kubernetes-validate --strict`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+use crate::support::{REQUIRE_ENV, TempDir, parse_docs, reference_tool, run, stderr};
+
+fn schema_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/crd-schemas")
+}
+
+/// python3 with the `jsonschema` module (a dependency of kubernetes-validate), or a loud skip.
+fn python_jsonschema(test: &str) -> Option<PathBuf> {
+    let python = reference_tool("python3", test)?;
+    let ok = Command::new(&python)
+        .args(["-c", "import jsonschema"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if ok {
+        return Some(python);
+    }
+    let required = std::env::var_os(REQUIRE_ENV).is_some_and(|v| v != "0");
+    assert!(
+        !required,
+        "{test}: python3 module jsonschema is missing but {REQUIRE_ENV} is set"
+    );
+    eprintln!("\n!!! SKIPPED {test}: python3 module `jsonschema` is not installed. !!!\n");
+    None
+}
+
+/// Every command line whose output holds new resources, per controller.
+fn commands(input: &Path) -> Vec<Vec<String>> {
+    let input = input.to_str().unwrap().to_owned();
+    let route = [
+        "--host",
+        "a.example.com",
+        "--service",
+        "web",
+        "--port",
+        "80",
+    ];
+    let np = [
+        "--network-policy",
+        "--pod-selector",
+        "app=web",
+        "--target-port",
+        "8080",
+    ];
+    let mut out: Vec<Vec<&str>> = Vec::new();
+    for c in ["ingress-nginx", "traefik", "nginx-inc", "haproxy"] {
+        let mut g = vec!["generate", "--controller", c, "--name", "app", "-n", "web"];
+        g.extend(["--user", "alice:pw", "--user", "bob:pw2"]);
+        g.extend(route);
+        g.extend(np);
+        out.push(g);
+        let mut i = vec![
+            "ingress",
+            "--controller",
+            c,
+            "--name",
+            "app",
+            "-n",
+            "web",
+            "--auth-secret",
+            "basic-auth",
+            "--rule",
+            "a.example.com/api*=api:http,tls=a-tls",
+        ];
+        i.extend(route);
+        out.push(i);
+    }
+    out.push(vec![
+        "generate",
+        "--controller",
+        "envoy-gateway",
+        "--name",
+        "app",
+        "-n",
+        "web",
+        "--user",
+        "alice:pw",
+        "--gateway",
+        "infra/eg",
+        "--rule",
+        "a.example.com/x=svc:8080",
+        "--host",
+        "a.example.com",
+        "--service",
+        "web",
+        "--port",
+        "80",
+        "--path",
+        "/admin",
+        "--path-type",
+        "Exact",
+        "--network-policy",
+        "--pod-selector",
+        "app=web",
+        "--target-port",
+        "http",
+    ]);
+    out.push(vec![
+        "ingress",
+        "--controller",
+        "envoy-gateway",
+        "--name",
+        "app",
+        "--auth-secret",
+        "basic-auth",
+        "--httproute",
+        "r",
+    ]);
+    let mut owned: Vec<Vec<String>> = out
+        .into_iter()
+        .map(|v| v.into_iter().map(str::to_owned).collect())
+        .collect();
+    for to in [
+        "ingress-nginx",
+        "traefik",
+        "envoy-gateway",
+        "nginx-inc",
+        "haproxy",
+    ] {
+        owned.push(
+            [
+                "migrate",
+                "--to",
+                to,
+                "--allow-missing-users",
+                "-f",
+                input.as_str(),
+            ]
+            .map(str::to_owned)
+            .to_vec(),
+        );
+    }
+    owned
+}
+
+/// Runs every command (as JSON output) and returns its documents.
+fn all_documents(dir: &TempDir) -> Vec<Value> {
+    let input = dir.write("migrate-in.yaml", crate::migrate::INPUT.as_bytes());
+    let mut docs = Vec::new();
+    for mut args in commands(&input) {
+        args.extend(["-o".to_owned(), "json".to_owned()]);
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = run(&refs);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        let text = String::from_utf8(out.stdout).unwrap();
+        for d in parse_docs(&text) {
+            match d["kind"].as_str() {
+                Some("List") => docs.extend(d["items"].as_array().unwrap().iter().cloned()),
+                _ => docs.push(d),
+            }
+        }
+    }
+    docs
+}
+
+#[test]
+fn custom_resources_match_their_crd_schemas() {
+    let test = "custom_resources_match_their_crd_schemas";
+    let Some(python) = python_jsonschema(test) else {
+        return;
+    };
+    let dir = TempDir::new("crds");
+    let mut files = Vec::new();
+    let mut kinds = std::collections::BTreeSet::new();
+    for (i, d) in all_documents(&dir).into_iter().enumerate() {
+        let kind = d["kind"].as_str().unwrap().to_owned();
+        if ["Middleware", "SecurityPolicy", "HTTPRoute"].contains(&kind.as_str()) {
+            files.push(dir.write(&format!("crd{i}.json"), d.to_string().as_bytes()));
+            kinds.insert(kind);
+        }
+    }
+    assert_eq!(kinds.len(), 3, "{kinds:?}");
+    let out = Command::new(&python)
+        .arg(schema_dir().join("check_crds.py"))
+        .args(&files)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "CRD schema check failed:\n{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.contains(&format!("checked {} custom resources", files.len())),
+        "{text}"
+    );
+}
+
+/// The checker is not vacuous: a misspelt field, a missing required one, a wrong enum value
+/// each fail.
+#[test]
+fn crd_schema_check_rejects_broken_resources() {
+    let test = "crd_schema_check_rejects_broken_resources";
+    let Some(python) = python_jsonschema(test) else {
+        return;
+    };
+    let dir = TempDir::new("crds-bad");
+    let bad = [
+        r#"{"apiVersion":"traefik.io/v1alpha1","kind":"Middleware","metadata":{"name":"a"},"spec":{"basicAuth":{"secrets":"a"}}}"#,
+        r#"{"apiVersion":"gateway.envoyproxy.io/v1alpha1","kind":"SecurityPolicy","metadata":{"name":"a"},"spec":{"targetRefs":[{"kind":"HTTPRoute","name":"r"}],"basicAuth":{"users":{"name":"s"}}}}"#,
+        r#"{"apiVersion":"gateway.envoyproxy.io/v1alpha1","kind":"SecurityPolicy","metadata":{"name":"a"},"spec":{"basicAuth":{"users":{}}}}"#,
+        r#"{"apiVersion":"gateway.networking.k8s.io/v1","kind":"HTTPRoute","metadata":{"name":"a"},"spec":{"rules":[{"matches":[{"path":{"type":"Prefix","value":"/"}}]}]}}"#,
+        r#"{"apiVersion":"gateway.networking.k8s.io/v1","kind":"HTTPRoute","metadata":{"name":"a"},"spec":{"rules":[{"backendRefs":[{"name":"s","port":"http"}]}]}}"#,
+    ];
+    for (i, doc) in bad.iter().enumerate() {
+        let f = dir.write(&format!("bad{i}.json"), doc.as_bytes());
+        let out = Command::new(&python)
+            .arg(schema_dir().join("check_crds.py"))
+            .arg(&f)
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "accepted: {doc}");
+    }
+}
+
+#[test]
+fn builtin_resources_pass_kubernetes_validate() {
+    let test = "builtin_resources_pass_kubernetes_validate";
+    let Some(tool) = reference_tool("kubernetes-validate", test) else {
+        return;
+    };
+    let dir = TempDir::new("crds-builtin");
+    let mut files = Vec::new();
+    let mut kinds = std::collections::BTreeSet::new();
+    for (i, d) in all_documents(&dir).into_iter().enumerate() {
+        let kind = d["kind"].as_str().unwrap().to_owned();
+        if ["Secret", "Ingress", "NetworkPolicy"].contains(&kind.as_str()) {
+            files.push(dir.write(&format!("b{i}.yaml"), d.to_string().as_bytes()));
+            kinds.insert(kind);
+        }
+    }
+    assert_eq!(kinds.len(), 3, "{kinds:?}");
+    let out = Command::new(tool)
+        .args(["--strict", "--quiet"])
+        .args(&files)
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "kubernetes-validate failed:\n{text}");
+    assert!(!text.contains("ERROR"), "{text}");
+}
