@@ -254,7 +254,9 @@ fn dummy_verify_takes_as_long_as_a_real_verify() {
     let dummy = median(&|| assert!(!dummy_verify(b"wrong", Some(real.as_bytes()))));
     let ratio = dummy as f64 / wrong as f64;
     eprintln!("dummy/wrong time ratio {ratio:.2} ({dummy} ns / {wrong} ns)");
-    assert!((0.33..3.0).contains(&ratio), "ratio {ratio}");
+    // A dummy that skipped the hash would be ~1000x faster; a 10x band leaves room for a CI
+    // machine running other tests on both cores at once.
+    assert!((0.1..10.0).contains(&ratio), "ratio {ratio}");
 }
 
 /// Mutated valid hashes (cut, byte flipped, byte inserted) of every scheme: parsing and
