@@ -509,3 +509,39 @@ fn flags_a_controller_cannot_use_are_refused() {
         assert!(!err.contains("alice:"), "generated password printed: {err}");
     }
 }
+
+/// `verify` and `users` read every controller's Secret shape.
+#[test]
+fn verify_and_users_read_every_controllers_secret() {
+    let dir = TempDir::new("controllers-verify");
+    for (controller, ..) in CONTROLLERS {
+        let out = run(&[
+            "secret",
+            "--controller",
+            controller,
+            "--name",
+            "a",
+            "--user",
+            "alice:pw-alice",
+            "--user",
+            "bob:pw-bob",
+        ]);
+        assert!(out.status.success(), "{controller}: {}", stderr(&out));
+        let file = dir.write(&format!("{controller}.yaml"), &out.stdout);
+        let listed = ours().arg("users").arg("-f").arg(&file).output().unwrap();
+        let text = stdout(&listed);
+        assert!(
+            text.contains("\nalice ") && text.contains("\nbob "),
+            "{controller}: {text}"
+        );
+        for (pw, code) in [("pw-bob\n", 0), ("wrong\n", 3)] {
+            let out = crate::support::run_with_stdin(
+                ours()
+                    .args(["verify", "--user", "bob", "-f"])
+                    .arg(&file),
+                pw.as_bytes(),
+            );
+            assert_eq!(out.status.code(), Some(code), "{controller}: {}", stderr(&out));
+        }
+    }
+}

@@ -76,7 +76,10 @@ fn collect_secrets(doc: &Node, out: &mut Vec<Node>) {
 }
 
 /// Finds the auth Secret in a YAML or JSON stream (the one named `name`, or the only Secret)
-/// and reads its users: `data` (base64) and `stringData` both count.
+/// and reads its users: `data` (base64) and `stringData` both count. An auth-file Secret is one
+/// with `controller`'s file key, or with a single key that is another controller's file key
+/// (`users`, `.htpasswd`, `htpasswd`) holding htpasswd lines; any other is read as one key per
+/// user.
 ///
 /// # Errors
 /// Unparsable input, no Secret or several without a name, a Secret that does not deserialise,
@@ -132,16 +135,34 @@ pub fn read_auth_secret(
             None => data.push((k, v.into_bytes())),
         }
     }
-    let file_key = controller.auth_file_key();
-    let (secret_type, entries) = match data.iter().find(|(k, _)| Some(k.as_str()) == file_key) {
-        Some((_, text)) => {
-            let file = HtpasswdFile::parse(text);
-            let entries: Vec<(Vec<u8>, Vec<u8>)> = file
-                .entries()
-                .map(|e| (e.user.to_vec(), e.hash.to_vec()))
-                .collect();
-            (SecretType::AuthFile, entries)
+    // The controller's own file key; else, for a Secret of one key that is another
+    // controller's file key (Traefik `users`, NGINX Inc `htpasswd`, ...) and reads as an
+    // htpasswd file, that file.
+    let file_entries = |text: &[u8]| -> Vec<(Vec<u8>, Vec<u8>)> {
+        HtpasswdFile::parse(text)
+            .entries()
+            .map(|e| (e.user.to_vec(), e.hash.to_vec()))
+            .collect()
+    };
+    let own = controller.auth_file_key();
+    let other = match data.as_slice() {
+        [(k, text)]
+            if Controller::ALL
+                .iter()
+                .any(|c| c.auth_file_key() == Some(k.as_str()))
+                && !file_entries(text).is_empty() =>
+        {
+            Some(text)
         }
+        _ => None,
+    };
+    let (secret_type, entries) = match data
+        .iter()
+        .find(|(k, _)| Some(k.as_str()) == own)
+        .map(|(_, t)| t)
+        .or(other)
+    {
+        Some(text) => (SecretType::AuthFile, file_entries(text)),
         None => (
             SecretType::AuthMap,
             data.into_iter().map(|(k, v)| (k.into_bytes(), v)).collect(),
