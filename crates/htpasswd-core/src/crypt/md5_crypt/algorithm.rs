@@ -113,11 +113,15 @@ pub(super) struct Layout {
 pub(super) struct Layouts(pub(super) [Layout; 8]);
 
 impl Layouts {
+    /// Whether every message of this geometry fits the fixed buffers: the longest message
+    /// (digest, salt, password twice) plus 1 byte 0x80 and 8 bytes of length.
+    pub(super) fn fit(password_len: usize, salt_len: usize) -> bool {
+        16 + salt_len + 2 * password_len + 9 <= LAYOUT_BYTES
+    }
+
     /// Builds the eight layouts, or `None` when a message does not fit the fixed buffers.
     pub(super) fn new(password: &[u8], salt: &[u8]) -> Option<Self> {
-        let longest = 16 + salt.len() + 2 * password.len();
-        // 1 byte 0x80 + 8 bytes of length must fit after the message.
-        if longest + 9 > LAYOUT_BYTES {
+        if !Self::fit(password.len(), salt.len()) {
             return None;
         }
         Some(Self(core::array::from_fn(|k| {

@@ -218,7 +218,7 @@ fn plan(kernel: Kernel, jobs: &[Md5CryptJob<'_>]) -> Vec<Chunk> {
             .position(|i| key(i) != group_key)
             .map_or(order.len(), |n| start + n);
         let group = &order[start..end];
-        let fits = fits_layouts(group_key.0, group_key.1);
+        let fits = Layouts::fit(group_key.0, group_key.1);
         let mut rest = group;
         if fits && wide > 1 {
             while rest.len() >= wide {
@@ -245,11 +245,6 @@ fn plan(kernel: Kernel, jobs: &[Md5CryptJob<'_>]) -> Vec<Chunk> {
         start = end;
     }
     chunks
-}
-
-/// Whether the prepared layouts hold every message of this geometry.
-fn fits_layouts(password_len: usize, salt_len: usize) -> bool {
-    16 + salt_len + 2 * password_len + 9 <= LAYOUT_BYTES
 }
 
 fn run_chunk(kernel: Kernel, jobs: &[Md5CryptJob<'_>], chunk: &Chunk) -> Vec<(usize, [u8; 16])> {
@@ -326,7 +321,20 @@ fn multi_lane<const L: usize>(
     lanes: &[&Md5CryptJob<'_>],
     compress: impl Fn(&mut [[u32; L]; 4], &[[u32; L]; 16]) + Copy,
 ) -> Vec<[u8; 16]> {
-    debug_assert!(!lanes.is_empty() && lanes.len() <= L);
+    let geometry = |job: &Md5CryptJob<'_>| (job.password.len(), job.salt.as_bytes().len());
+    let shared = lanes.first().map(|j| geometry(j));
+    let lockstep = shared.is_some_and(|(p, s)| Layouts::fit(p, s))
+        && lanes.iter().all(|j| Some(geometry(j)) == shared)
+        && lanes.len() <= L;
+    if !lockstep {
+        // `plan` only sends one fitting geometry per chunk; should that ever break, the scalar
+        // path still gives the right answer.
+        debug_assert!(false, "batch chunk that cannot run in lock-step");
+        return lanes
+            .iter()
+            .map(|job| Md5CryptHash::new(job.variant, job.password, job.salt).digest)
+            .collect();
+    }
     let lane = |l: usize| lanes[if l < lanes.len() { l } else { 0 }];
 
     let mut words = vec![[[0u32; L]; WORDS]; 8];
@@ -345,8 +353,7 @@ fn multi_lane<const L: usize>(
         }
         start.zeroize();
         let Some(mut layouts) = Layouts::new(job.password, salt) else {
-            unreachable_geometry();
-            continue;
+            continue; // ruled out by the geometry check above
         };
         for (k, layout) in layouts.0.iter().enumerate() {
             slots[k] = Slot {
@@ -396,12 +403,6 @@ fn multi_lane<const L: usize>(
     tail.as_flattened_mut().zeroize();
     digest.as_flattened_mut().zeroize();
     out
-}
-
-/// `plan` only sends geometries that fit; reaching this would be a bug in `plan`.
-#[cold]
-fn unreachable_geometry() {
-    debug_assert!(false, "batch lane with a geometry the layouts cannot hold");
 }
 
 fn le_word(bytes: &[u8], w: usize) -> u32 {
