@@ -308,6 +308,6 @@ metadata:
     assert_eq!(m.documents[0]["type"], "nginx.org/htpasswd");
     assert!(matches!(
         migrate(input, &req(Controller::EnvoyGateway)),
-        Err(K8sError::SecretData { .. })
+        Err(K8sError::Migrate { .. })
     ));
 }

@@ -73,7 +73,8 @@ pub(crate) enum SchemeArg {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum SecretTypeArg {
-    /// One key `auth` holding the htpasswd file.
+    /// One key holding the htpasswd file (auth, traefik users, envoy-gateway .htpasswd,
+    /// nginx-inc htpasswd).
     AuthFile,
     /// One key per user.
     AuthMap,
@@ -229,7 +230,8 @@ pub(crate) struct IngressCmd {
     pub(crate) ingress: IngressArgs,
     #[command(flatten)]
     pub(crate) route: RouteArgs,
-    /// The auth Secret: NAME or NAMESPACE/NAME.
+    /// The auth Secret: NAME or NAMESPACE/NAME (traefik: also the Middleware's name and
+    /// namespace; envoy-gateway: NAME only).
     #[arg(long, value_name = "NAME")]
     pub(crate) auth_secret: String,
     /// How the auth Secret holds its users (ingress-nginx annotation auth-secret-type)

@@ -1,5 +1,6 @@
-//! `ingress-auth`: Kubernetes basic-auth manifests (Secret + annotated Ingress) for the NGINX
-//! ingress controller, ready for `kubectl apply -f -`.
+//! `ingress-auth`: Kubernetes basic-auth manifests (Secret + annotated Ingress, or the
+//! controller's own resources) for ingress-nginx, Traefik, Envoy Gateway, NGINX Inc and HAProxy,
+//! ready for `kubectl apply -f -`.
 //!
 //! The binary is thin: `args` parses, `run` validates and calls `htpasswd_core::k8s`, and
 //! `main` prints and picks the exit code (0 ok, 1 I/O, 2 bad input, 3 password mismatch, 6 no

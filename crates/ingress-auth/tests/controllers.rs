@@ -536,12 +536,15 @@ fn verify_and_users_read_every_controllers_secret() {
         );
         for (pw, code) in [("pw-bob\n", 0), ("wrong\n", 3)] {
             let out = crate::support::run_with_stdin(
-                ours()
-                    .args(["verify", "--user", "bob", "-f"])
-                    .arg(&file),
+                ours().args(["verify", "--user", "bob", "-f"]).arg(&file),
                 pw.as_bytes(),
             );
-            assert_eq!(out.status.code(), Some(code), "{controller}: {}", stderr(&out));
+            assert_eq!(
+                out.status.code(),
+                Some(code),
+                "{controller}: {}",
+                stderr(&out)
+            );
         }
     }
 }

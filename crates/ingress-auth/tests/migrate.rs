@@ -214,7 +214,7 @@ fn migrate_refuses_bad_input() {
         ),
         (
             vec!["--to".into(), "haproxy".into(), "-f".into(), no_auth.into()],
-            "no Ingress in the input",
+            "cannot migrate: no Ingress has nginx.ingress.kubernetes.io/auth-type: basic",
         ),
         (
             vec![

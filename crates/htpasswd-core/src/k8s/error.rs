@@ -126,6 +126,11 @@ pub enum K8sError {
         /// `(1-based line, user, scheme)` of every such line.
         lines: Vec<(usize, String, Scheme)>,
     },
+    /// The input cannot be migrated as it is.
+    Migrate {
+        /// Why.
+        what: String,
+    },
     /// The controller has no such thing (for example Envoy Gateway and Ingress annotations).
     Unsupported {
         /// The controller.
@@ -229,6 +234,7 @@ impl fmt::Display for K8sError {
                     accepted.join(", ")
                 )
             }
+            Self::Migrate { what } => write!(f, "cannot migrate: {what}"),
             Self::Unsupported { controller, what } => {
                 write!(f, "{controller} has no {what}")
             }

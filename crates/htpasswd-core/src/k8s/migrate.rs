@@ -69,7 +69,8 @@ fn annotation<'a>(ing: &'a Value, key: &str) -> Option<&'a str> {
 /// annotations (ingress-nginx auth annotations removed, server-set fields dropped).
 ///
 /// # Errors
-/// Unparsable input; no (or several) basic-auth Ingresses; the Secret missing from the stream;
+/// Unparsable input; no (or several) basic-auth Ingresses ([`K8sError::NoIngress`],
+/// [`K8sError::Migrate`]); the Secret missing from the stream;
 /// a user name the target's Secret cannot hold; no user the target can check.
 pub fn migrate(input: &str, req: &MigrateRequest) -> Result<Migrated, K8sError> {
     let docs = parse_stream(input, detect_format(input))?;
@@ -77,7 +78,13 @@ pub fn migrate(input: &str, req: &MigrateRequest) -> Result<Migrated, K8sError> 
     for doc in &docs {
         collect_ingresses(doc, &mut ingresses)?;
     }
+    let any = !ingresses.is_empty();
     ingresses.retain(|i| annotation(i, "auth-type") == Some("basic"));
+    if any && ingresses.is_empty() {
+        return Err(K8sError::Migrate {
+            what: "no Ingress has nginx.ingress.kubernetes.io/auth-type: basic".to_owned(),
+        });
+    }
     let name_of = |v: &Value| {
         v.pointer("/metadata/name")
             .and_then(Value::as_str)
@@ -95,10 +102,9 @@ pub fn migrate(input: &str, req: &MigrateRequest) -> Result<Migrated, K8sError> 
         }
         1 => ingresses.remove(0),
         _ => {
-            return Err(K8sError::Shape {
-                document: 0,
+            return Err(K8sError::Migrate {
                 what: format!(
-                    "several Ingresses with basic auth ({}); choose one by name",
+                    "several Ingresses with basic auth ({}); choose one with --ingress",
                     ingresses.iter().map(name_of).collect::<Vec<_>>().join(", ")
                 ),
             });
@@ -109,8 +115,7 @@ pub fn migrate(input: &str, req: &MigrateRequest) -> Result<Migrated, K8sError> 
         .pointer("/metadata/namespace")
         .and_then(Value::as_str)
         .map(str::to_owned);
-    let shape = |what: &str| K8sError::Shape {
-        document: 0,
+    let shape = |what: &str| K8sError::Migrate {
         what: format!("Ingress {ing_name:?}: {what}"),
     };
     let secret_ref = annotation(&ing, "auth-secret")
@@ -139,7 +144,7 @@ pub fn migrate(input: &str, req: &MigrateRequest) -> Result<Migrated, K8sError> 
         }
     }
     if users.is_empty() {
-        return Err(K8sError::SecretData {
+        return Err(K8sError::Migrate {
             what: format!(
                 "{} can check the hash of none of the users of Secret {secret_name:?}",
                 req.to
