@@ -300,6 +300,7 @@ metadata:
         ingress: None,
         httproute: None,
         class: None,
+        namespace: None,
     };
     let m = migrate(input, &req(Controller::Haproxy)).unwrap();
     assert_eq!(m.missing_users, ["alice"]);

@@ -269,6 +269,9 @@ pub(crate) struct MigrateCmd {
     /// envoy-gateway: the HTTPRoute the SecurityPolicy targets (default: the Ingress's name).
     #[arg(long, value_name = "NAME")]
     pub(crate) httproute: Option<String>,
+    /// The namespace of an input Ingress that names none.
+    #[arg(short = 'n', long, value_name = "NS")]
+    pub(crate) namespace: Option<String>,
     /// spec.ingressClassName of the migrated Ingress (default: unchanged).
     #[arg(long, value_name = "CLASS")]
     pub(crate) class: Option<String>,

@@ -727,6 +727,9 @@ fn migrate(cmd: &MigrateCmd) -> Result<Output, Error> {
             check_flag(flag, v, validate::object_name)?;
         }
     }
+    if let Some(ns) = &cmd.namespace {
+        check_flag("--namespace", ns, validate::namespace)?;
+    }
     let input = Zeroizing::new(read_text(&cmd.file, "-f")?);
     let flag = format!("-f {}", cmd.file.display());
     let req = MigrateRequest {
@@ -734,6 +737,7 @@ fn migrate(cmd: &MigrateCmd) -> Result<Output, Error> {
         ingress: cmd.ingress.clone(),
         httproute: cmd.httproute.clone(),
         class: cmd.class.clone(),
+        namespace: cmd.namespace.clone(),
     };
     let done = k8s::migrate(&input, &req).map_err(|e| lib_error(Some(&flag), &e))?;
     let missing: Vec<String> = done

@@ -202,6 +202,7 @@ fn migrate_refuses_bad_input() {
             .as_bytes(),
     );
     let input = dir.write("c.yaml", INPUT.as_bytes());
+    let no_ns = dir.write("d.yaml", INPUT.replace("  namespace: web\n", "").as_bytes());
     let cases: Vec<(Vec<std::ffi::OsString>, &str)> = vec![
         (
             vec![
@@ -237,6 +238,26 @@ fn migrate_refuses_bad_input() {
                 input.into(),
             ],
             "no Ingress named \"other\"",
+        ),
+        (
+            vec![
+                "--to".into(),
+                "traefik".into(),
+                "-f".into(),
+                no_ns.clone().into(),
+            ],
+            "cannot migrate: Ingress \"app\": no namespace, and traefik's router.middlewares",
+        ),
+        (
+            vec![
+                "--to".into(),
+                "traefik".into(),
+                "-n".into(),
+                "Web".into(),
+                "-f".into(),
+                no_ns.into(),
+            ],
+            "--namespace \"Web\": must be a DNS-1123 label",
         ),
     ];
     for (args, want) in cases {

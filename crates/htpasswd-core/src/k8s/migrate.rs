@@ -23,6 +23,8 @@ pub struct MigrateRequest {
     pub httproute: Option<String>,
     /// `spec.ingressClassName` of the migrated Ingress; `None` keeps the old one.
     pub class: Option<String>,
+    /// The namespace of an Ingress that names none (Traefik's annotation must name it).
+    pub namespace: Option<String>,
 }
 
 /// The migrated resources.
@@ -114,7 +116,8 @@ pub fn migrate(input: &str, req: &MigrateRequest) -> Result<Migrated, K8sError> 
     let ing_ns = ing
         .pointer("/metadata/namespace")
         .and_then(Value::as_str)
-        .map(str::to_owned);
+        .map(str::to_owned)
+        .or_else(|| req.namespace.clone());
     let shape = |what: &str| K8sError::Migrate {
         what: format!("Ingress {ing_name:?}: {what}"),
     };
@@ -178,6 +181,12 @@ pub fn migrate(input: &str, req: &MigrateRequest) -> Result<Migrated, K8sError> 
     };
     let qualified = match &secret_ns {
         Some(ns) if req.to == Controller::Traefik => format!("{ns}/{secret_name}"),
+        None if req.to == Controller::Traefik => {
+            return Err(shape(
+                "no namespace, and traefik's router.middlewares annotation must name the \
+                 Middleware's (give --namespace)",
+            ));
+        }
         _ => secret_ref.clone(),
     };
     let auth = AuthConfig {
@@ -203,6 +212,13 @@ pub fn migrate(input: &str, req: &MigrateRequest) -> Result<Migrated, K8sError> 
     }
     if let Some(obj) = ing.as_object_mut() {
         obj.remove("status");
+    }
+    if let (Some(ns), Some(meta)) = (
+        &ing_ns,
+        ing.get_mut("metadata").and_then(Value::as_object_mut),
+    ) && !meta.contains_key("namespace")
+    {
+        meta.insert("namespace".into(), Value::from(ns.clone()));
     }
     let mut leftover_annotations = Vec::new();
     if let Some(ann) = ing
@@ -280,6 +296,7 @@ spec:
             ingress: None,
             httproute: None,
             class: None,
+            namespace: None,
         };
         let m = migrate(INPUT, &req).unwrap();
         assert_eq!(m.missing_users, ["alice"]);
@@ -295,6 +312,7 @@ spec:
             ingress: None,
             httproute: None,
             class: Some("traefik".into()),
+            namespace: None,
         };
         let m = migrate(INPUT, &req).unwrap();
         assert!(m.missing_users.is_empty());
