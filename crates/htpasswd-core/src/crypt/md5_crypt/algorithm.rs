@@ -141,9 +141,11 @@ impl Layouts {
         }
     }
 
+    /// Wipes the password-derived bytes: each buffer up to its end (past it nothing was
+    /// written) and the mid-states.
     pub(super) fn zeroize(&mut self) {
         for layout in &mut self.0 {
-            layout.buf.zeroize();
+            layout.buf[..layout.end].zeroize();
             layout.mid.zeroize();
         }
     }

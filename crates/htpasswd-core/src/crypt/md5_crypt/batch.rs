@@ -395,8 +395,9 @@ fn multi_lane<const L: usize>(
             bytes
         })
         .collect();
-    for layout in &mut words {
-        layout.as_flattened_mut().zeroize();
+    // Only the words up to each layout's end were written.
+    for (layout, slot) in words.iter_mut().zip(&slots) {
+        layout[..16 * slot.end_block].as_flattened_mut().zeroize();
     }
     mid.as_flattened_mut().as_flattened_mut().zeroize();
     head.as_flattened_mut().zeroize();
