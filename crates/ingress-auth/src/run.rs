@@ -559,8 +559,13 @@ fn auth_resources(
                 "--realm",
                 "envoy-gateway's basic auth has no realm setting",
             )?;
-            check_flag("--auth-secret", auth_secret, validate::object_name)
-                .map_err(|e| Error::input(format!("{} (envoy-gateway reads the Secret from the SecurityPolicy's namespace: give NAME)", e.message)))?;
+            check_flag("--auth-secret", auth_secret, validate::object_name).map_err(|e| {
+                Error::input(format!(
+                    "{} (envoy-gateway reads the Secret from the SecurityPolicy's namespace: \
+                     give NAME)",
+                    e.message
+                ))
+            })?;
             let route_name = route.httproute.clone().unwrap_or_else(|| at.name.clone());
             check_flag("--httproute", &route_name, validate::object_name)?;
             let mut docs = Vec::new();

@@ -367,6 +367,26 @@ fn envoy_gateway_security_policy_and_httproute() {
     );
     assert_eq!(policy["spec"]["basicAuth"]["users"]["name"], "app");
 
+    let out = run(&[
+        "ingress",
+        "--controller",
+        "envoy-gateway",
+        "--name",
+        "app",
+        "--auth-secret",
+        "ops/basic-auth",
+        "--httproute",
+        "r",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert!(
+        stderr(&out).contains("--auth-secret \"ops/basic-auth\": must be a DNS-1123 subdomain")
+            && stderr(&out).contains("give NAME"),
+        "{}",
+        stderr(&out)
+    );
+
     // Without --gateway: the SecurityPolicy for an existing route only.
     let out = run(&[
         "generate",
