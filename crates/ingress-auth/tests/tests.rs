@@ -14,6 +14,7 @@
 mod support;
 
 mod annotate;
+mod bulk;
 mod bad_input;
 mod cli;
 mod controllers;

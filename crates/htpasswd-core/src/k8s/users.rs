@@ -204,6 +204,48 @@ impl UserSet {
         Ok(())
     }
 
+    /// Adds many users at once: every name, password and the scheme are checked first (nothing
+    /// is added if one fails), then the passwords are hashed; apr1 runs through the
+    /// multi-buffer batch on all cores ([`crate::crypt::md5_crypt::batch`]) when the `parallel`
+    /// feature is on. Fresh salts from the OS CSPRNG.
+    ///
+    /// # Errors
+    /// The index into `users` of the first bad pair, with what [`UserSet::add_password`] would
+    /// say of it (a name also repeated within `users` counts as repeated).
+    pub fn add_passwords(
+        &mut self,
+        users: &[(&str, &[u8])],
+        scheme: HashScheme,
+    ) -> Result<(), (usize, K8sError)> {
+        for (i, (user, password)) in users.iter().enumerate() {
+            self.check_new_user(user).map_err(|e| (i, e))?;
+            if users[..i].iter().any(|(earlier, _)| earlier == user) {
+                let repeated = K8sError::DuplicateUser {
+                    user: (*user).to_owned(),
+                };
+                return Err((i, repeated));
+            }
+            self.check_scheme(user, scheme.scheme())
+                .map_err(|e| (i, e))?;
+            if password.is_empty() {
+                let empty = K8sError::EmptyPassword {
+                    user: (*user).to_owned(),
+                };
+                return Err((i, empty));
+            }
+        }
+        let hashes = hash_all(users, scheme)?;
+        for ((user, _), hash) in users.iter().zip(hashes) {
+            self.entries.push(UserEntry {
+                user: (*user).to_owned(),
+                hash,
+                scheme: scheme.scheme(),
+            });
+            self.from_file.push(false);
+        }
+        Ok(())
+    }
+
     /// Adds `user` with an existing `hash` (as read from another Secret).
     ///
     /// # Errors
@@ -329,4 +371,34 @@ impl UserSet {
         }
         out
     }
+}
+
+/// Hashes every password of `users` with a fresh salt, in order.
+fn hash_all(users: &[(&str, &[u8])], scheme: HashScheme) -> Result<Vec<String>, (usize, K8sError)> {
+    #[cfg(feature = "parallel")]
+    if scheme == HashScheme::Apr1 {
+        use crate::crypt::md5_crypt::batch::{Md5CryptJob, par_hash_batch};
+        use crate::crypt::md5_crypt::{Md5Variant, Salt};
+        let mut jobs = Vec::with_capacity(users.len());
+        for (i, (_, password)) in users.iter().enumerate() {
+            let salt = Salt::random().map_err(|e| (i, K8sError::from(e)))?;
+            jobs.push(Md5CryptJob {
+                variant: Md5Variant::Apr1,
+                password,
+                salt,
+            });
+        }
+        return Ok(par_hash_batch(&jobs)
+            .iter()
+            .map(ToString::to_string)
+            .collect());
+    }
+    users
+        .iter()
+        .enumerate()
+        .map(|(i, (_, password))| {
+            let made = generate(&scheme.params(), password).map_err(|e| (i, K8sError::from(e)))?;
+            Ok(String::from_utf8_lossy(made.as_bytes()).into_owned())
+        })
+        .collect()
 }
