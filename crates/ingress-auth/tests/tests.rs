@@ -14,8 +14,8 @@
 mod support;
 
 mod annotate;
-mod bulk;
 mod bad_input;
+mod bulk;
 mod cli;
 mod controllers;
 mod crds;
