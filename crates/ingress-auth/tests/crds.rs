@@ -196,8 +196,9 @@ fn custom_resources_match_their_crd_schemas() {
     );
 }
 
-/// The checker is not vacuous: a misspelt field, a missing required one, a wrong enum value
-/// each fail.
+/// The checker is not vacuous: a misspelt field, a missing required one, a wrong enum value,
+/// and breaches of the CRDs' CEL rules (backendRef without port, `//` in a path, a targetRef
+/// kind other than Gateway/HTTPRoute/GRPCRoute) each fail.
 #[test]
 fn crd_schema_check_rejects_broken_resources() {
     let test = "crd_schema_check_rejects_broken_resources";
@@ -211,6 +212,9 @@ fn crd_schema_check_rejects_broken_resources() {
         r#"{"apiVersion":"gateway.envoyproxy.io/v1alpha1","kind":"SecurityPolicy","metadata":{"name":"a"},"spec":{"basicAuth":{"users":{}}}}"#,
         r#"{"apiVersion":"gateway.networking.k8s.io/v1","kind":"HTTPRoute","metadata":{"name":"a"},"spec":{"rules":[{"matches":[{"path":{"type":"Prefix","value":"/"}}]}]}}"#,
         r#"{"apiVersion":"gateway.networking.k8s.io/v1","kind":"HTTPRoute","metadata":{"name":"a"},"spec":{"rules":[{"backendRefs":[{"name":"s","port":"http"}]}]}}"#,
+        r#"{"apiVersion":"gateway.networking.k8s.io/v1","kind":"HTTPRoute","metadata":{"name":"a"},"spec":{"rules":[{"backendRefs":[{"name":"s"}]}]}}"#,
+        r#"{"apiVersion":"gateway.networking.k8s.io/v1","kind":"HTTPRoute","metadata":{"name":"a"},"spec":{"rules":[{"matches":[{"path":{"type":"PathPrefix","value":"/a//b"}}]}]}}"#,
+        r#"{"apiVersion":"gateway.envoyproxy.io/v1alpha1","kind":"SecurityPolicy","metadata":{"name":"a"},"spec":{"targetRefs":[{"group":"gateway.networking.k8s.io","kind":"Service","name":"r"}],"basicAuth":{"users":{"name":"s"}}}}"#,
     ];
     for (i, doc) in bad.iter().enumerate() {
         let f = dir.write(&format!("bad{i}.json"), doc.as_bytes());
@@ -252,4 +256,60 @@ fn builtin_resources_pass_kubernetes_validate() {
     );
     assert!(out.status.success(), "kubernetes-validate failed:\n{text}");
     assert!(!text.contains("ERROR"), "{text}");
+}
+
+/// Paths that ingress-auth accepts for an Ingress but the HTTPRoute CRD rejects (`maxLength:
+/// 1024`; CEL rules against `//`, `/./`, `/../`, a trailing `/.` or `/..`) are refused for
+/// envoy-gateway instead of written into an HTTPRoute the API server would refuse.
+#[test]
+fn httproute_paths_its_crd_rejects_are_refused() {
+    let long = format!("/{}", "a".repeat(1024));
+    for path in ["/a//b", "/a/./b", "/a/../b", "/a/.", "/a/..", long.as_str()] {
+        let out = run(&[
+            "generate",
+            "--controller",
+            "envoy-gateway",
+            "--name",
+            "app",
+            "-n",
+            "web",
+            "--user",
+            "alice:pw",
+            "--gateway",
+            "eg",
+            "--service",
+            "web",
+            "--port",
+            "80",
+            "--path",
+            path,
+        ]);
+        assert!(!out.status.success(), "{path}: accepted");
+        assert!(
+            stderr(&out).contains("its CRD rejects them"),
+            "{path}: {}",
+            stderr(&out)
+        );
+    }
+    let max = format!("/{}", "a".repeat(1023));
+    let out = run(&[
+        "generate",
+        "--controller",
+        "envoy-gateway",
+        "--name",
+        "app",
+        "-n",
+        "web",
+        "--user",
+        "alice:pw",
+        "--gateway",
+        "eg",
+        "--service",
+        "web",
+        "--port",
+        "80",
+        "--path",
+        &max,
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
 }

@@ -74,13 +74,24 @@ pub fn envoy_security_policy(
     }))
 }
 
+/// Whether an `Exact`/`PathPrefix` path (already checked by [`validate::path`]: absolute, only
+/// `A-Za-z0-9-._~/`) also passes the HTTPRoute CRD's own rules (Gateway API v1.2: `maxLength:
+/// 1024`, and CEL rules against `//`, `/./`, `/../` and a trailing `/.` or `/..`).
+fn http_route_path_ok(path: &str) -> bool {
+    path.len() <= 1024
+        && !["//", "/./", "/../"].iter().any(|s| path.contains(s))
+        && !path.ends_with("/.")
+        && !path.ends_with("/..")
+}
+
 /// A Gateway API `gateway.networking.k8s.io/v1` HTTPRoute attached to the Gateway `gateway`
 /// (`NAME` or `NAMESPACE/NAME`): one rule per path, hosts as `hostnames`.
 ///
 /// # Errors
 /// Invalid values; [`K8sError::Unsupported`] for what an HTTPRoute cannot say: a named Service
-/// port, `ImplementationSpecific` paths, TLS (set on the Gateway's listener), or paths with and
-/// without a host in one route.
+/// port, `ImplementationSpecific` paths, paths the HTTPRoute CRD rejects (over 1024 characters,
+/// or with `//`, `/./`, `/../` or a trailing `/.` or `/..`), TLS (set on the Gateway's listener),
+/// or paths with and without a host in one route.
 pub fn http_route(at: &ObjectRef, gateway: &str, paths: &[IngressPath]) -> Result<Value, K8sError> {
     at.validate()?;
     check(Field::Gateway, gateway, validate::auth_secret)?;
@@ -104,6 +115,12 @@ pub fn http_route(at: &ObjectRef, gateway: &str, paths: &[IngressPath]) -> Resul
             PathType::Exact => "Exact",
             _ => return Err(unsupported("ImplementationSpecific path on an HTTPRoute")),
         };
+        if !http_route_path_ok(&p.path) {
+            return Err(unsupported(
+                "path over 1024 characters or with `//`, `/./`, `/../` or a trailing `/.` or `/..` \
+                 on an HTTPRoute (its CRD rejects them)",
+            ));
+        }
         let PortRef::Number(port) = p.port else {
             return Err(unsupported(
                 "named Service port on an HTTPRoute (backendRefs take a port number)",
