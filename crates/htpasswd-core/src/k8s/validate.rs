@@ -23,6 +23,9 @@ pub enum Rule {
     HostIsIp,
     /// An absolute path with the characters ingress-nginx accepts for `Exact`/`Prefix`.
     StrictPath,
+    /// An `Exact`/`Prefix` path with `//`, `/./` or `/../` inside or `/.` or `/..` at the end,
+    /// which the Kubernetes API server refuses.
+    PathSegments,
     /// An absolute path without white space, control characters, `;`, `{` or `}`.
     Path,
     /// `Exact`, `Prefix` or `ImplementationSpecific`.
@@ -72,6 +75,10 @@ impl fmt::Display for Rule {
             Self::StrictPath => {
                 "must start with '/' and contain only letters, digits and '-._~/' \
                  (ingress-nginx path rule for pathType Exact and Prefix)"
+            }
+            Self::PathSegments => {
+                "must not contain '//', '/./' or '/../' nor end with '/.' or '/..' \
+                 (Kubernetes API server rule for pathType Exact and Prefix)"
             }
             Self::Path => {
                 "must start with '/' and contain no white space, control characters, ';', '{' or '}'"
@@ -240,7 +247,7 @@ impl fmt::Display for PathType {
 /// may hold regex characters but no white space, control characters, `;`, `{` or `}`.
 ///
 /// # Errors
-/// [`Rule::StrictPath`] or [`Rule::Path`].
+/// [`Rule::StrictPath`], [`Rule::PathSegments`] or [`Rule::Path`].
 pub fn path(s: &str, path_type: PathType) -> Result<(), Rule> {
     match path_type {
         PathType::Exact | PathType::Prefix => {
@@ -248,7 +255,18 @@ pub fn path(s: &str, path_type: PathType) -> Result<(), Rule> {
                 && s.len() <= 2048
                 && s.bytes()
                     .all(|c| c.is_ascii_alphanumeric() || b"-._~/".contains(&c));
-            if ok { Ok(()) } else { Err(Rule::StrictPath) }
+            if !ok {
+                return Err(Rule::StrictPath);
+            }
+            // The API server's `invalidPathSequences` / `invalidPathSuffixes` (k8s.io/kubernetes
+            // pkg/apis/networking/validation); `%2f` cannot pass the character rule above.
+            let bad_inside = ["//", "/./", "/../"].iter().any(|q| s.contains(q));
+            let bad_end = s.ends_with("/.") || s.ends_with("/..");
+            if bad_inside || bad_end {
+                Err(Rule::PathSegments)
+            } else {
+                Ok(())
+            }
         }
         PathType::ImplementationSpecific => {
             let ok = s.starts_with('/')
