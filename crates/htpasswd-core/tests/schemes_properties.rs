@@ -340,3 +340,12 @@ fn parse_errors_name_the_defect_without_the_password() {
         );
     }
 }
+
+/// The fallback target of `dummy_verify` (no usable hash of the file to imitate) is a
+/// well-formed apr1 hash, so it costs one md5-crypt, like verifying a real apr1 user, not two.
+#[test]
+fn dummy_verify_fallback_is_one_apr1_hash() {
+    assert!(Hash::parse(b"$apr1$dummysal$......................").is_ok());
+    assert!(!dummy_verify(b"anything", None));
+    assert!(!dummy_verify(b"anything", Some(b"not a hash")));
+}
