@@ -44,6 +44,14 @@ pub(crate) struct Outcome {
     pub(crate) code: u8,
 }
 
+impl Drop for Outcome {
+    /// Standard output can hold passwords (`passwd -table`, plaintext records): wiped once
+    /// written.
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.stdout);
+    }
+}
+
 fn main() -> ExitCode {
     let mut argv = std::env::args_os();
     let argv0 = argv.next().unwrap_or_else(|| OsString::from("htpasswd-rs"));
