@@ -54,7 +54,7 @@ fn kernel_named(name: &str) -> Option<Kernel> {
 }
 
 /// One core, one kernel, 12-byte passwords (1002 compressions each).
-#[divan::bench(args = ["scalar", "sse2", "avx2"], sample_count = 20)]
+#[divan::bench(args = ["scalar", "sse2", "avx2", "avx512"], sample_count = 20)]
 fn one_core_12_bytes(bencher: divan::Bencher<'_, '_>, kernel: &str) {
     let Some(kernel) = kernel_named(kernel) else {
         eprintln!("SKIPPED one_core_12_bytes({kernel}): not available on this CPU");

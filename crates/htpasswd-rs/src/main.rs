@@ -64,6 +64,13 @@ fn main() -> ExitCode {
 }
 
 fn run(argv0: &OsStr, args: Vec<OsString>) -> Outcome {
+    if let Err(e) = htpasswd_core::crypt::md5_crypt::batch::Kernel::from_env() {
+        return Outcome {
+            stdout: Vec::new(),
+            stderr: format!("htpasswd-rs: {e}\n").into_bytes(),
+            code: 1,
+        };
+    }
     let first = args.first().and_then(|a| a.to_str());
     match first {
         Some("--help") => text(USAGE, 0),

@@ -132,27 +132,34 @@ fn in_file_bulk_matches_openssl() {
         input.push(b'\n');
     }
     std::fs::write(&file, &input).unwrap();
+    let kernels = htpasswd_core::crypt::md5_crypt::batch::Kernel::available();
     for flag in ["-apr1", "-1"] {
-        let out = ours()
-            .args(["passwd", flag, "-salt", "abcdefgh", "-in"])
-            .arg(&file)
-            .output()
-            .unwrap();
-        assert!(out.status.success());
-        assert_eq!(out.stdout.iter().filter(|&&b| b == b'\n').count(), LINES);
-        let Some(openssl) = openssl("in_file_bulk_matches_openssl") else {
-            break;
-        };
-        let reference = Command::new(openssl)
-            .args(["passwd", flag, "-salt", "abcdefgh", "-in"])
-            .arg(&file)
-            .output()
-            .unwrap();
-        assert!(
-            out.stdout == reference.stdout,
-            "{flag}: output differs from openssl"
-        );
-        assert_eq!(out.stderr, reference.stderr);
+        let reference = openssl("in_file_bulk_matches_openssl").map(|openssl| {
+            Command::new(openssl)
+                .args(["passwd", flag, "-salt", "abcdefgh", "-in"])
+                .arg(&file)
+                .output()
+                .unwrap()
+        });
+        // Every kernel this CPU runs, picked through HTPASSWD_MD5_KERNEL.
+        for kernel in &kernels {
+            let out = ours()
+                .env("HTPASSWD_MD5_KERNEL", kernel.name())
+                .args(["passwd", flag, "-salt", "abcdefgh", "-in"])
+                .arg(&file)
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{flag} {kernel:?}");
+            assert_eq!(out.stdout.iter().filter(|&&b| b == b'\n').count(), LINES);
+            let Some(reference) = &reference else {
+                continue;
+            };
+            assert!(
+                out.stdout == reference.stdout,
+                "{flag} with {kernel:?}: output differs from openssl"
+            );
+            assert_eq!(out.stderr, reference.stderr);
+        }
     }
     // Without -salt every line gets its own fresh salt, and still verifies.
     let out = ours()
@@ -463,4 +470,36 @@ fn empty_sha_crypt_password_gets_a_real_hash() {
     let parsed = htpasswd_core::crypt::Hash::parse(hash.trim_end().as_bytes()).unwrap();
     assert!(parsed.verify(b""));
     assert!(!parsed.verify(b"x"));
+}
+
+/// A kernel name the CPU does not run is refused before anything is read or written.
+#[test]
+fn unknown_kernel_in_the_environment_is_refused() {
+    let out = ours()
+        .env("HTPASSWD_MD5_KERNEL", "avx1024")
+        .args(["passwd", "-apr1", "-salt", "abcdefgh", "secret"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.starts_with("htpasswd-rs: HTPASSWD_MD5_KERNEL=\"avx1024\" is not a kernel")
+            && stderr.contains("scalar"),
+        "{stderr}"
+    );
+    // Empty means unset.
+    let out = ours()
+        .env("HTPASSWD_MD5_KERNEL", "")
+        .args(["passwd", "-apr1", "-salt", "abcdefgh", "secret"])
+        .output()
+        .unwrap();
+    let unset = ours()
+        .env_remove("HTPASSWD_MD5_KERNEL")
+        .args(["passwd", "-apr1", "-salt", "abcdefgh", "secret"])
+        .output()
+        .unwrap();
+    assert!(out.status.success() && unset.status.success());
+    assert_eq!(out.stdout, unset.stdout);
+    assert!(out.stdout.starts_with(b"$apr1$abcdefgh$"));
 }

@@ -27,6 +27,10 @@ fn main() -> ExitCode {
             return ExitCode::from(u8::try_from(code).unwrap_or(2));
         }
     };
+    if let Err(e) = htpasswd_core::crypt::md5_crypt::batch::Kernel::from_env() {
+        let _ = writeln!(io::stderr().lock(), "ingress-auth: {e}");
+        return ExitCode::from(2);
+    }
     match run::run(cli.command) {
         Ok(output) => print(&output),
         Err(e) => {

@@ -48,16 +48,81 @@ pub enum Kernel {
     Sse2,
     /// x86_64 AVX2: 3 x 8 lanes.
     Avx2,
+    /// x86_64 AVX-512F: 2 x 16 lanes, with one-instruction rotations and round functions.
+    Avx512,
     /// The portable multi-lane kernel, 12 and 4 lanes, on architectures other than x86_64 (left
     /// to LLVM's auto-vectoriser; not measured on any of them yet).
     Portable,
 }
 
+/// The environment variable that makes [`Kernel::detect`] pick a slower kernel (`scalar`,
+/// `sse2`, `avx2`, `avx512` or `portable`), as `OPENSSL_ia32cap` masks CPU features for
+/// OpenSSL: for benchmarks and for testing every kernel through the command-line tools.
+pub const KERNEL_ENV: &str = "HTPASSWD_MD5_KERNEL";
+
+/// [`KERNEL_ENV`] holds something other than the name of a kernel this CPU runs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KernelEnvError {
+    /// The variable's value (lossily decoded).
+    pub value: String,
+}
+
+impl core::fmt::Display for KernelEnvError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let names: Vec<&str> = Kernel::available().iter().map(|k| k.name()).collect();
+        write!(
+            f,
+            "{KERNEL_ENV}={:?} is not a kernel this CPU runs (it runs: {})",
+            self.value,
+            names.join(", ")
+        )
+    }
+}
+
+impl std::error::Error for KernelEnvError {}
+
 impl Kernel {
-    /// The fastest kernel this CPU runs.
+    /// The kernel [`KERNEL_ENV`] names when it is set to one this CPU runs, otherwise the
+    /// fastest this CPU runs (an unusable value is ignored here: [`Kernel::from_env`] reports it).
     #[must_use]
     pub fn detect() -> Self {
-        Self::available().last().copied().unwrap_or(Self::Scalar)
+        match Self::from_env() {
+            Ok(Some(kernel)) => kernel,
+            _ => Self::available().last().copied().unwrap_or(Self::Scalar),
+        }
+    }
+
+    /// The kernel [`KERNEL_ENV`] names; `None` when it is unset or empty.
+    ///
+    /// # Errors
+    /// [`KernelEnvError`] when it names no kernel, or one this CPU does not run.
+    pub fn from_env() -> Result<Option<Self>, KernelEnvError> {
+        let Some(value) = std::env::var_os(KERNEL_ENV) else {
+            return Ok(None);
+        };
+        if value.is_empty() {
+            return Ok(None);
+        }
+        let value = value.to_string_lossy();
+        Self::available()
+            .into_iter()
+            .find(|k| k.name().eq_ignore_ascii_case(&value))
+            .map(Some)
+            .ok_or_else(|| KernelEnvError {
+                value: value.into_owned(),
+            })
+    }
+
+    /// The kernel's name, as [`KERNEL_ENV`] takes it.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Scalar => "scalar",
+            Self::Sse2 => "sse2",
+            Self::Avx2 => "avx2",
+            Self::Avx512 => "avx512",
+            Self::Portable => "portable",
+        }
     }
 
     /// Every kernel this CPU runs, slowest first.
@@ -69,6 +134,9 @@ impl Kernel {
             kernels.push(Self::Sse2);
             if std::arch::is_x86_feature_detected!("avx2") {
                 kernels.push(Self::Avx2);
+            }
+            if std::arch::is_x86_feature_detected!("avx512f") {
+                kernels.push(Self::Avx512);
             }
         }
         #[cfg(not(target_arch = "x86_64"))]
@@ -83,6 +151,7 @@ impl Kernel {
             Self::Scalar => 1,
             Self::Sse2 | Self::Portable => 12,
             Self::Avx2 => 24,
+            Self::Avx512 => AVX512_WIDE,
         }
     }
 
@@ -92,6 +161,7 @@ impl Kernel {
             Self::Scalar => 1,
             Self::Sse2 | Self::Portable => 4,
             Self::Avx2 => 8,
+            Self::Avx512 => 16,
         }
     }
 }
@@ -272,6 +342,22 @@ fn run_chunk(kernel: Kernel, jobs: &[Md5CryptJob<'_>], chunk: &Chunk) -> Vec<(us
             }
         }
         #[cfg(target_arch = "x86_64")]
+        (Kernel::Avx512, AVX512_WIDE) => {
+            // SAFETY: `Kernel::Avx512` is only in use when `Kernel::available` saw AVX-512F.
+            #[allow(unsafe_code)]
+            unsafe {
+                avx512::lanes_wide(&lanes)
+            }
+        }
+        #[cfg(target_arch = "x86_64")]
+        (Kernel::Avx512, _) => {
+            // SAFETY: as above: AVX-512F was detected.
+            #[allow(unsafe_code)]
+            unsafe {
+                avx512::lanes_16(&lanes)
+            }
+        }
+        #[cfg(target_arch = "x86_64")]
         (_, 12) => multi_lane::<12>(&lanes, sse2::compress::<12>),
         #[cfg(target_arch = "x86_64")]
         _ => multi_lane::<4>(&lanes, sse2::compress::<4>),
@@ -298,6 +384,28 @@ mod avx2 {
     #[target_feature(enable = "avx2")]
     pub(super) fn lanes_8(lanes: &[&Md5CryptJob<'_>]) -> Vec<[u8; 16]> {
         multi_lane::<8>(lanes, |s, m| super::avx2_x86::compress::<8>(s, m))
+    }
+}
+
+/// Lanes of one wide AVX-512 step.
+const AVX512_WIDE: usize = 32;
+
+#[cfg(target_arch = "x86_64")]
+mod avx512 {
+    use super::{AVX512_WIDE, Md5CryptJob, multi_lane};
+
+    /// Callers must have seen AVX-512F on this CPU.
+    #[target_feature(enable = "avx512f")]
+    pub(super) fn lanes_wide(lanes: &[&Md5CryptJob<'_>]) -> Vec<[u8; 16]> {
+        multi_lane::<AVX512_WIDE>(lanes, |s, m| {
+            super::avx512_x86::compress::<AVX512_WIDE>(s, m);
+        })
+    }
+
+    /// Callers must have seen AVX-512F on this CPU.
+    #[target_feature(enable = "avx512f")]
+    pub(super) fn lanes_16(lanes: &[&Md5CryptJob<'_>]) -> Vec<[u8; 16]> {
+        multi_lane::<16>(lanes, |s, m| super::avx512_x86::compress::<16>(s, m))
     }
 }
 
@@ -556,6 +664,40 @@ fn compress_lanes<const L: usize>(state: &mut [[u32; L]; 4], m: &[[u32; L]; 16])
     }
 }
 
+/// Round functions and rotation for the SSE2 and AVX2 kernels, which have neither a vector
+/// rotate nor a three-input logic instruction (expects `and`, `andnot`, `or`, `xor`, `set1`,
+/// `slli`, `srli` in scope).
+macro_rules! two_operand_round_functions {
+    () => {
+        macro_rules! rotl {
+            ($x:expr, $s:expr) => {
+                or(slli::<$s>($x), srli::<{ 32 - $s }>($x))
+            };
+        }
+        macro_rules! f {
+            ($x:expr, $y:expr, $z:expr) => {
+                xor(and(xor($y, $z), $x), $z)
+            };
+        }
+        macro_rules! g {
+            ($x:expr, $y:expr, $z:expr) => {
+                xor(and(xor($x, $y), $z), $y)
+            };
+        }
+        macro_rules! h {
+            ($x:expr, $y:expr, $z:expr) => {
+                xor(xor($x, $y), $z)
+            };
+        }
+        // y ^ (x | !z) == y ^ !(!x & z)
+        macro_rules! i {
+            ($x:expr, $y:expr, $z:expr) => {
+                xor(xor(andnot($x, $z), set1(-1)), $y)
+            };
+        }
+    };
+}
+
 /// The MD5 compression written with SSE2 intrinsics over `L / 4` registers: LLVM's cost model
 /// keeps the portable kernel scalar on SSE2 (no vector rotate).
 #[cfg(target_arch = "x86_64")]
@@ -571,6 +713,8 @@ mod sse2 {
     const WIDTH: usize = 4;
     /// Most registers per lane array (`L <= 24`).
     const MAX_VECTORS: usize = 6;
+
+    two_operand_round_functions!();
 
     /// The MD5 compression function over `L` lanes (`L` a multiple of 4, at most 24).
     #[inline(always)]
@@ -597,9 +741,65 @@ mod avx2_x86 {
     /// Most registers per lane array (`L <= 24`).
     const MAX_VECTORS: usize = 3;
 
+    two_operand_round_functions!();
+
     /// The MD5 compression function over `L` lanes (`L` a multiple of 8, at most 24). Callers
     /// must have seen AVX2 on this CPU (calling it is `unsafe` outside AVX2 code).
     #[target_feature(enable = "avx2")]
+    pub(super) fn compress<const L: usize>(state: &mut [[u32; L]; 4], m: &[[u32; L]; 16]) {
+        include!("simd_compress.rs")
+    }
+}
+
+/// The MD5 compression written with AVX-512 intrinsics over `L / 16` registers: one
+/// instruction per rotation (`vprold`) and one per round function (`vpternlogd`, whose 8-bit
+/// immediate is the function's truth table over the inputs x = 0xf0, y = 0xcc, z = 0xaa).
+#[cfg(target_arch = "x86_64")]
+mod avx512_x86 {
+    use core::arch::x86_64::{
+        _mm512_add_epi32 as add, _mm512_loadu_si512 as loadu, _mm512_rol_epi32 as rol,
+        _mm512_set1_epi32 as set1, _mm512_storeu_si512 as storeu,
+        _mm512_ternarylogic_epi32 as ternary,
+    };
+
+    /// Lanes per register.
+    const WIDTH: usize = 16;
+    /// Most registers per lane array (`L <= 64`).
+    const MAX_VECTORS: usize = 4;
+
+    macro_rules! rotl {
+        ($x:expr, $s:expr) => {
+            rol::<$s>($x)
+        };
+    }
+    // (x & y) | (!x & z)
+    macro_rules! f {
+        ($x:expr, $y:expr, $z:expr) => {
+            ternary::<0xca>($x, $y, $z)
+        };
+    }
+    // (x & z) | (y & !z)
+    macro_rules! g {
+        ($x:expr, $y:expr, $z:expr) => {
+            ternary::<0xe4>($x, $y, $z)
+        };
+    }
+    // x ^ y ^ z
+    macro_rules! h {
+        ($x:expr, $y:expr, $z:expr) => {
+            ternary::<0x96>($x, $y, $z)
+        };
+    }
+    // y ^ (x | !z)
+    macro_rules! i {
+        ($x:expr, $y:expr, $z:expr) => {
+            ternary::<0x39>($x, $y, $z)
+        };
+    }
+
+    /// The MD5 compression function over `L` lanes (`L` a multiple of 16, at most 64). Callers
+    /// must have seen AVX-512F on this CPU (calling it is `unsafe` outside AVX-512 code).
+    #[target_feature(enable = "avx512f")]
     pub(super) fn compress<const L: usize>(state: &mut [[u32; L]; 4], m: &[[u32; L]; 16]) {
         include!("simd_compress.rs")
     }
@@ -651,6 +851,18 @@ mod tests {
                         avx2_x86::compress::<24>(&mut wide, &m);
                     }
                     for l in 0..24 {
+                        assert_eq!([wide[0][l], wide[1][l], wide[2][l], wide[3][l]], expected);
+                    }
+                }
+                if std::arch::is_x86_feature_detected!("avx512f") {
+                    let mut wide: [[u32; 64]; 4] = core::array::from_fn(|j| [start[j]; 64]);
+                    let m: [[u32; 64]; 16] = core::array::from_fn(|w| [le_word(&block, w); 64]);
+                    // SAFETY: AVX-512F was detected on this CPU just above.
+                    #[allow(unsafe_code)]
+                    unsafe {
+                        avx512_x86::compress::<64>(&mut wide, &m);
+                    }
+                    for l in 0..64 {
                         assert_eq!([wide[0][l], wide[1][l], wide[2][l], wide[3][l]], expected);
                     }
                 }
