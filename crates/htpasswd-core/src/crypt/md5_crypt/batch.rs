@@ -8,9 +8,12 @@
 //! compression per block.
 //!
 //! On x86_64 the compression is written once with intrinsics (`simd_compress.rs`, included by
-//! the `sse2` and `avx2_x86` modules under their own intrinsic aliases): 3 x 8 and 1 x 8 AVX2
-//! lanes, chosen at run time with `is_x86_feature_detected!`, and 3 x 4 and 1 x 4 SSE2 lanes
-//! (baseline). Three interleaved registers per step hide the latency of MD5's serial chain.
+//! the `sse2`, `avx2_x86` and `avx512_x86` modules under their own intrinsic aliases and round
+//! function macros), and the kernel is chosen at run time with `is_x86_feature_detected!`:
+//! AVX-512F, 2 x 16 and 1 x 16 lanes, one `vprold` per rotation and one `vpternlogd` per round
+//! function; AVX2, 3 x 8 and 1 x 8 lanes; SSE2 (baseline), 3 x 4 and 1 x 4 lanes. Several
+//! interleaved registers per step hide the latency of MD5's serial chain. [`KERNEL_ENV`] picks
+//! a slower kernel, for benchmarks and tests.
 //! Other architectures run the portable kernel over `[u32; L]` lane arrays (12 and 4 lanes),
 //! left to LLVM's auto-vectoriser and not measured on any of them yet (on x86_64 LLVM
 //! vectorises it at 24 and 8 AVX2 lanes, ~5% slower than the intrinsics, not at 16, and not on
