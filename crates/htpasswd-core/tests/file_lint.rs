@@ -9,7 +9,7 @@ bc:$2y$05$yR1cJJE11f97dkuXNcbzxObEYjl8Yj.7deJZz9izCvGTw4Mye3sMS\n\
 sha:{SHA}W6ph5Mm5Pz8GgiULbPgzG37mj9g=\n\
 des:XzxaQei6hAl2U\n\
 plain:Hunter2\n\
-yes:$y$j9T$abcdefgh$UGYCVcUwcoG0k8SZZ.Uz3i0RYQNy1YmYj4I4poBPer2\n\
+yes:$gy$j9T$RxAtc5LnjpB1A.2vPPiyX1$IyRN8ArUFMK0zVw9MeqkhoxahzTGB/6RTQktVORhkl9\n\
 no colon\n\
 \x20\x20apr:$6$salt$x\n\
 trail :$5$salt$x\n";
@@ -57,6 +57,14 @@ fn entries_get_scheme_weakness_and_targets() {
     assert!(report.entries[2].targets.contains(&Target::EnvoyGateway));
     assert!(!report.entries[0].targets.contains(&Target::HaproxyIngress));
     assert!(report.entries[5].targets.is_empty());
+    // yescrypt: nginx on libxcrypt only.
+    let shadow = HtpasswdFile::parse(
+        b"y:$y$j9T$F5Jx5fExrKuPp53xLKQ..1$GmcwIgvdUC9qLWcKCi6gklUa1dM3ziD43YxYNURLKy0\n",
+    );
+    let shadow = lint(&shadow);
+    assert_eq!(shadow.entries[0].scheme, Scheme::Yescrypt);
+    assert_eq!(shadow.entries[0].targets, [Target::NginxLibxcrypt]);
+    assert_eq!(shadow.entries[0].weakness, None);
     let not_envoy: Vec<usize> = report
         .unsupported_by(Target::EnvoyGateway)
         .map(|e| e.line)

@@ -202,7 +202,8 @@ fn plain_forms_refuse_unstorable_passwords() {
 #[test]
 fn unknown_schemes_never_match() {
     for field in [
-        &b"$y$j9T$abcdefgh$UGYCVcUwcoG0k8SZZ.Uz3i0RYQNy1YmYj4I4poBPer2"[..],
+        &b"$gy$j9T$RxAtc5LnjpB1A.2vPPiyX1$IyRN8ArUFMK0zVw9MeqkhoxahzTGB/6RTQktVORhkl9"[..],
+        b"$7$CU..../....FISh6lMCtRjlkcR.VDJsP.$.bqLTOHpWpJ0y0fP9v5lOrb0farkvLIp02ksjlN4xg0",
         b"$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA",
         b"",
         b"!",
@@ -328,7 +329,35 @@ fn parse_errors_name_the_defect_without_the_password() {
             b"{SSHA}YWJj",
             "ssha hash is not valid base64 of the right length",
         ),
-        (b"$y$j9T$x", "hash is of an unknown scheme"),
+        (b"$y$j9T$x", "yescrypt hash lacks a '$' separator"),
+        (
+            b"$y$j9T$abc$def",
+            "yescrypt hash has the wrong length (3 bytes)",
+        ),
+        (
+            b"$y$j9T$$GmcwIgvdUC9qLWcKCi6gklUa1dM3ziD43YxYNURLKy0",
+            "yescrypt salt has the wrong length (0 bytes)",
+        ),
+        (
+            b"$y$j9T$F5Jx5fExrKuPp53xLKQ..1$GmcwIgvdUC9qLWcKCi6gklUa1dM3ziD43YxYNURLKy0$",
+            "yescrypt hash lacks a '$' separator",
+        ),
+        (
+            b"$y$j9T$F5Jx5fExrKuPp53xLKQ..1$GmcwIgvdUC9qLWcKCi6gklUa1dM3ziD43YxYNURLKy_",
+            "yescrypt hash has an invalid character at byte 72",
+        ),
+        (
+            // cost 12 would be 2 GiB: more than libxcrypt writes.
+            b"$y$jGT$F5Jx5fExrKuPp53xLKQ..1$GmcwIgvdUC9qLWcKCi6gklUa1dM3ziD43YxYNURLKy0",
+            "yescrypt parameters are not the three characters libxcrypt writes, or need over 1 GiB \
+             of memory",
+        ),
+        (
+            // p = 2 and the rest of the optional fields: not what libxcrypt writes.
+            b"$y$j9T5$F5Jx5fExrKuPp53xLKQ..1$GmcwIgvdUC9qLWcKCi6gklUa1dM3ziD43YxYNURLKy0",
+            "yescrypt parameters are not the three characters libxcrypt writes, or need over 1 GiB \
+             of memory",
+        ),
     ];
     for &(field, message) in cases {
         let err = Hash::parse(field).unwrap_err();

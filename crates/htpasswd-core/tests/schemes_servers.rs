@@ -1,7 +1,7 @@
 //! End to end with real servers: nginx and Apache httpd (Debian packages) started on 127.0.0.1
 //! with configurations written to a temporary directory (no global configuration touched, high
 //! ports chosen by the kernel), guarding one location with an htpasswd file that holds one user
-//! per scheme we generate (and the other bcrypt versions). For each user the right password
+//! per scheme we generate (and the other bcrypt versions, and a yescrypt hash from libxcrypt). For each user the right password
 //! must get 200 where the target table says the server checks the scheme, a wrong password and
 //! an unknown user always 401. Which schemes each server accepted is printed as a table (copied
 //! to docs/COMPATIBILITY.md); a refusal where the table promises support fails the test.
@@ -224,6 +224,9 @@ struct User {
 
 /// One user per scheme we generate (bcrypt at cost 4 and at Apache's default 5, SHA-crypt with
 /// and without `rounds=`), plus `$2a$`, `$2b$`, `$2x$` built by hand.
+const YESCRYPT_KAT: &[u8] =
+    b"$y$j75$Z3.gDU2.V4rsDrGVWHdnY.$mxqOSOkHk.toSN5tHM4YXResRBqun5MYhBP7FtOeug/";
+
 fn users_file(dir: &Path) -> (PathBuf, Vec<User>) {
     let params = [
         HashParams::Apr1,
@@ -271,6 +274,13 @@ fn users_file(dir: &Path) -> (PathBuf, Vec<User>) {
         let h = BcryptHash::new(version, 4, &password, salt).unwrap();
         add(Scheme::Bcrypt(version), password, &h.to_bytes());
     }
+    // yescrypt is checked, never generated: a hash from Debian 12's libxcrypt 4.4.33
+    // (`crypt("Pw y grün", "$y$j75$Z3.gDU2.V4rsDrGVWHdnY.")`), as /etc/shadow or mkpasswd hold.
+    add(
+        Scheme::Yescrypt,
+        "Pw y grün".as_bytes().to_vec(),
+        YESCRYPT_KAT,
+    );
     let file = dir.join("htpasswd");
     fs::write(&file, content).unwrap();
     (file, users)

@@ -880,7 +880,11 @@ fn bad_htpasswd_lines_are_named_by_number_only() {
             b"alice:hunter2\n",
             "ingress-nginx cannot check plaintext hashes",
         ),
-        (b"alice:$y$j9T$abc\n", "cannot check unknown hashes"),
+        (b"alice:$gy$j9T$abc\n", "cannot check unknown hashes"),
+        (
+            b"alice:$y$j9T$F5Jx5fExrKuPp53xLKQ..1$GmcwIgvdUC9qLWcKCi6gklUa1dM3ziD43YxYNURLKy0\n",
+            "ingress-nginx cannot check yescrypt hashes",
+        ),
     ];
     for (i, (content, want)) in cases.iter().enumerate() {
         let file = dir.write(&format!("h{i}"), content);

@@ -129,8 +129,8 @@ impl std::error::Error for Md5ParseError {}
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum HashParseError {
-    /// The field is of no scheme this library knows (`$y$` yescrypt, `$argon2id$`, locked or
-    /// empty fields, ...).
+    /// The field is of no scheme this library knows (`$gy$`, `$argon2id$`, locked or empty
+    /// fields, ...).
     UnknownScheme,
     /// A malformed `$apr1$` or `$1$` hash.
     Md5(Md5ParseError),
@@ -165,6 +165,9 @@ pub enum HashParseError {
         /// The scheme the field's prefix names.
         scheme: super::Scheme,
     },
+    /// yescrypt parameters this verifier does not take: not the three characters (flavour, N,
+    /// r) that libxcrypt writes, not valid, or over 1 GiB of memory per check.
+    YescryptParams,
 }
 
 impl fmt::Display for HashParseError {
@@ -186,6 +189,10 @@ impl fmt::Display for HashParseError {
             Self::Base64 { scheme } => {
                 write!(f, "{scheme} hash is not valid base64 of the right length")
             }
+            Self::YescryptParams => f.write_str(
+                "yescrypt parameters are not the three characters libxcrypt writes, or need over \
+                 1 GiB of memory",
+            ),
         }
     }
 }

@@ -17,6 +17,7 @@ pub mod plain;
 mod salt;
 pub mod sha1;
 pub mod sha_crypt;
+pub mod yescrypt;
 
 pub use self::error::{GenerateError, HashParseError};
 pub use self::generate::{Generated, HashParams, generate};

@@ -4,8 +4,9 @@
 //! up to the end of the line or the next `:`), never at the password. It answers from the prefix
 //! (`$apr1$`, `$2y$`, `{SHA}`, ...) or, for prefix-less fields, from the shape: 13 characters of
 //! the crypt alphabet are traditional DES crypt, anything else without a `$`, `{`, `*` or `!`
-//! start is plaintext as Apache's `htpasswd -p` writes it. Everything else, `$y$` yescrypt
-//! included, is [`Scheme::Unknown`], which no verifier ever treats as a match or as plaintext.
+//! start is plaintext as Apache's `htpasswd -p` writes it. Everything else (`$gy$`, `$7$`,
+//! `$argon2id$`, ...) is [`Scheme::Unknown`], which no verifier ever treats as a match or as
+//! plaintext.
 //!
 //! ```
 //! use htpasswd_core::crypt::{BcryptVersion, Scheme};
@@ -16,7 +17,8 @@
 //!     Scheme::Bcrypt(BcryptVersion::V2y)
 //! );
 //! assert_eq!(Scheme::classify(b"XzxaQei6hAl2U"), Scheme::DesCrypt);
-//! assert_eq!(Scheme::classify(b"$y$j9T$abcdefgh$UGYCVcUwcoG0k8SZZ.Uz3i0RYQNy1YmYj4I4poBPer2"), Scheme::Unknown);
+//! assert_eq!(Scheme::classify(b"$y$j9T$abcdefgh$UGYCVcUwcoG0k8SZZ.Uz3i0RYQNy1YmYj4I4poBPer2"), Scheme::Yescrypt);
+//! assert_eq!(Scheme::classify(b"$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA"), Scheme::Unknown);
 //! ```
 
 use core::fmt;
@@ -90,10 +92,13 @@ pub enum Scheme {
     Plain,
     /// Traditional DES crypt: 2 salt + 11 hash characters (`htpasswd -d`).
     DesCrypt,
+    /// yescrypt, `$y$` (verification only: what `/etc/shadow` and Debian's `mkpasswd` hold;
+    /// nginx on libxcrypt checks it).
+    Yescrypt,
     /// The password itself, as `htpasswd -p` writes it. Apache checks it only on Windows and
     /// NetWare; no Unix server accepts it.
     Plaintext,
-    /// Anything else: `$y$` yescrypt, `$argon2id$`, `{SSHA512}`, locked (`!`, `*`) or empty
+    /// Anything else: `$gy$`, `$7$`, `$argon2id$`, `{SSHA512}`, locked (`!`, `*`) or empty
     /// fields. Never a match, never plaintext.
     Unknown,
 }
@@ -105,7 +110,7 @@ pub(crate) fn is_crypt_char(b: u8) -> bool {
 
 impl Scheme {
     /// Every scheme, `Unknown` last.
-    pub const ALL: [Self; 14] = [
+    pub const ALL: [Self; 15] = [
         Self::Apr1,
         Self::Md5Crypt,
         Self::Bcrypt(BcryptVersion::V2a),
@@ -118,6 +123,7 @@ impl Scheme {
         Self::Ssha,
         Self::Plain,
         Self::DesCrypt,
+        Self::Yescrypt,
         Self::Plaintext,
         Self::Unknown,
     ];
@@ -144,6 +150,8 @@ impl Scheme {
                     Self::Sha256Crypt
                 } else if hash_field.starts_with(b"$6$") {
                     Self::Sha512Crypt
+                } else if hash_field.starts_with(b"$y$") {
+                    Self::Yescrypt
                 } else {
                     Self::Unknown
                 }
@@ -170,8 +178,8 @@ impl Scheme {
     }
 
     /// A short lower-case name for messages and tables: `apr1`, `md5-crypt`, `bcrypt-2y`,
-    /// `sha256-crypt`, `sha512-crypt`, `sha1`, `ssha`, `plain`, `des-crypt`, `plaintext`,
-    /// `unknown`.
+    /// `sha256-crypt`, `sha512-crypt`, `sha1`, `ssha`, `plain`, `des-crypt`, `yescrypt`,
+    /// `plaintext`, `unknown`.
     #[must_use]
     pub const fn name(self) -> &'static str {
         match self {
@@ -187,6 +195,7 @@ impl Scheme {
             Self::Ssha => "ssha",
             Self::Plain => "plain",
             Self::DesCrypt => "des-crypt",
+            Self::Yescrypt => "yescrypt",
             Self::Plaintext => "plaintext",
             Self::Unknown => "unknown",
         }
@@ -205,6 +214,7 @@ impl Scheme {
             Self::Sha1 => Some("{SHA}"),
             Self::Ssha => Some("{SSHA}"),
             Self::Plain => Some("{PLAIN}"),
+            Self::Yescrypt => Some("$y$"),
             Self::DesCrypt | Self::Plaintext | Self::Unknown => None,
         }
     }

@@ -78,7 +78,8 @@ impl Target {
     }
 
     /// Whether this target can check a hash of `scheme`. [`Scheme::Unknown`] is supported by
-    /// none, [`Scheme::Plaintext`] by none (Apache reads it only on Windows and NetWare).
+    /// none, [`Scheme::Plaintext`] by none (Apache reads it only on Windows and NetWare),
+    /// [`Scheme::Yescrypt`] by nginx on libxcrypt only.
     #[must_use]
     pub const fn supports(self, scheme: Scheme) -> bool {
         use BcryptVersion::{V2a, V2b, V2y};
@@ -108,6 +109,9 @@ impl Target {
                     | S::Plain
                     | S::DesCrypt
             ),
+            // libxcrypt's crypt() also does yescrypt (measured: Debian 12's nginx 1.22.1).
+            Self::NginxLibxcrypt if matches!(scheme, S::Yescrypt) => true,
+            // musl has no yescrypt; NGINX Inc's UBI images may lack it: not promised.
             Self::NginxLibxcrypt | Self::IngressNginx | Self::NginxIncIngress => matches!(
                 scheme,
                 S::Apr1

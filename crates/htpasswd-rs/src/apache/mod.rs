@@ -557,7 +557,9 @@ fn delete(ctx: &mut Ctx, path: &Path, user: &[u8]) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Whether Apache's `apr_password_validate` (on Unix) can check this scheme.
+/// Whether Apache's `apr_password_validate` (on Unix) can check this scheme: its own schemes
+/// and what `crypt()` does, yescrypt included (libxcrypt, as on Debian 11+, Ubuntu 20.04+,
+/// Fedora).
 fn apache_verifies(scheme: Scheme) -> bool {
     matches!(
         scheme,
@@ -568,6 +570,7 @@ fn apache_verifies(scheme: Scheme) -> bool {
             | Scheme::Sha512Crypt
             | Scheme::Sha1
             | Scheme::DesCrypt
+            | Scheme::Yescrypt
     )
 }
 
