@@ -124,9 +124,30 @@ impl Layouts {
         if !Self::fit(password.len(), salt.len()) {
             return None;
         }
-        Some(Self(core::array::from_fn(|k| {
-            Layout::new(k, password, salt)
-        })))
+        let mut layouts = Self::empty();
+        layouts.fill(password, salt);
+        Some(layouts)
+    }
+
+    /// Eight all-zero buffers, for [`Layouts::fill`].
+    pub(super) fn empty() -> Self {
+        Self(core::array::from_fn(|_| Layout {
+            buf: [0; LAYOUT_BYTES],
+            slot: 0,
+            first_block: 0,
+            end: 0,
+            mid: IV,
+        }))
+    }
+
+    /// Builds the eight layouts in place. The buffers must be all zero (fresh from
+    /// [`Layouts::empty`] or wiped by [`Layouts::zeroize`]), and the geometry must
+    /// [`fit`](Layouts::fit): one set of buffers then serves many passwords without a copy.
+    pub(super) fn fill(&mut self, password: &[u8], salt: &[u8]) {
+        debug_assert!(Self::fit(password.len(), salt.len()));
+        for (k, layout) in self.0.iter_mut().enumerate() {
+            layout.fill(k, password, salt);
+        }
     }
 
     fn run(&mut self, digest: &mut [u8; 16]) {
@@ -152,29 +173,38 @@ impl Layouts {
 }
 
 impl Layout {
-    fn new(k: usize, password: &[u8], salt: &[u8]) -> Self {
+    /// Writes layout `k` into `self.buf`, which is all zero: the message, the 0x80 byte and the
+    /// length; the digest slot and the padding stay zero.
+    fn fill(&mut self, k: usize, password: &[u8], salt: &[u8]) {
         let odd = k & 1 == 1;
         let with_salt = k & 2 == 2;
         let extra_password = k & 4 == 4;
+        debug_assert!(self.buf.iter().all(|&b| b == 0));
 
-        let mut buf = [0u8; LAYOUT_BYTES];
+        let buf = &mut self.buf;
         let mut len = 0;
         let mut put = |buf: &mut [u8; LAYOUT_BYTES], bytes: &[u8]| {
-            let at = len;
-            buf[at..at + bytes.len()].copy_from_slice(bytes);
+            buf[len..len + bytes.len()].copy_from_slice(bytes);
             len += bytes.len();
-            at
         };
-        let head = put(&mut buf, if odd { password } else { &[0u8; 16] });
+        // Even layouts start with the digest slot, odd ones end with it; the slot stays zero.
+        if odd {
+            put(buf, password);
+        } else {
+            put(buf, &[0; 16]);
+        }
         if with_salt {
-            put(&mut buf, salt);
+            put(buf, salt);
         }
         if extra_password {
-            put(&mut buf, password);
+            put(buf, password);
         }
-        let tail = put(&mut buf, if odd { &[0u8; 16] } else { password });
-        let slot = if odd { tail } else { head };
-        let len = tail + if odd { 16 } else { password.len() };
+        if odd {
+            put(buf, &[0; 16]);
+        } else {
+            put(buf, password);
+        }
+        let slot = if odd { len - 16 } else { 0 };
 
         // MD5 padding: 0x80, zeros, then the message length in bits, little-endian.
         buf[len] = 0x80;
@@ -187,13 +217,10 @@ impl Layout {
         let (before, _) = buf[..first_block * BLOCK].as_chunks::<BLOCK>();
         compress(&mut mid, before);
 
-        Self {
-            buf,
-            slot,
-            first_block,
-            end,
-            mid,
-        }
+        self.slot = slot;
+        self.first_block = first_block;
+        self.end = end;
+        self.mid = mid;
     }
 }
 

@@ -24,11 +24,8 @@
 
 use zeroize::Zeroize as _;
 
-use super::algorithm::{BLOCK, LAYOUT_BYTES, Layouts, SCHEDULE, setup_digest};
+use super::algorithm::{BLOCK, Layouts, SCHEDULE, setup_digest};
 use super::{Md5CryptHash, Md5Variant, Salt};
-
-/// 32-bit words in one prepared layout.
-const WORDS: usize = LAYOUT_BYTES / 4;
 
 /// One hash to compute.
 #[derive(Clone, Copy, Debug)]
@@ -423,6 +420,16 @@ struct Slot {
     first_block: usize,
     /// One past the last block.
     end_block: usize,
+    /// Where the layout's words start in the chunk's word array (the layout takes
+    /// `16 * end_block` of them).
+    base: usize,
+}
+
+impl Slot {
+    /// The layout's words in the chunk's word array.
+    fn words(&self) -> core::ops::Range<usize> {
+        self.base..self.base + 16 * self.end_block
+    }
 }
 
 /// Runs up to `L` jobs of one geometry in lock-step; lanes past `lanes.len()` repeat the first
@@ -448,12 +455,31 @@ fn multi_lane<const L: usize>(
     }
     let lane = |l: usize| lanes[if l < lanes.len() { l } else { 0 }];
 
-    let mut words = vec![[[0u32; L]; WORDS]; 8];
     let mut mid = [[[0u32; L]; 4]; 8];
     let mut head = [[0u32; L]; 8];
     let mut tail = [[0u32; L]; 8];
-    let mut slots = [Slot::default(); 8];
     let mut digest = [[0u32; L]; 4];
+
+    // One set of buffers for every lane: filled, read into the lane arrays, wiped. The first
+    // fill gives the geometry every lane shares.
+    let mut layouts = Layouts::empty();
+    let first = lane(0);
+    layouts.fill(first.password, first.salt.as_bytes()); // fits: checked above
+    // Layout k's words are words[base..base + 16 * end_block]: up to its last block only.
+    let mut slots = [Slot::default(); 8];
+    let mut base = 0;
+    for (slot, layout) in slots.iter_mut().zip(&layouts.0) {
+        *slot = Slot {
+            word: layout.slot / 4,
+            shift: 8 * (layout.slot % 4) as u32,
+            first_block: layout.first_block,
+            end_block: layout.end / BLOCK,
+            base,
+        };
+        base += 16 * slot.end_block;
+    }
+    layouts.zeroize();
+    let mut words = vec![[0u32; L]; base];
 
     for l in 0..L {
         let job = lane(l);
@@ -463,17 +489,9 @@ fn multi_lane<const L: usize>(
             word[l] = le_word(&start, j);
         }
         start.zeroize();
-        let Some(mut layouts) = Layouts::new(job.password, salt) else {
-            continue; // ruled out by the geometry check above
-        };
+        layouts.fill(job.password, salt);
         for (k, layout) in layouts.0.iter().enumerate() {
-            slots[k] = Slot {
-                word: layout.slot / 4,
-                shift: 8 * (layout.slot % 4) as u32,
-                first_block: layout.first_block,
-                end_block: layout.end / BLOCK,
-            };
-            for (w, word) in words[k].iter_mut().enumerate().take(layout.end / 4) {
+            for (w, word) in words[slots[k].words()].iter_mut().enumerate() {
                 word[l] = le_word(&layout.buf, w);
             }
             for (j, m) in mid[k].iter_mut().enumerate() {
@@ -483,8 +501,8 @@ fn multi_lane<const L: usize>(
         layouts.zeroize();
     }
     for k in 0..8 {
-        head[k] = words[k][slots[k].word];
-        tail[k] = words[k][slots[k].word + 4];
+        head[k] = words[slots[k].base + slots[k].word];
+        tail[k] = words[slots[k].base + slots[k].word + 4];
     }
 
     rounds::<L>(
@@ -506,10 +524,7 @@ fn multi_lane<const L: usize>(
             bytes
         })
         .collect();
-    // Only the words up to each layout's end were written.
-    for (layout, slot) in words.iter_mut().zip(&slots) {
-        layout[..16 * slot.end_block].as_flattened_mut().zeroize();
-    }
+    words.as_flattened_mut().zeroize();
     mid.as_flattened_mut().as_flattened_mut().zeroize();
     head.as_flattened_mut().zeroize();
     tail.as_flattened_mut().zeroize();
@@ -602,7 +617,7 @@ macro_rules! md5_steps {
 #[inline(always)]
 fn rounds<const L: usize>(
     slots: &[Slot; 8],
-    words: &mut [[[u32; L]; WORDS]],
+    words: &mut [[u32; L]],
     mid: &[[[u32; L]; 4]; 8],
     head: &[[u32; L]; 8],
     tail: &[[u32; L]; 8],
@@ -612,7 +627,7 @@ fn rounds<const L: usize>(
     for &k in &SCHEDULE {
         let k = usize::from(k);
         let slot = slots[k];
-        let msg = &mut words[k];
+        let msg = &mut words[slot.words()];
         let w = slot.word;
         if slot.shift == 0 {
             msg[w..w + 4].copy_from_slice(&digest[..]);
