@@ -83,9 +83,8 @@ impl YescryptHash {
             });
         }
         let memory = Self::check_params(params)?;
-        // Only crypt characters and '$' remain: ASCII.
-        let stored = String::from_utf8(field.to_vec())
-            .map_err(|_| HashParseError::InvalidChar { scheme, index: 0 })?;
+        // Checked above: crypt characters and '$', all ASCII.
+        let stored = field.iter().copied().map(char::from).collect();
         Ok(Self { stored, memory })
     }
 

@@ -782,8 +782,8 @@ mod avx512_x86 {
 
     /// Lanes per register.
     const WIDTH: usize = 16;
-    /// Most registers per lane array (`L <= 64`).
-    const MAX_VECTORS: usize = 4;
+    /// Most registers per lane array.
+    const MAX_VECTORS: usize = super::AVX512_WIDE / WIDTH;
 
     macro_rules! rotl {
         ($x:expr, $s:expr) => {
@@ -815,7 +815,8 @@ mod avx512_x86 {
         };
     }
 
-    /// The MD5 compression function over `L` lanes (`L` a multiple of 16, at most 64). Callers
+    /// The MD5 compression function over `L` lanes (`L` a multiple of 16, at most
+    /// `AVX512_WIDE`). Callers
     /// must have seen AVX-512F on this CPU (calling it is `unsafe` outside AVX-512 code).
     #[target_feature(enable = "avx512f")]
     pub(super) fn compress<const L: usize>(state: &mut [[u32; L]; 4], m: &[[u32; L]; 16]) {
@@ -873,14 +874,15 @@ mod tests {
                     }
                 }
                 if std::arch::is_x86_feature_detected!("avx512f") {
-                    let mut wide: [[u32; 64]; 4] = core::array::from_fn(|j| [start[j]; 64]);
-                    let m: [[u32; 64]; 16] = core::array::from_fn(|w| [le_word(&block, w); 64]);
+                    const W: usize = AVX512_WIDE;
+                    let mut wide: [[u32; W]; 4] = core::array::from_fn(|j| [start[j]; W]);
+                    let m: [[u32; W]; 16] = core::array::from_fn(|w| [le_word(&block, w); W]);
                     // SAFETY: AVX-512F was detected on this CPU just above.
                     #[allow(unsafe_code)]
                     unsafe {
-                        avx512_x86::compress::<64>(&mut wide, &m);
+                        avx512_x86::compress::<W>(&mut wide, &m);
                     }
-                    for l in 0..64 {
+                    for l in 0..W {
                         assert_eq!([wide[0][l], wide[1][l], wide[2][l], wide[3][l]], expected);
                     }
                 }
