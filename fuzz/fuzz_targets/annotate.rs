@@ -3,7 +3,7 @@
 //! written stream reads back as what was written: parse -> serialise -> parse).
 #![no_main]
 
-use htpasswd_core::k8s::{AnnotateRequest, AuthConfig, Controller, SecretType, annotate};
+use htpasswd_k8s::{AnnotateRequest, AuthConfig, Controller, SecretType, annotate};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -27,5 +27,5 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(again.annotated, first.annotated);
     }
     // The secret reader sees the same bytes.
-    let _ = htpasswd_core::k8s::read_auth_secret(Controller::IngressNginx, input, None);
+    let _ = htpasswd_k8s::read_auth_secret(Controller::IngressNginx, input, None);
 });

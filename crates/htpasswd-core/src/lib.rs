@@ -3,8 +3,6 @@
 
 pub mod crypt;
 pub mod htpasswd;
-#[cfg(feature = "k8s")]
-pub mod k8s;
 
 pub use crate::crypt::md5_crypt::{Md5CryptHash, Md5Variant, Salt};
 pub use crate::crypt::{BcryptVersion, Scheme, Target};

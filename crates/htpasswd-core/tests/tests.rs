@@ -16,10 +16,6 @@ mod file_lint;
 mod file_model;
 mod file_support;
 mod file_write;
-#[cfg(feature = "k8s")]
-mod k8s_builders;
-#[cfg(feature = "k8s")]
-mod k8s_controllers;
 mod md5_crypt_batch;
 mod md5_crypt_kat;
 mod md5_crypt_openssl;

@@ -2,7 +2,7 @@
 //! controller's own resources) for ingress-nginx, Traefik, Envoy Gateway, NGINX Inc and HAProxy,
 //! ready for `kubectl apply -f -`.
 //!
-//! The binary is thin: `args` parses, `run` validates and calls `htpasswd_core::k8s`, and
+//! The binary is thin: `args` parses, `run` validates and calls `htpasswd_k8s`, and
 //! `main` prints and picks the exit code (0 ok, 1 I/O, 2 bad input, 3 password mismatch, 6 no
 //! such user).
 

@@ -6,8 +6,8 @@ use std::io::{self, Read as _, Write as _};
 use std::path::{Path, PathBuf};
 
 use htpasswd_core::crypt::Scheme;
-use htpasswd_core::k8s::{
-    self, AnnotateRequest, AuthConfig, Controller, Field, Format, HashScheme, IngressPath,
+use htpasswd_k8s::{
+    AnnotateRequest, AuthConfig, Controller, Field, Format, HashScheme, IngressPath,
     IngressRequest, K8sError, MigrateRequest, NetworkPolicyRequest, ObjectRef, PathType, PortRef,
     SecretType, UserSet, Verified, validate,
 };
@@ -391,7 +391,7 @@ fn build_secret(
     at: &ObjectRef,
     users: &Users,
 ) -> Result<k8s_openapi::api::core::v1::Secret, Error> {
-    k8s::auth_secret(controller, at, &users.set, users.secret_type).map_err(k8s_err)
+    htpasswd_k8s::auth_secret(controller, at, &users.set, users.secret_type).map_err(k8s_err)
 }
 
 fn secret(cmd: SecretCmd) -> Result<Output, Error> {
@@ -399,7 +399,8 @@ fn secret(cmd: SecretCmd) -> Result<Output, Error> {
     let controller = controller_of(cmd.object.controller);
     let users = collect_users(cmd.users, controller)?;
     let secret = build_secret(controller, &at, &users)?;
-    let stdout = k8s::write_stream(&[secret], format_of(cmd.object.output)).map_err(k8s_err)?;
+    let stdout =
+        htpasswd_k8s::write_stream(&[secret], format_of(cmd.object.output)).map_err(k8s_err)?;
     finish(stdout, users)
 }
 
@@ -588,7 +589,7 @@ fn auth_resources(
                 };
                 let req = ingress_request(route_at.clone(), args, auth_secret, secret_type)?;
                 docs.push(
-                    k8s::http_route(&route_at, gateway, &req.paths)
+                    htpasswd_k8s::http_route(&route_at, gateway, &req.paths)
                         .map_err(|e| lib_error(Some("--gateway"), &e))?,
                 );
             } else {
@@ -599,7 +600,10 @@ fn auth_resources(
                 refuse(args.host.is_some(), "--host", why)?;
                 refuse(!args.rules.is_empty(), "--rule", why)?;
             }
-            docs.push(k8s::envoy_security_policy(at, &route_name, auth_secret).map_err(k8s_err)?);
+            docs.push(
+                htpasswd_k8s::envoy_security_policy(at, &route_name, auth_secret)
+                    .map_err(k8s_err)?,
+            );
             Ok((docs, notices))
         }
         Controller::Traefik => {
@@ -625,13 +629,14 @@ fn auth_resources(
                      needs providers.kubernetesCRD.allowCrossNamespace=true for that"
                 )));
             }
-            let mw = k8s::traefik_middleware(&mw_at, name, &args.realm).map_err(k8s_err)?;
-            let ing = k8s::auth_ingress(controller, &req).map_err(k8s_err)?;
+            let mw =
+                htpasswd_k8s::traefik_middleware(&mw_at, name, &args.realm).map_err(k8s_err)?;
+            let ing = htpasswd_k8s::auth_ingress(controller, &req).map_err(k8s_err)?;
             Ok((vec![mw, to_value(&ing)?], notices))
         }
         _ => {
             let req = ingress_request(at.clone(), args, auth_secret, secret_type)?;
-            let ing = k8s::auth_ingress(controller, &req).map_err(k8s_err)?;
+            let ing = htpasswd_k8s::auth_ingress(controller, &req).map_err(k8s_err)?;
             Ok((vec![to_value(&ing)?], notices))
         }
     }
@@ -649,7 +654,8 @@ fn ingress(cmd: &IngressCmd) -> Result<Output, Error> {
         &cmd.auth_secret,
         secret_type,
     )?;
-    let stdout = k8s::write_stream(&docs, format_of(cmd.object.output)).map_err(k8s_err)?;
+    let stdout =
+        htpasswd_k8s::write_stream(&docs, format_of(cmd.object.output)).map_err(k8s_err)?;
     Ok(Output { stdout, stderr })
 }
 
@@ -694,7 +700,7 @@ fn network_policy(
         req.controller_selector
             .clone_from(&args.controller_selector);
     }
-    let policy = k8s::network_policy(&req).map_err(k8s_err)?;
+    let policy = htpasswd_k8s::network_policy(&req).map_err(k8s_err)?;
     Ok(Some(to_value(&policy)?))
 }
 
@@ -716,7 +722,8 @@ fn generate(cmd: GenerateCmd) -> Result<Output, Error> {
     let secret = build_secret(controller, &at, &users)?;
     docs.insert(0, to_value(&secret)?);
     docs.extend(policy);
-    let stdout = k8s::write_stream(&docs, format_of(cmd.object.output)).map_err(k8s_err)?;
+    let stdout =
+        htpasswd_k8s::write_stream(&docs, format_of(cmd.object.output)).map_err(k8s_err)?;
     let mut out = finish(stdout, users)?;
     out.stderr.splice(0..0, notices);
     Ok(out)
@@ -750,7 +757,7 @@ fn migrate(cmd: &MigrateCmd) -> Result<Output, Error> {
         class: cmd.class.clone(),
         namespace: cmd.namespace.clone(),
     };
-    let done = k8s::migrate(&input, &req).map_err(|e| lib_error(Some(&flag), &e))?;
+    let done = htpasswd_k8s::migrate(&input, &req).map_err(|e| lib_error(Some(&flag), &e))?;
     let missing: Vec<String> = done
         .missing_users
         .iter()
@@ -791,7 +798,8 @@ fn migrate(cmd: &MigrateCmd) -> Result<Output, Error> {
                 .to_owned(),
         ));
     }
-    let stdout = k8s::write_stream(&done.documents, format_of(cmd.output)).map_err(k8s_err)?;
+    let stdout =
+        htpasswd_k8s::write_stream(&done.documents, format_of(cmd.output)).map_err(k8s_err)?;
     Ok(Output { stdout, stderr })
 }
 
@@ -809,7 +817,7 @@ fn annotate(cmd: &AnnotateCmd) -> Result<Output, Error> {
     req.validate().map_err(k8s_err)?;
     let input = read_text(&cmd.file, "-f")?;
     let flag = format!("-f {}", cmd.file.display());
-    let done = k8s::annotate(Controller::IngressNginx, &input, &req)
+    let done = htpasswd_k8s::annotate(Controller::IngressNginx, &input, &req)
         .map_err(|e| lib_error(Some(&flag), &e))?;
     let stderr = done
         .annotated
@@ -822,10 +830,10 @@ fn annotate(cmd: &AnnotateCmd) -> Result<Output, Error> {
     })
 }
 
-fn read_secret(file: &Path, secret: Option<&str>) -> Result<k8s::SecretUsers, Error> {
+fn read_secret(file: &Path, secret: Option<&str>) -> Result<htpasswd_k8s::SecretUsers, Error> {
     let input = Zeroizing::new(read_text(file, "-f")?);
     let flag = format!("-f {}", file.display());
-    k8s::read_auth_secret(Controller::IngressNginx, &input, secret)
+    htpasswd_k8s::read_auth_secret(Controller::IngressNginx, &input, secret)
         .map_err(|e| lib_error(Some(&flag), &e))
 }
 

@@ -225,7 +225,7 @@ fn oversized_secret_is_refused() {
     let dir = TempDir::new("big");
     let mut text = String::new();
     let mut i = 0;
-    while text.len() <= htpasswd_core::k8s::MAX_SECRET_DATA {
+    while text.len() <= htpasswd_k8s::MAX_SECRET_DATA {
         text.push_str(&format!("user{i}:$apr1$r31.....$HqJZimcKQFAMYayBlzkrA/\n"));
         i += 1;
     }

@@ -6,10 +6,10 @@ use k8s_openapi::ByteString;
 use k8s_openapi::api::core::v1::Secret;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
-use super::controller::{Controller, SecretType};
-use super::error::{Field, K8sError, check};
-use super::users::UserSet;
-use super::validate;
+use crate::controller::{Controller, SecretType};
+use crate::error::{Field, K8sError, check};
+use crate::users::UserSet;
+use crate::validate;
 
 /// Kubernetes' limit on the data of one Secret (`MaxSecretSize`), in bytes.
 pub const MAX_SECRET_DATA: usize = 1024 * 1024;
@@ -52,7 +52,7 @@ impl ObjectRef {
 /// controller's (`nginx.org/htpasswd` for NGINX Inc, else `Opaque`).
 ///
 /// ```
-/// use htpasswd_core::k8s::{Controller, HashScheme, ObjectRef, SecretType, UserSet, auth_secret};
+/// use htpasswd_k8s::{Controller, HashScheme, ObjectRef, SecretType, UserSet, auth_secret};
 ///
 /// let mut users = UserSet::new(Controller::IngressNginx);
 /// users.add_htpasswd(b"alice:$apr1$r31.....$HqJZimcKQFAMYayBlzkrA/\n")?;
@@ -60,7 +60,7 @@ impl ObjectRef {
 /// let secret = auth_secret(Controller::IngressNginx, &at, &users, SecretType::AuthFile)?;
 /// let data = secret.data.unwrap_or_default();
 /// assert_eq!(data["auth"].0, b"alice:$apr1$r31.....$HqJZimcKQFAMYayBlzkrA/\n");
-/// # Ok::<(), htpasswd_core::k8s::K8sError>(())
+/// # Ok::<(), htpasswd_k8s::K8sError>(())
 /// ```
 ///
 /// # Errors

@@ -1,9 +1,9 @@
 //! Adding the auth annotations to the Ingresses of an existing manifest stream.
 
-use super::controller::{AuthConfig, CLUSTER_ISSUER_ANNOTATION, Controller};
-use super::document::{Format, Node, detect_format, parse_stream, write_stream};
-use super::error::{Field, K8sError, check};
-use super::validate;
+use crate::controller::{AuthConfig, CLUSTER_ISSUER_ANNOTATION, Controller};
+use crate::document::{Format, Node, detect_format, parse_stream, write_stream};
+use crate::error::{Field, K8sError, check};
+use crate::validate;
 
 /// What `annotate` adds, and to which Ingresses.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,9 +1,10 @@
-//! Kubernetes manifests for HTTP basic auth at the ingress (cargo feature `k8s`).
+//! Kubernetes manifests for HTTP basic auth at the ingress, from htpasswd users.
 //!
 //! Builders for the auth Secret ([`auth_secret`]) and an annotated Ingress ([`auth_ingress`]),
 //! [`annotate`] for existing manifest streams, and [`read_auth_secret`] to check users of a
-//! Secret. Objects are `k8s-openapi` types; this crate picks no Kubernetes version feature of
-//! `k8s-openapi` (the binary does). Every value is validated ([`validate`]) before anything is
+//! Secret. Objects are `k8s-openapi` types ([`Secret`], [`Ingress`], [`NetworkPolicy`]; the
+//! custom resources are JSON values); like kube-core, this crate picks no Kubernetes version
+//! feature of `k8s-openapi`: the binary does (`k8s-openapi = { features = ["latest"] }`). Every value is validated ([`validate`]) before anything is
 //! built; maps are `BTreeMap`s, so output is deterministic.
 //!
 //! [`Controller`] says what each ingress controller expects (ingress-nginx, Traefik, Envoy
@@ -40,5 +41,6 @@ pub use self::secret::{MAX_SECRET_DATA, ObjectRef, auth_secret};
 pub use self::users::{HashScheme, Notice, UserEntry, UserSet};
 pub use self::validate::{PathType, PortRef, Rule};
 
-/// Re-export of the `k8s-openapi` crate the builders return types of.
-pub use k8s_openapi;
+/// The `k8s-openapi` types this crate's builders return.
+pub use k8s_openapi::api::core::v1::Secret;
+pub use k8s_openapi::api::networking::v1::{Ingress, NetworkPolicy};

@@ -5,10 +5,10 @@ use k8s_openapi::api::networking::v1::{
     IngressServiceBackend, IngressSpec, IngressTLS, ServiceBackendPort,
 };
 
-use super::controller::{AuthConfig, CLUSTER_ISSUER_ANNOTATION, Controller};
-use super::error::{Field, K8sError, check};
-use super::secret::ObjectRef;
-use super::validate::{self, PathType, PortRef, Rule};
+use crate::controller::{AuthConfig, CLUSTER_ISSUER_ANNOTATION, Controller};
+use crate::error::{Field, K8sError, check};
+use crate::secret::ObjectRef;
+use crate::validate::{self, PathType, PortRef, Rule};
 
 /// One path of an Ingress rule, with its backend and TLS wish.
 #[derive(Debug, Clone, PartialEq, Eq)]

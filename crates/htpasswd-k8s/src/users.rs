@@ -5,11 +5,11 @@ use core::fmt;
 
 use zeroize::Zeroizing;
 
-use super::controller::Controller;
-use super::error::{Field, K8sError, check};
-use super::validate;
-use crate::crypt::{HashParams, Scheme, generate};
-use crate::htpasswd::HtpasswdFile;
+use crate::controller::Controller;
+use crate::error::{Field, K8sError, check};
+use crate::validate;
+use htpasswd_core::crypt::{HashParams, Scheme, generate};
+use htpasswd_core::htpasswd::HtpasswdFile;
 
 /// The hash scheme for passwords given in clear (`--scheme`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -206,8 +206,7 @@ impl UserSet {
 
     /// Adds many users at once: every name, password and the scheme are checked first (nothing
     /// is added if one fails), then the passwords are hashed; apr1 runs through the
-    /// multi-buffer batch on all cores ([`crate::crypt::md5_crypt::batch`]) when the `parallel`
-    /// feature is on. Fresh salts from the OS CSPRNG.
+    /// multi-buffer batch on all cores ([`htpasswd_core::crypt::md5_crypt::batch`]). Fresh salts from the OS CSPRNG.
     ///
     /// # Errors
     /// The index into `users` of the first bad pair, with what [`UserSet::add_password`] would
@@ -375,10 +374,9 @@ impl UserSet {
 
 /// Hashes every password of `users` with a fresh salt, in order.
 fn hash_all(users: &[(&str, &[u8])], scheme: HashScheme) -> Result<Vec<String>, (usize, K8sError)> {
-    #[cfg(feature = "parallel")]
     if scheme == HashScheme::Apr1 {
-        use crate::crypt::md5_crypt::batch::{Md5CryptJob, par_hash_batch};
-        use crate::crypt::md5_crypt::{Md5Variant, Salt};
+        use htpasswd_core::crypt::md5_crypt::batch::{Md5CryptJob, par_hash_batch};
+        use htpasswd_core::crypt::md5_crypt::{Md5Variant, Salt};
         let mut jobs = Vec::with_capacity(users.len());
         for (i, (_, password)) in users.iter().enumerate() {
             let salt = Salt::random().map_err(|e| (i, K8sError::from(e)))?;

@@ -2,11 +2,11 @@
 
 use k8s_openapi::api::core::v1::Secret;
 
-use super::controller::{Controller, SecretType};
-use super::document::{Node, detect_format, parse_stream};
-use super::error::K8sError;
-use crate::crypt::{Scheme, verify};
-use crate::htpasswd::HtpasswdFile;
+use crate::controller::{Controller, SecretType};
+use crate::document::{Node, detect_format, parse_stream};
+use crate::error::K8sError;
+use htpasswd_core::crypt::{Scheme, verify};
+use htpasswd_core::htpasswd::HtpasswdFile;
 
 /// The users of an auth Secret.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,7 +3,7 @@
 //! verifies) through `read_auth_secret`; the custom resources, NetworkPolicy and migration.
 
 use htpasswd_core::crypt::{HashParams, Scheme, generate};
-use htpasswd_core::k8s::{
+use htpasswd_k8s::{
     AuthConfig, Controller, Field, Format, HashScheme, IngressPath, IngressRequest, K8sError,
     MigrateRequest, NetworkPolicyRequest, ObjectRef, PathType, PortRef, Rule, SecretType, UserSet,
     Verified, auth_ingress, auth_secret, envoy_security_policy, http_route, migrate,

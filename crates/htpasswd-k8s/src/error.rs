@@ -2,9 +2,9 @@
 
 use core::fmt;
 
-use super::controller::Controller;
-use super::validate::Rule;
-use crate::crypt::{GenerateError, RandomError, Scheme, Target};
+use crate::controller::Controller;
+use crate::validate::Rule;
+use htpasswd_core::crypt::{GenerateError, RandomError, Scheme, Target};
 
 /// Which input a value came from, so that a front end can name its own flag.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -13,11 +13,11 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use serde_json::{Value, json};
 
-use super::controller::Controller;
-use super::error::{Field, K8sError, check};
-use super::ingress::IngressPath;
-use super::secret::ObjectRef;
-use super::validate::{self, PathType, PortRef, Rule};
+use crate::controller::Controller;
+use crate::error::{Field, K8sError, check};
+use crate::ingress::IngressPath;
+use crate::secret::ObjectRef;
+use crate::validate::{self, PathType, PortRef, Rule};
 
 fn metadata(at: &ObjectRef) -> Value {
     let mut meta = serde_json::Map::new();

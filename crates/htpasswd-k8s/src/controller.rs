@@ -5,10 +5,10 @@
 use core::fmt;
 use std::collections::BTreeMap;
 
-use super::error::{Field, K8sError};
-use super::users::HashScheme;
-use super::validate::Rule;
-use crate::crypt::Target;
+use crate::error::{Field, K8sError};
+use crate::users::HashScheme;
+use crate::validate::Rule;
+use htpasswd_core::crypt::Target;
 
 /// How an auth Secret holds its users.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
@@ -171,7 +171,7 @@ impl Controller {
     }
 
     /// The annotations that switch basic auth on, for `auth`. Traefik's name the Middleware
-    /// (named and placed as the Secret, see [`traefik_middleware`](super::traefik_middleware)).
+    /// (named and placed as the Secret, see [`traefik_middleware`](crate::traefik_middleware)).
     ///
     /// # Errors
     /// [`K8sError::Invalid`] with [`Field::AuthSecret`] when Traefik's Secret is not

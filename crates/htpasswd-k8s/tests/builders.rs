@@ -2,7 +2,7 @@
 //! sets from mixed sources, Secret shapes and limits, and the document model's round trip.
 
 use htpasswd_core::crypt::verify;
-use htpasswd_core::k8s::{
+use htpasswd_k8s::{
     AuthConfig, Controller, Field, Format, HashScheme, IngressPath, IngressRequest, K8sError, Node,
     ObjectRef, PathType, PortRef, Rule, SecretType, UserSet, auth_ingress, auth_secret,
     parse_stream, write_stream,

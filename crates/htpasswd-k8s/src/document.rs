@@ -9,7 +9,7 @@ use core::fmt;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 
-use super::error::K8sError;
+use crate::error::K8sError;
 
 /// One node of a YAML or JSON document.
 #[derive(Debug, Clone, PartialEq)]

@@ -4,13 +4,13 @@
 
 use serde_json::Value;
 
-use super::controller::{AuthConfig, Controller};
-use super::document::{Node, detect_format, parse_stream};
-use super::error::K8sError;
-use super::read::read_auth_secret;
-use super::resources::{envoy_security_policy, traefik_middleware};
-use super::secret::{ObjectRef, auth_secret};
-use super::users::UserSet;
+use crate::controller::{AuthConfig, Controller};
+use crate::document::{Node, detect_format, parse_stream};
+use crate::error::K8sError;
+use crate::read::read_auth_secret;
+use crate::resources::{envoy_security_policy, traefik_middleware};
+use crate::secret::{ObjectRef, auth_secret};
+use crate::users::UserSet;
 
 /// What to migrate, and how.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,0 +1,3 @@
+//! Shared test helpers: the workspace's test-support crate.
+
+pub use htpasswd_test_support::{Rng, seed};

@@ -1,0 +1,16 @@
+//! Integration tests of `htpasswd-k8s`: one test binary, one module per subject.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    missing_docs,
+    unreachable_pub,
+    clippy::must_use_candidate,
+    clippy::missing_panics_doc
+)]
+
+mod support;
+
+mod builders;
+mod controllers;
