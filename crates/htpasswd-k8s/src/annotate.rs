@@ -1,7 +1,9 @@
 //! Adding the auth annotations to the Ingresses of an existing manifest stream.
 
+use serde_json::{Map, Value};
+
 use crate::controller::{AuthConfig, CLUSTER_ISSUER_ANNOTATION, Controller};
-use crate::document::{Format, Node, detect_format, parse_stream, write_stream};
+use crate::document::{Format, detect_format, kind, objects_mut, parse_stream, write_stream};
 use crate::error::{Field, K8sError, check};
 use crate::validate;
 
@@ -78,7 +80,11 @@ pub fn annotate(
     }
     let mut annotated = Vec::new();
     for (i, doc) in docs.iter_mut().enumerate() {
-        visit(doc, i + 1, req, &annotations, &mut annotated)?;
+        for object in objects_mut(doc) {
+            if kind(object) == Some("Ingress") {
+                annotate_ingress(object, i + 1, req, &annotations, &mut annotated)?;
+            }
+        }
     }
     if annotated.is_empty() {
         return Err(K8sError::NoIngress {
@@ -98,59 +104,51 @@ pub fn annotate(
     Ok(Annotated { output, annotated })
 }
 
-fn visit(
-    doc: &mut Node,
+/// Sets `annotations` on the Ingress `ing` (from document `number`) when it is the one asked
+/// for, and notes its name in `annotated`.
+fn annotate_ingress(
+    ing: &mut Value,
     number: usize,
     req: &AnnotateRequest,
     annotations: &[(String, String)],
     annotated: &mut Vec<String>,
 ) -> Result<(), K8sError> {
-    let kind = doc.get("kind").and_then(Node::as_str).unwrap_or_default();
-    if kind == "Ingress" {
-        let name = doc
-            .at(&["metadata", "name"])
-            .and_then(Node::as_str)
-            .unwrap_or_default()
-            .to_owned();
-        if req.ingress.as_ref().is_some_and(|want| *want != name) {
-            return Ok(());
-        }
-        let namespace = doc
-            .at(&["metadata", "namespace"])
-            .and_then(Node::as_str)
-            .map(str::to_owned);
-        let shape = |what: &str| K8sError::Shape {
-            document: number,
-            what: format!("Ingress {name:?}: {what}"),
-        };
-        let metadata = doc
-            .get_mut("metadata")
-            .ok_or_else(|| shape("has no metadata"))?;
-        if !matches!(metadata, Node::Map(_)) {
-            return Err(shape("metadata is not a mapping"));
-        }
-        if matches!(metadata.get("annotations"), None | Some(Node::Null)) {
-            metadata.set("annotations", Node::Map(Vec::new()));
-        }
-        let map = metadata
-            .get_mut("annotations")
-            .ok_or_else(|| shape("has no annotations"))?;
-        if !matches!(map, Node::Map(_)) {
-            return Err(shape("metadata.annotations is not a mapping"));
-        }
-        for (k, v) in annotations {
-            map.set(k, Node::Str(v.clone()));
-        }
-        annotated.push(match namespace {
-            Some(ns) => format!("{ns}/{name}"),
-            None => name,
-        });
-    } else if kind.ends_with("List")
-        && let Some(Node::Seq(items)) = doc.get_mut("items")
-    {
-        for item in items {
-            visit(item, number, req, annotations, annotated)?;
-        }
+    let name = ing
+        .pointer("/metadata/name")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    if req.ingress.as_ref().is_some_and(|want| *want != name) {
+        return Ok(());
     }
+    let namespace = ing
+        .pointer("/metadata/namespace")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    let shape = |what: &str| K8sError::Shape {
+        document: number,
+        what: format!("Ingress {name:?}: {what}"),
+    };
+    let metadata = ing
+        .get_mut("metadata")
+        .ok_or_else(|| shape("has no metadata"))?
+        .as_object_mut()
+        .ok_or_else(|| shape("metadata is not a mapping"))?;
+    // Replaces a null in place, or appends.
+    if matches!(metadata.get("annotations"), None | Some(Value::Null)) {
+        metadata.insert("annotations".to_owned(), Value::Object(Map::new()));
+    }
+    let map = metadata
+        .get_mut("annotations")
+        .and_then(Value::as_object_mut)
+        .ok_or_else(|| shape("metadata.annotations is not a mapping"))?;
+    for (k, v) in annotations {
+        // Replaces an earlier value in place, or appends.
+        map.insert(k.clone(), Value::String(v.clone()));
+    }
+    annotated.push(match namespace {
+        Some(ns) => format!("{ns}/{name}"),
+        None => name,
+    });
     Ok(())
 }

@@ -1,13 +1,12 @@
-//! The ingress controllers manifests are built for, and what each expects: its Secret shape,
-//! its annotations or resources, the hashes it can check (its [`Target`] in the compatibility
-//! table) and where its pods run (for the NetworkPolicy).
+//! The ingress controllers manifests are built for, and what each expects, as plain data: its
+//! Secret type and keys, its annotation names, the hashes it can check (its [`Target`] in the
+//! compatibility table) and where its pods run (for the NetworkPolicy). Nothing here builds or
+//! fails; the builders above it (the annotations in `ingress.rs`, the Secret in `secret.rs`)
+//! turn this data into objects and errors.
 
 use core::fmt;
-use std::collections::BTreeMap;
 
-use crate::error::{Field, K8sError};
-use crate::users::HashScheme;
-use crate::validate::Rule;
+use crate::scheme::HashScheme;
 use htpasswd_core::crypt::Target;
 
 /// How an auth Secret holds its users.
@@ -68,7 +67,7 @@ pub enum Controller {
 }
 
 /// ingress-nginx's annotation prefix.
-const NGINX: &str = "nginx.ingress.kubernetes.io/";
+pub(crate) const NGINX_PREFIX: &str = "nginx.ingress.kubernetes.io/";
 
 /// Traefik's annotation naming the router's middlewares.
 pub const TRAEFIK_MIDDLEWARES_ANNOTATION: &str = "traefik.ingress.kubernetes.io/router.middlewares";
@@ -168,66 +167,6 @@ impl Controller {
     #[must_use]
     pub const fn uses_ingress(self) -> bool {
         !matches!(self, Self::EnvoyGateway)
-    }
-
-    /// The annotations that switch basic auth on, for `auth`. Traefik's name the Middleware
-    /// (named and placed as the Secret, see [`traefik_middleware`](crate::traefik_middleware)).
-    ///
-    /// # Errors
-    /// [`K8sError::Invalid`] with [`Field::AuthSecret`] when Traefik's Secret is not
-    /// `NAMESPACE/NAME` (its annotation must name the namespace); [`K8sError::Unsupported`] for
-    /// Envoy Gateway, which has no annotations.
-    pub fn auth_annotations(self, auth: &AuthConfig) -> Result<BTreeMap<String, String>, K8sError> {
-        let pairs = |prefix: &str, kv: &[(&str, &str)]| {
-            kv.iter()
-                .map(|(k, v)| (format!("{prefix}{k}"), (*v).to_owned()))
-                .collect()
-        };
-        Ok(match self {
-            Self::IngressNginx => pairs(
-                NGINX,
-                &[
-                    ("auth-type", "basic"),
-                    ("auth-secret", auth.secret.as_str()),
-                    ("auth-secret-type", auth.secret_type.name()),
-                    ("auth-realm", auth.realm.as_str()),
-                ],
-            ),
-            Self::Traefik => {
-                let Some((ns, name)) = auth.secret.split_once('/') else {
-                    return Err(K8sError::Invalid {
-                        field: Field::AuthSecret,
-                        value: auth.secret.clone(),
-                        rule: Rule::QualifiedAuthSecret,
-                    });
-                };
-                BTreeMap::from([(
-                    TRAEFIK_MIDDLEWARES_ANNOTATION.to_owned(),
-                    format!("{ns}-{name}@kubernetescrd"),
-                )])
-            }
-            Self::NginxInc => pairs(
-                "nginx.org/",
-                &[
-                    ("basic-auth-secret", auth.secret.as_str()),
-                    ("basic-auth-realm", auth.realm.as_str()),
-                ],
-            ),
-            Self::Haproxy => pairs(
-                "haproxy.org/",
-                &[
-                    ("auth-type", "basic-auth"),
-                    ("auth-secret", auth.secret.as_str()),
-                    ("auth-realm", auth.realm.as_str()),
-                ],
-            ),
-            Self::EnvoyGateway => {
-                return Err(K8sError::Unsupported {
-                    controller: self,
-                    what: "Ingress annotations (it takes a SecurityPolicy on an HTTPRoute)",
-                });
-            }
-        })
     }
 
     /// The annotation that turns off the HTTP to HTTPS redirect, with its value; `None` where

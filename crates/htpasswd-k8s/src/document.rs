@@ -1,200 +1,137 @@
-//! A generic manifest document model and YAML/JSON streams in and out.
+//! Manifest streams in and out: YAML or JSON documents read into [`serde_json::Value`]s and
+//! written back, and the walk over `List` documents.
 //!
-//! [`Node`] keeps what a YAML or JSON manifest means: scalars with their types (so `"false"`
-//! stays a string and `false` a boolean), mappings in their key order, any key type. Comments,
-//! anchors (expanded) and quoting style are not kept.
+//! Documents are JSON values, as Kubernetes objects are: scalars keep their types (so `"false"`
+//! stays a string and `false` a boolean) and mappings their key order (`serde_json`'s
+//! `preserve_order`). A repeated mapping key is refused (JSON parsers disagree on which one
+//! wins; YAML forbids it). Integer, float and boolean mapping keys become strings, as kubectl
+//! reads them; other keys (null, sequences, mappings) are refused. Comments, anchors (expanded)
+//! and quoting style are not kept.
 
 use core::fmt;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
+use serde::ser::Serialize;
+use serde_json::{Map, Number, Value};
 
 use crate::error::K8sError;
 
-/// One node of a YAML or JSON document.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Node {
-    /// `null`, `~` or nothing.
-    Null,
-    /// `true` / `false`.
-    Bool(bool),
-    /// A negative integer.
-    Int(i64),
-    /// A non-negative integer.
-    UInt(u64),
-    /// A floating-point number.
-    Float(f64),
-    /// A string.
-    Str(String),
-    /// A sequence.
-    Seq(Vec<Node>),
-    /// A mapping, in document order.
-    Map(Vec<(Node, Node)>),
-}
+/// A document as the reader takes it: [`Value`] with the checks above.
+struct Document(Value);
 
-impl Node {
-    /// The value under string key `key`, when this is a mapping that has it.
-    #[must_use]
-    pub fn get(&self, key: &str) -> Option<&Node> {
-        match self {
-            Self::Map(entries) => entries
-                .iter()
-                .find(|(k, _)| matches!(k, Self::Str(s) if s == key))
-                .map(|(_, v)| v),
-            _ => None,
-        }
-    }
+struct DocumentVisitor;
 
-    /// Mutable access to the value under string key `key`.
-    pub fn get_mut(&mut self, key: &str) -> Option<&mut Node> {
-        match self {
-            Self::Map(entries) => entries
-                .iter_mut()
-                .find(|(k, _)| matches!(k, Self::Str(s) if s == key))
-                .map(|(_, v)| v),
-            _ => None,
-        }
-    }
-
-    /// Sets string key `key` to `value` in a mapping: replaces the value in place, or appends.
-    /// Does nothing when this is not a mapping.
-    pub fn set(&mut self, key: &str, value: Node) {
-        if let Self::Map(entries) = self {
-            match entries
-                .iter_mut()
-                .find(|(k, _)| matches!(k, Self::Str(s) if s == key))
-            {
-                Some((_, v)) => *v = value,
-                None => entries.push((Self::Str(key.to_owned()), value)),
-            }
-        }
-    }
-
-    /// The string, when this is one.
-    #[must_use]
-    pub fn as_str(&self) -> Option<&str> {
-        match self {
-            Self::Str(s) => Some(s),
-            _ => None,
-        }
-    }
-
-    /// The value at string path `path` (`["metadata", "name"]`).
-    #[must_use]
-    pub fn at(&self, path: &[&str]) -> Option<&Node> {
-        path.iter().try_fold(self, |node, key| node.get(key))
-    }
-}
-
-impl Serialize for Node {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Null => s.serialize_unit(),
-            Self::Bool(b) => s.serialize_bool(*b),
-            Self::Int(i) => s.serialize_i64(*i),
-            Self::UInt(u) => s.serialize_u64(*u),
-            Self::Float(f) => s.serialize_f64(*f),
-            Self::Str(v) => s.serialize_str(v),
-            Self::Seq(items) => {
-                let mut seq = s.serialize_seq(Some(items.len()))?;
-                for item in items {
-                    seq.serialize_element(item)?;
-                }
-                seq.end()
-            }
-            Self::Map(entries) => {
-                let mut map = s.serialize_map(Some(entries.len()))?;
-                for (k, v) in entries {
-                    map.serialize_entry(k, v)?;
-                }
-                map.end()
-            }
-        }
-    }
-}
-
-struct NodeVisitor;
-
-impl<'de> Visitor<'de> for NodeVisitor {
-    type Value = Node;
+impl<'de> Visitor<'de> for DocumentVisitor {
+    type Value = Value;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("any YAML or JSON value")
     }
 
-    fn visit_unit<E: de::Error>(self) -> Result<Node, E> {
-        Ok(Node::Null)
+    fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
+        Ok(Value::Null)
     }
 
-    fn visit_none<E: de::Error>(self) -> Result<Node, E> {
-        Ok(Node::Null)
+    fn visit_none<E: de::Error>(self) -> Result<Value, E> {
+        Ok(Value::Null)
     }
 
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Node, D::Error> {
-        Node::deserialize(d)
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        Document::deserialize(d).map(|doc| doc.0)
     }
 
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Node, E> {
-        Ok(Node::Bool(v))
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
     }
 
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Node, E> {
-        Ok(u64::try_from(v).map_or(Node::Int(v), Node::UInt))
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
     }
 
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Node, E> {
-        Ok(Node::UInt(v))
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
     }
 
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Node, E> {
-        Ok(Node::Float(v))
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
+        // Both parsers refuse infinities and NaN already; JSON has no way to write them.
+        Number::from_f64(v)
+            .map(Value::Number)
+            .ok_or_else(|| E::custom("non-finite float"))
     }
 
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Node, E> {
-        Ok(Node::Str(v.to_owned()))
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
     }
 
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Node, E> {
-        Ok(Node::Str(v))
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let mut items = Vec::new();
-        while let Some(item) = seq.next_element()? {
+        while let Some(Document(item)) = seq.next_element()? {
             items.push(item);
         }
-        Ok(Node::Seq(items))
+        Ok(Value::Array(items))
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
-        // Duplicate keys are refused (JSON parsers disagree on which one wins; YAML forbids
-        // them): what we write back must mean what the input meant.
-        let mut entries: Vec<(Node, Node)> = Vec::new();
-        let mut string_keys = std::collections::HashSet::new();
-        while let Some((k, v)) = map.next_entry::<Node, Node>()? {
-            let duplicate = match &k {
-                Node::Str(s) => !string_keys.insert(s.clone()),
-                other => entries.iter().any(|(seen, _)| seen == other),
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        // What we write back must mean what the input meant: no repeated keys.
+        let mut entries = Map::new();
+        while let Some((Document(k), Document(v))) = map.next_entry()? {
+            let key = match k {
+                Value::String(s) => s,
+                // As kubectl (sigs.k8s.io/yaml) and serde_json's own map keys write them.
+                Value::Number(n) => n.to_string(),
+                Value::Bool(b) => b.to_string(),
+                Value::Null | Value::Array(_) | Value::Object(_) => {
+                    return Err(de::Error::custom(
+                        "mapping key is not a string, number or boolean",
+                    ));
+                }
             };
-            if duplicate {
+            if entries.contains_key(&key) {
                 return Err(de::Error::custom(format_args!(
-                    "duplicate mapping key {}",
-                    match &k {
-                        Node::Str(s) => format!("{s:?}"),
-                        _ => "(not a string)".to_owned(),
-                    }
+                    "duplicate mapping key {key:?}"
                 )));
             }
-            entries.push((k, v));
+            entries.insert(key, v);
         }
-        Ok(Node::Map(entries))
+        Ok(Value::Object(entries))
     }
 }
 
-impl<'de> Deserialize<'de> for Node {
+impl<'de> Deserialize<'de> for Document {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(NodeVisitor)
+        d.deserialize_any(DocumentVisitor).map(Self)
     }
+}
+
+/// Every object of a document: the document itself, or, for a `List` (a `kind` ending in
+/// `List`, as `kubectl get -o yaml` writes), each of its `items`, Lists within Lists included.
+/// A `List` without an `items` sequence has none.
+pub(crate) fn objects_mut(doc: &mut Value) -> Vec<&mut Value> {
+    fn walk<'a>(doc: &'a mut Value, out: &mut Vec<&'a mut Value>) {
+        let is_list = doc
+            .get("kind")
+            .and_then(Value::as_str)
+            .is_some_and(|k| k.ends_with("List"));
+        if !is_list {
+            out.push(doc);
+        } else if let Some(Value::Array(items)) = doc.get_mut("items") {
+            for item in items {
+                walk(item, out);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(doc, &mut out);
+    out
+}
+
+/// The `kind` of an object, when it is a string.
+pub(crate) fn kind(object: &Value) -> Option<&str> {
+    object.get("kind").and_then(Value::as_str)
 }
 
 /// The format of a manifest stream.
@@ -233,11 +170,11 @@ fn yaml_options() -> serde_saphyr::Options {
 ///
 /// # Errors
 /// [`K8sError::Parse`] with the parser's message.
-pub fn parse_stream(input: &str, format: Format) -> Result<Vec<Node>, K8sError> {
-    let docs: Vec<Node> =
+pub fn parse_stream(input: &str, format: Format) -> Result<Vec<Value>, K8sError> {
+    let docs: Vec<Document> =
         match format {
             Format::Json => serde_json::Deserializer::from_str(input)
-                .into_iter::<Node>()
+                .into_iter::<Document>()
                 .collect::<Result<_, _>>()
                 .map_err(|e| K8sError::Parse {
                     message: format!("JSON: {e}"),
@@ -252,7 +189,11 @@ pub fn parse_stream(input: &str, format: Format) -> Result<Vec<Node>, K8sError> 
             message: format!("more than {MAX_DOCUMENTS} documents"),
         });
     }
-    Ok(docs.into_iter().filter(|d| *d != Node::Null).collect())
+    Ok(docs
+        .into_iter()
+        .map(|Document(d)| d)
+        .filter(|d| !d.is_null())
+        .collect())
 }
 
 /// The first line of a parser message (the rest may quote input, which may hold secrets).
@@ -300,7 +241,7 @@ pub fn write_stream<T: Serialize>(docs: &[T], format: Format) -> Result<String, 
             for doc in docs {
                 values.push(serde_json::to_value(doc).map_err(|e| ser_err(e.to_string()))?);
             }
-            let value = match <[serde_json::Value; 1]>::try_from(values) {
+            let value = match <[Value; 1]>::try_from(values) {
                 Ok([one]) => one,
                 Err(values) => serde_json::json!({
                     "apiVersion": "v1",

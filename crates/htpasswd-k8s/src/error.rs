@@ -3,7 +3,7 @@
 use core::fmt;
 
 use crate::controller::Controller;
-use crate::validate::Rule;
+use crate::rule::Rule;
 use htpasswd_core::crypt::{GenerateError, RandomError, Scheme, Target};
 
 /// Which input a value came from, so that a front end can name its own flag.

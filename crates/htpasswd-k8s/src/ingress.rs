@@ -1,14 +1,119 @@
-//! The annotated Ingress.
+//! The annotated Ingress: each controller's auth annotations, and the Ingress that carries them.
+
+use core::fmt;
+use std::collections::BTreeMap;
 
 use k8s_openapi::api::networking::v1::{
     HTTPIngressPath, HTTPIngressRuleValue, Ingress, IngressBackend, IngressRule,
     IngressServiceBackend, IngressSpec, IngressTLS, ServiceBackendPort,
 };
 
-use crate::controller::{AuthConfig, CLUSTER_ISSUER_ANNOTATION, Controller};
+use crate::controller::{
+    AuthConfig, CLUSTER_ISSUER_ANNOTATION, Controller, NGINX_PREFIX, TRAEFIK_MIDDLEWARES_ANNOTATION,
+};
 use crate::error::{Field, K8sError, check};
+use crate::path_type::PathType;
+use crate::rule::Rule;
 use crate::secret::ObjectRef;
-use crate::validate::{self, PathType, PortRef, Rule};
+use crate::validate;
+
+// The builder half of `Controller` (its plain data is in `controller.rs`, below the errors).
+impl Controller {
+    /// The annotations that switch basic auth on, for `auth`. Traefik's name the Middleware
+    /// (named and placed as the Secret, see [`traefik_middleware`](crate::traefik_middleware)).
+    ///
+    /// # Errors
+    /// [`K8sError::Invalid`] with [`Field::AuthSecret`] when Traefik's Secret is not
+    /// `NAMESPACE/NAME` (its annotation must name the namespace); [`K8sError::Unsupported`] for
+    /// Envoy Gateway, which has no annotations.
+    pub fn auth_annotations(self, auth: &AuthConfig) -> Result<BTreeMap<String, String>, K8sError> {
+        let pairs = |prefix: &str, kv: &[(&str, &str)]| {
+            kv.iter()
+                .map(|(k, v)| (format!("{prefix}{k}"), (*v).to_owned()))
+                .collect()
+        };
+        Ok(match self {
+            Self::IngressNginx => pairs(
+                NGINX_PREFIX,
+                &[
+                    ("auth-type", "basic"),
+                    ("auth-secret", auth.secret.as_str()),
+                    ("auth-secret-type", auth.secret_type.name()),
+                    ("auth-realm", auth.realm.as_str()),
+                ],
+            ),
+            Self::Traefik => {
+                let Some((ns, name)) = auth.secret.split_once('/') else {
+                    return Err(K8sError::Invalid {
+                        field: Field::AuthSecret,
+                        value: auth.secret.clone(),
+                        rule: Rule::QualifiedAuthSecret,
+                    });
+                };
+                BTreeMap::from([(
+                    TRAEFIK_MIDDLEWARES_ANNOTATION.to_owned(),
+                    format!("{ns}-{name}@kubernetescrd"),
+                )])
+            }
+            Self::NginxInc => pairs(
+                "nginx.org/",
+                &[
+                    ("basic-auth-secret", auth.secret.as_str()),
+                    ("basic-auth-realm", auth.realm.as_str()),
+                ],
+            ),
+            Self::Haproxy => pairs(
+                "haproxy.org/",
+                &[
+                    ("auth-type", "basic-auth"),
+                    ("auth-secret", auth.secret.as_str()),
+                    ("auth-realm", auth.realm.as_str()),
+                ],
+            ),
+            Self::EnvoyGateway => {
+                return Err(K8sError::Unsupported {
+                    controller: self,
+                    what: "Ingress annotations (it takes a SecurityPolicy on an HTTPRoute)",
+                });
+            }
+        })
+    }
+}
+
+/// A Service port: a number or a name.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum PortRef {
+    /// A port number, 1-65535.
+    Number(u16),
+    /// A named port (IANA service name syntax).
+    Name(String),
+}
+
+impl PortRef {
+    /// Parses `80` or `http`.
+    ///
+    /// # Errors
+    /// [`Rule::Port`] when it is neither a number in 1-65535 nor an IANA service name.
+    pub fn parse(s: &str) -> Result<Self, Rule> {
+        if !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit()) {
+            return match s.parse::<u16>() {
+                Ok(n) if n > 0 => Ok(Self::Number(n)),
+                _ => Err(Rule::Port),
+            };
+        }
+        validate::port_name(s)?;
+        Ok(Self::Name(s.to_owned()))
+    }
+}
+
+impl fmt::Display for PortRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Number(n) => write!(f, "{n}"),
+            Self::Name(s) => f.write_str(s),
+        }
+    }
+}
 
 /// One path of an Ingress rule, with its backend and TLS wish.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -247,4 +352,19 @@ pub fn auth_ingress(controller: Controller, req: &IngressRequest) -> Result<Ingr
         }),
         ..Ingress::default()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ports() {
+        assert_eq!(PortRef::parse("80"), Ok(PortRef::Number(80)));
+        assert_eq!(PortRef::parse("0"), Err(Rule::Port));
+        assert_eq!(PortRef::parse("65536"), Err(Rule::Port));
+        assert_eq!(PortRef::parse("http"), Ok(PortRef::Name("http".into())));
+        assert_eq!(PortRef::parse("h--p"), Err(Rule::Port));
+        assert_eq!(PortRef::parse(""), Err(Rule::Port));
+    }
 }

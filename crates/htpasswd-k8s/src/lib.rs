@@ -2,10 +2,11 @@
 //!
 //! Builders for the auth Secret ([`auth_secret`]) and an annotated Ingress ([`auth_ingress`]),
 //! [`annotate`] for existing manifest streams, and [`read_auth_secret`] to check users of a
-//! Secret. Objects are `k8s-openapi` types ([`Secret`], [`Ingress`], [`NetworkPolicy`]; the
-//! custom resources are JSON values); like kube-core, this crate picks no Kubernetes version
-//! feature of `k8s-openapi`: the binary does (`k8s-openapi = { features = ["latest"] }`). Every value is validated ([`validate`]) before anything is
-//! built; maps are `BTreeMap`s, so output is deterministic.
+//! Secret. Objects are `k8s-openapi` types ([`Secret`], [`Ingress`], [`NetworkPolicy`]); the
+//! custom resources, and every document read from a stream ([`parse_stream`]), are
+//! `serde_json::Value`s with their key order kept. Like kube-core, this crate picks no Kubernetes
+//! version feature of `k8s-openapi`: the binary does (`k8s-openapi = { features = ["latest"] }`).
+//! Every value is validated ([`validate`]) before anything is built; output is deterministic.
 //!
 //! [`Controller`] says what each ingress controller expects (ingress-nginx, Traefik, Envoy
 //! Gateway, NGINX Inc, HAProxy): Secret type and key, annotations or custom resources
@@ -13,33 +14,42 @@
 //! check; [`network_policy`] closes the in-cluster way around the ingress, and [`migrate`] moves
 //! an ingress-nginx setup to another controller.
 
+// Modules, from the bottom of the dependency order up (each uses only modules above it in
+// this list): `rule` and `scheme` are leaves, `controller` is plain data, errors sit above the
+// data, and the builders above the errors.
 mod annotate;
 mod controller;
 mod document;
 mod error;
 mod ingress;
 mod migrate;
+mod path_type;
 mod read;
 mod resources;
+mod rule;
+mod scheme;
 mod secret;
 mod users;
 pub mod validate;
 
+// The public API, each item at exactly one path: here, or (the checks and their `Rule`) in
+// `validate`.
 pub use self::annotate::{AnnotateRequest, Annotated, annotate};
 pub use self::controller::{
     AuthConfig, CLUSTER_ISSUER_ANNOTATION, Controller, SecretType, TRAEFIK_MIDDLEWARES_ANNOTATION,
 };
-pub use self::document::{Format, MAX_DOCUMENTS, Node, detect_format, parse_stream, write_stream};
+pub use self::document::{Format, MAX_DOCUMENTS, detect_format, parse_stream, write_stream};
 pub use self::error::{Field, K8sError};
-pub use self::ingress::{IngressPath, IngressRequest, auth_ingress};
+pub use self::ingress::{IngressPath, IngressRequest, PortRef, auth_ingress};
 pub use self::migrate::{MigrateRequest, Migrated, migrate};
+pub use self::path_type::PathType;
 pub use self::read::{SecretUsers, Verified, read_auth_secret};
 pub use self::resources::{
     NetworkPolicyRequest, envoy_security_policy, http_route, network_policy, traefik_middleware,
 };
+pub use self::scheme::HashScheme;
 pub use self::secret::{MAX_SECRET_DATA, ObjectRef, auth_secret};
-pub use self::users::{HashScheme, Notice, UserEntry, UserSet};
-pub use self::validate::{PathType, PortRef, Rule};
+pub use self::users::{Notice, UserEntry, UserSet};
 
 /// The `k8s-openapi` types this crate's builders return.
 pub use k8s_openapi::api::core::v1::Secret;

@@ -4,8 +4,8 @@
 
 use serde_json::Value;
 
-use crate::controller::{AuthConfig, Controller};
-use crate::document::{Node, detect_format, parse_stream};
+use crate::controller::{AuthConfig, Controller, NGINX_PREFIX as NGINX};
+use crate::document::{detect_format, kind, objects_mut, parse_stream};
 use crate::error::K8sError;
 use crate::read::read_auth_secret;
 use crate::resources::{envoy_security_policy, traefik_middleware};
@@ -38,25 +38,7 @@ pub struct Migrated {
     pub leftover_annotations: Vec<String>,
 }
 
-const NGINX: &str = "nginx.ingress.kubernetes.io/";
 const AUTH_KEYS: [&str; 4] = ["auth-type", "auth-secret", "auth-secret-type", "auth-realm"];
-
-fn collect_ingresses(doc: &Node, out: &mut Vec<Value>) -> Result<(), K8sError> {
-    match doc.get("kind").and_then(Node::as_str) {
-        Some("Ingress") => out.push(serde_json::to_value(doc).map_err(|e| K8sError::Parse {
-            message: e.to_string(),
-        })?),
-        Some(k) if k.ends_with("List") => {
-            if let Some(Node::Seq(items)) = doc.get("items") {
-                for item in items {
-                    collect_ingresses(item, out)?;
-                }
-            }
-        }
-        _ => {}
-    }
-    Ok(())
-}
 
 fn annotation<'a>(ing: &'a Value, key: &str) -> Option<&'a str> {
     ing.pointer("/metadata/annotations")
@@ -75,11 +57,13 @@ fn annotation<'a>(ing: &'a Value, key: &str) -> Option<&'a str> {
 /// [`K8sError::Migrate`]); the Secret missing from the stream;
 /// a user name the target's Secret cannot hold; no user the target can check.
 pub fn migrate(input: &str, req: &MigrateRequest) -> Result<Migrated, K8sError> {
-    let docs = parse_stream(input, detect_format(input))?;
-    let mut ingresses = Vec::new();
-    for doc in &docs {
-        collect_ingresses(doc, &mut ingresses)?;
-    }
+    let mut docs = parse_stream(input, detect_format(input))?;
+    let mut ingresses: Vec<Value> = docs
+        .iter_mut()
+        .flat_map(objects_mut)
+        .filter(|o| kind(o) == Some("Ingress"))
+        .map(core::mem::take)
+        .collect();
     let any = !ingresses.is_empty();
     ingresses.retain(|i| annotation(i, "auth-type") == Some("basic"));
     if any && ingresses.is_empty() {

@@ -1,9 +1,10 @@
 //! Reading the users back out of an auth Secret manifest (`verify`, `users`).
 
 use k8s_openapi::api::core::v1::Secret;
+use serde_json::Value;
 
 use crate::controller::{Controller, SecretType};
-use crate::document::{Node, detect_format, parse_stream};
+use crate::document::{detect_format, kind, objects_mut, parse_stream};
 use crate::error::K8sError;
 use htpasswd_core::crypt::{Scheme, verify};
 use htpasswd_core::htpasswd::HtpasswdFile;
@@ -61,20 +62,6 @@ impl SecretUsers {
     }
 }
 
-fn collect_secrets(doc: &Node, out: &mut Vec<Node>) {
-    match doc.get("kind").and_then(Node::as_str) {
-        Some("Secret") => out.push(doc.clone()),
-        Some(k) if k.ends_with("List") => {
-            if let Some(Node::Seq(items)) = doc.get("items") {
-                for item in items {
-                    collect_secrets(item, out);
-                }
-            }
-        }
-        _ => {}
-    }
-}
-
 /// Finds the auth Secret in a YAML or JSON stream (the one named `name`, or the only Secret)
 /// and reads its users: `data` (base64) and `stringData` both count. An auth-file Secret is one
 /// with `controller`'s file key, or with a single key that is another controller's file key
@@ -89,18 +76,20 @@ pub fn read_auth_secret(
     input: &str,
     name: Option<&str>,
 ) -> Result<SecretUsers, K8sError> {
-    let docs = parse_stream(input, detect_format(input))?;
-    let mut secrets = Vec::new();
-    for doc in &docs {
-        collect_secrets(doc, &mut secrets);
-    }
-    let name_of = |n: &Node| {
-        n.at(&["metadata", "name"])
-            .and_then(Node::as_str)
+    let mut docs = parse_stream(input, detect_format(input))?;
+    let mut secrets: Vec<Value> = docs
+        .iter_mut()
+        .flat_map(objects_mut)
+        .filter(|o| kind(o) == Some("Secret"))
+        .map(core::mem::take)
+        .collect();
+    let name_of = |n: &Value| {
+        n.pointer("/metadata/name")
+            .and_then(Value::as_str)
             .unwrap_or_default()
             .to_owned()
     };
-    let node = match name {
+    let value = match name {
         Some(want) => secrets
             .into_iter()
             .find(|s| name_of(s) == want)
@@ -116,9 +105,6 @@ pub fn read_auth_secret(
             secrets.pop().ok_or(K8sError::NoSecret { name: None })?
         }
     };
-    let value = serde_json::to_value(&node).map_err(|e| K8sError::SecretData {
-        what: e.to_string(),
-    })?;
     let secret: Secret = serde_json::from_value(value).map_err(|e| K8sError::SecretData {
         what: format!("{e}"),
     })?;

@@ -1,7 +1,7 @@
 //! The other resources basic auth needs beyond a Secret and an Ingress: Traefik's Middleware,
 //! Envoy Gateway's SecurityPolicy and the HTTPRoute it targets (custom resources, built as JSON
-//! values: `k8s-openapi` has no types for them; `serde_json` maps are sorted, so output is
-//! deterministic), and the NetworkPolicy that closes the in-cluster way around the ingress.
+//! values: `k8s-openapi` has no types for them; keys stay in the order written here, so output
+//! is deterministic), and the NetworkPolicy that closes the in-cluster way around the ingress.
 
 use std::collections::BTreeMap;
 
@@ -15,9 +15,11 @@ use serde_json::{Value, json};
 
 use crate::controller::Controller;
 use crate::error::{Field, K8sError, check};
-use crate::ingress::IngressPath;
+use crate::ingress::{IngressPath, PortRef};
+use crate::path_type::PathType;
+use crate::rule::Rule;
 use crate::secret::ObjectRef;
-use crate::validate::{self, PathType, PortRef, Rule};
+use crate::validate;
 
 fn metadata(at: &ObjectRef) -> Value {
     let mut meta = serde_json::Map::new();

@@ -4,120 +4,12 @@
 //! next to it. Sources: Kubernetes `apimachinery/pkg/util/validation` (DNS-1123, DNS-1035,
 //! IANA service names, Secret keys), `networking/validation` (Ingress hosts and paths) and
 //! ingress-nginx's annotation parsers (`auth-realm`, `auth-secret`).
+//!
+//! This module holds the checks and [`Rule`] only; the types they check
+//! ([`PathType`](crate::PathType), [`PortRef`](crate::PortRef)) are at the crate root.
 
-use core::fmt;
-
-/// A rule a value breaks. Display gives the rule in words, lower-case, without the value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Rule {
-    /// DNS-1123 subdomain: object names.
-    Dns1123Subdomain,
-    /// DNS-1123 label: namespaces.
-    Dns1123Label,
-    /// DNS-1035 label: Service names.
-    Dns1035Label,
-    /// A lower-case DNS name, optionally `*.` first: Ingress hosts.
-    Host,
-    /// An IP address where a host name is required.
-    HostIsIp,
-    /// An absolute path with the characters ingress-nginx accepts for `Exact`/`Prefix`.
-    StrictPath,
-    /// An `Exact`/`Prefix` path with `//`, `/./` or `/../` inside or `/.` or `/..` at the end,
-    /// which the Kubernetes API server refuses.
-    PathSegments,
-    /// An absolute path without white space, control characters, `;`, `{` or `}`.
-    Path,
-    /// `Exact`, `Prefix` or `ImplementationSpecific`.
-    PathType,
-    /// A port number 1-65535 or an IANA service name.
-    Port,
-    /// ingress-nginx `auth-realm`: `[/-._~a-zA-Z0-9: ]*`.
-    Realm,
-    /// ingress-nginx `auth-secret`: `[NAMESPACE/]NAME`.
-    AuthSecret,
-    /// A Secret data key: `[-._a-zA-Z0-9]+`, at most 253 characters, not `.` or `..`.
-    SecretKey,
-    /// An htpasswd user name: not empty, at most 255 bytes, no `:`, no control characters, no
-    /// white space at either end, not starting with `#`.
-    Username,
-    /// kubectl's `host/path=service:port[,tls[=secret]]`.
-    RuleSyntax,
-    /// Must not be empty.
-    NonEmpty,
-    /// A label selector term: `KEY=VALUE`, the key a label key (optional DNS-1123 subdomain
-    /// prefix and `/`, then at most 63 characters of letters, digits, `-`, `_`, `.`, starting and
-    /// ending with a letter or digit), the value empty or of the same form.
-    LabelSelector,
-    /// `NAMESPACE/NAME`, where the controller's reference must name the namespace.
-    QualifiedAuthSecret,
-}
-
-impl fmt::Display for Rule {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Self::Dns1123Subdomain => {
-                "must be a DNS-1123 subdomain: at most 253 characters of lower-case letters, digits, \
-                 '-' and '.', starting and ending with a letter or digit"
-            }
-            Self::Dns1123Label => {
-                "must be a DNS-1123 label: at most 63 characters of lower-case letters, digits and \
-                 '-', starting and ending with a letter or digit"
-            }
-            Self::Dns1035Label => {
-                "must be a DNS-1035 label: at most 63 characters of lower-case letters, digits and \
-                 '-', starting with a letter and ending with a letter or digit"
-            }
-            Self::Host => {
-                "must be a lower-case DNS name (a DNS-1123 subdomain), optionally starting with '*.'"
-            }
-            Self::HostIsIp => "must be a DNS name, not an IP address",
-            Self::StrictPath => {
-                "must start with '/' and contain only letters, digits and '-._~/' \
-                 (ingress-nginx path rule for pathType Exact and Prefix)"
-            }
-            Self::PathSegments => {
-                "must not contain '//', '/./' or '/../' nor end with '/.' or '/..' \
-                 (Kubernetes API server rule for pathType Exact and Prefix)"
-            }
-            Self::Path => {
-                "must start with '/' and contain no white space, control characters, ';', '{' or '}'"
-            }
-            Self::PathType => "must be one of Exact, Prefix, ImplementationSpecific",
-            Self::Port => {
-                "must be a port number from 1 to 65535 or a port name (at most 15 lower-case \
-                 letters, digits and '-', with at least one letter, no '--', not starting or ending \
-                 with '-')"
-            }
-            Self::Realm => {
-                "may contain only letters, digits, spaces and '/-._~:' (ingress-nginx auth-realm rule)"
-            }
-            Self::AuthSecret => {
-                "must be a Secret name (DNS-1123 subdomain), optionally prefixed by 'NAMESPACE/' \
-                 (ingress-nginx auth-secret rule)"
-            }
-            Self::SecretKey => {
-                "must be a Secret key: at most 253 characters of letters, digits, '-', '_' and '.', \
-                 not '.' or '..'"
-            }
-            Self::Username => {
-                "must be a user name of 1 to 255 bytes without ':', control characters, white space \
-                 at either end or a leading '#'"
-            }
-            Self::RuleSyntax => "must be in kubectl's format host/path=service:port[,tls[=secret]]",
-            Self::NonEmpty => "must not be empty",
-            Self::QualifiedAuthSecret => {
-                "must be NAMESPACE/NAME: traefik's router.middlewares annotation names the \
-                 Middleware's namespace (give --namespace)"
-            }
-            Self::LabelSelector => {
-                "must be KEY=VALUE with a label key ([PREFIX/]NAME, NAME at most 63 letters, \
-                 digits, '-', '_' and '.', starting and ending with a letter or digit) and a label \
-                 value (empty or of the same form as NAME)"
-            }
-        })
-    }
-}
+use crate::path_type::PathType;
+pub use crate::rule::Rule;
 
 fn is_alnum_lower(b: u8) -> bool {
     b.is_ascii_lowercase() || b.is_ascii_digit()
@@ -199,49 +91,6 @@ pub fn host(s: &str) -> Result<(), Rule> {
     }
 }
 
-/// How ingress-nginx and Kubernetes match a path.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[non_exhaustive]
-pub enum PathType {
-    /// The whole path, exactly.
-    Exact,
-    /// By `/`-separated prefix.
-    Prefix,
-    /// As the controller chooses (ingress-nginx: a prefix, or a regex with `use-regex`).
-    ImplementationSpecific,
-}
-
-impl PathType {
-    /// The name used in manifests.
-    #[must_use]
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Exact => "Exact",
-            Self::Prefix => "Prefix",
-            Self::ImplementationSpecific => "ImplementationSpecific",
-        }
-    }
-
-    /// Parses the manifest name (case-sensitive, as the API server).
-    ///
-    /// # Errors
-    /// [`Rule::PathType`] for anything else.
-    pub fn parse(s: &str) -> Result<Self, Rule> {
-        match s {
-            "Exact" => Ok(Self::Exact),
-            "Prefix" => Ok(Self::Prefix),
-            "ImplementationSpecific" => Ok(Self::ImplementationSpecific),
-            _ => Err(Rule::PathType),
-        }
-    }
-}
-
-impl fmt::Display for PathType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 /// An HTTP path for `path_type`. `Exact` and `Prefix` paths follow ingress-nginx's strict rule
 /// (`^/[A-Za-z0-9-._~/]*$`, the default since controller 1.12); `ImplementationSpecific` paths
 /// may hold regex characters but no white space, control characters, `;`, `{` or `}`.
@@ -278,50 +127,22 @@ pub fn path(s: &str, path_type: PathType) -> Result<(), Rule> {
     }
 }
 
-/// A Service port: a number or a name.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum PortRef {
-    /// A port number, 1-65535.
-    Number(u16),
-    /// A named port (IANA service name syntax).
-    Name(String),
-}
-
-impl PortRef {
-    /// Parses `80` or `http`.
-    ///
-    /// # Errors
-    /// [`Rule::Port`] when it is neither a number in 1-65535 nor an IANA service name.
-    pub fn parse(s: &str) -> Result<Self, Rule> {
-        if !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit()) {
-            return match s.parse::<u16>() {
-                Ok(n) if n > 0 => Ok(Self::Number(n)),
-                _ => Err(Rule::Port),
-            };
-        }
-        let b = s.as_bytes();
-        let ok = !b.is_empty()
-            && b.len() <= 15
-            && b.iter().all(|&c| is_alnum_lower(c) || c == b'-')
-            && b.iter().any(u8::is_ascii_lowercase)
-            && !s.contains("--")
-            && !s.starts_with('-')
-            && !s.ends_with('-');
-        if ok {
-            Ok(Self::Name(s.to_owned()))
-        } else {
-            Err(Rule::Port)
-        }
-    }
-}
-
-impl fmt::Display for PortRef {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Number(n) => write!(f, "{n}"),
-            Self::Name(s) => f.write_str(s),
-        }
-    }
+/// A named Service port (IANA service name syntax): at most 15 lower-case letters, digits and
+/// `-`, at least one letter, no `--`, not starting or ending with `-`. [`PortRef::parse`]
+/// (crate::PortRef::parse) takes a number too.
+///
+/// # Errors
+/// [`Rule::Port`] otherwise.
+pub fn port_name(s: &str) -> Result<(), Rule> {
+    let b = s.as_bytes();
+    let ok = !b.is_empty()
+        && b.len() <= 15
+        && b.iter().all(|&c| is_alnum_lower(c) || c == b'-')
+        && b.iter().any(u8::is_ascii_lowercase)
+        && !s.contains("--")
+        && !s.starts_with('-')
+        && !s.ends_with('-');
+    if ok { Ok(()) } else { Err(Rule::Port) }
 }
 
 /// An ingress-nginx `auth-realm` value: `^[/\-._~a-zA-Z0-9: ]*$`.
@@ -427,11 +248,10 @@ mod tests {
 
     #[test]
     fn ports_and_paths() {
-        assert_eq!(PortRef::parse("80"), Ok(PortRef::Number(80)));
-        assert!(PortRef::parse("0").is_err());
-        assert!(PortRef::parse("65536").is_err());
-        assert_eq!(PortRef::parse("http"), Ok(PortRef::Name("http".into())));
-        assert!(PortRef::parse("h--p").is_err());
+        assert!(port_name("http").is_ok());
+        assert!(port_name("h--p").is_err());
+        assert!(port_name("80").is_err());
+        assert!(port_name("-http").is_err());
         assert!(path("/api/v1", PathType::Prefix).is_ok());
         assert!(path("/api/(.*)", PathType::Prefix).is_err());
         assert!(path("/api/(.*)", PathType::ImplementationSpecific).is_ok());

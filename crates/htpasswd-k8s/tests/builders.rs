@@ -3,10 +3,11 @@
 
 use htpasswd_core::crypt::verify;
 use htpasswd_k8s::{
-    AuthConfig, Controller, Field, Format, HashScheme, IngressPath, IngressRequest, K8sError, Node,
-    ObjectRef, PathType, PortRef, Rule, SecretType, UserSet, auth_ingress, auth_secret,
-    parse_stream, write_stream,
+    AuthConfig, Controller, Field, Format, HashScheme, IngressPath, IngressRequest, K8sError,
+    ObjectRef, PathType, PortRef, SecretType, UserSet, auth_ingress, auth_secret, parse_stream,
+    validate::Rule, write_stream,
 };
+use serde_json::{Value, json};
 
 fn at(name: &str) -> ObjectRef {
     ObjectRef {
@@ -217,14 +218,54 @@ fn secrets_hold_verifiable_hashes_in_both_shapes() {
 fn document_model_round_trips_tricky_scalars() {
     let input = "a: \"yes\"\nb: yes\nc: \"0777\"\nd: 0777\ne: \"\"\nf: null\ng: -5\nh: 1.5\ni: \"1e3\"\nj: [1, \"2\"]\nk: {}\n\"l m\": \"#x\"\n---\n- 1\n";
     let docs = parse_stream(input, Format::Yaml).unwrap();
-    assert_eq!(docs[0].get("a"), Some(&Node::Str("yes".into())));
-    assert_eq!(docs[0].get("b"), Some(&Node::Bool(true)));
-    assert_eq!(docs[0].get("d"), Some(&Node::UInt(0o777)));
-    assert_eq!(docs[0].get("g"), Some(&Node::Int(-5)));
+    assert_eq!(docs[0]["a"], json!("yes"));
+    assert_eq!(docs[0]["b"], json!(true));
+    assert_eq!(docs[0]["c"], json!("0777"));
+    assert_eq!(docs[0]["d"], json!(0o777));
+    assert_eq!(docs[0]["f"], Value::Null);
+    assert_eq!(docs[0]["g"], json!(-5));
+    assert_eq!(docs[0]["h"], json!(1.5));
+    assert_eq!(docs[0]["i"], json!("1e3"));
+    let keys: Vec<&str> = docs[0]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys,
+        ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l m"]
+    );
     let text = write_stream(&docs, Format::Yaml).unwrap();
     assert_eq!(parse_stream(&text, Format::Yaml).unwrap(), docs, "{text}");
     let json = write_stream(&docs[..1], Format::Json).unwrap();
     assert_eq!(parse_stream(&json, Format::Json).unwrap()[..1], docs[..1]);
+}
+
+/// Manifests are JSON objects: integer, float and boolean mapping keys read as the strings
+/// kubectl makes of them (and are written back quoted); null, sequence and mapping keys are
+/// refused, by name, never quoting the input.
+#[test]
+fn non_string_keys_become_strings_or_are_refused() {
+    let docs = parse_stream(
+        "data:\n  9000: a\n  true: b\n  1.5: c\n  x: d\n",
+        Format::Yaml,
+    )
+    .unwrap();
+    assert_eq!(
+        docs[0]["data"],
+        json!({"9000": "a", "true": "b", "1.5": "c", "x": "d"})
+    );
+    let text = write_stream(&docs, Format::Yaml).unwrap();
+    assert_eq!(parse_stream(&text, Format::Yaml).unwrap(), docs, "{text}");
+    assert!(parse_stream("1: a\n\"1\": b\n", Format::Yaml).is_err());
+    for input in ["null: a\n", "? [a, b]\n: c\n", "? {a: b}\n: c\n"] {
+        let err = parse_stream(input, Format::Yaml).unwrap_err().to_string();
+        assert!(
+            err.contains("mapping key is not a string"),
+            "{input:?}: {err}"
+        );
+    }
 }
 
 /// Found by the `annotate` fuzz target: a JSON object with a repeated key was read with the
@@ -264,16 +305,12 @@ fn annotation_values_read_back_as_strings() {
         let ing = auth_ingress(Controller::IngressNginx, &req).unwrap();
         let text = write_stream(&[ing], Format::Yaml).unwrap();
         let doc = &parse_stream(&text, Format::Yaml).unwrap()[0];
-        let annotations = doc.at(&["metadata", "annotations"]).unwrap();
+        let annotations = &doc["metadata"]["annotations"];
         for (key, want) in [
             ("nginx.ingress.kubernetes.io/auth-realm", &realm),
             ("nginx.ingress.kubernetes.io/auth-secret", &secret),
         ] {
-            assert_eq!(
-                annotations.get(key),
-                Some(&Node::Str(want.clone())),
-                "{text}"
-            );
+            assert_eq!(annotations.get(key), Some(&json!(want)), "{text}");
         }
     }
 }

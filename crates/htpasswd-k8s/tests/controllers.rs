@@ -5,9 +5,9 @@
 use htpasswd_core::crypt::{HashParams, Scheme, generate};
 use htpasswd_k8s::{
     AuthConfig, Controller, Field, Format, HashScheme, IngressPath, IngressRequest, K8sError,
-    MigrateRequest, NetworkPolicyRequest, ObjectRef, PathType, PortRef, Rule, SecretType, UserSet,
+    MigrateRequest, NetworkPolicyRequest, ObjectRef, PathType, PortRef, SecretType, UserSet,
     Verified, auth_ingress, auth_secret, envoy_security_policy, http_route, migrate,
-    network_policy, read_auth_secret, traefik_middleware, write_stream,
+    network_policy, read_auth_secret, traefik_middleware, validate::Rule, write_stream,
 };
 
 fn at(name: &str) -> ObjectRef {
