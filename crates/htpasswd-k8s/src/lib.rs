@@ -14,9 +14,17 @@
 //! check; [`network_policy`] closes the in-cluster way around the ingress, and [`migrate`] moves
 //! an ingress-nginx setup to another controller.
 
-// Modules, from the bottom of the dependency order up (each uses only modules above it in
-// this list): `rule` and `scheme` are leaves, `controller` is plain data, errors sit above the
-// data, and the builders above the errors.
+// The modules form no cycle. From the bottom up (each uses only modules on earlier lines):
+//   rule, scheme                 leaves: the rules a value breaks, the schemes for clear passwords
+//   path_type, controller        plain data (controller: Secret types and keys, annotation names,
+//                                accepted schemes, pod labels); nothing here builds or fails
+//   validate, error              the checks; the error type, above the data it names
+//   document                     YAML/JSON streams of `serde_json::Value`s, the one List walker
+//   users, secret                the users of a Secret, the Secret builder
+//   ingress                      the annotations (`impl Controller`) and the Ingress builder
+//   resources                    custom resources and the NetworkPolicy
+//   annotate, read               editing and reading manifest streams
+//   migrate                      read + builders
 mod annotate;
 mod controller;
 mod document;

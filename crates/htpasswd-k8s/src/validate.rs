@@ -6,7 +6,7 @@
 //! ingress-nginx's annotation parsers (`auth-realm`, `auth-secret`).
 //!
 //! This module holds the checks and [`Rule`] only; the types they check
-//! ([`PathType`](crate::PathType), [`PortRef`](crate::PortRef)) are at the crate root.
+//! ([`PathType`], [`PortRef`](crate::PortRef)) are at the crate root.
 
 use crate::path_type::PathType;
 pub use crate::rule::Rule;
@@ -128,8 +128,8 @@ pub fn path(s: &str, path_type: PathType) -> Result<(), Rule> {
 }
 
 /// A named Service port (IANA service name syntax): at most 15 lower-case letters, digits and
-/// `-`, at least one letter, no `--`, not starting or ending with `-`. [`PortRef::parse`]
-/// (crate::PortRef::parse) takes a number too.
+/// `-`, at least one letter, no `--`, not starting or ending with `-`.
+/// [`PortRef::parse`](crate::PortRef::parse) takes a number too.
 ///
 /// # Errors
 /// [`Rule::Port`] otherwise.

@@ -23,14 +23,9 @@ pub fn stderr(o: &Output) -> String {
     String::from_utf8(o.stderr.clone()).unwrap()
 }
 
-/// Parses one YAML or JSON document into a JSON value (via the library's own reader).
+/// Parses a YAML or JSON stream into JSON values (with the library's own reader).
 pub fn parse_docs(text: &str) -> Vec<serde_json::Value> {
-    let format = htpasswd_k8s::detect_format(text);
-    htpasswd_k8s::parse_stream(text, format)
-        .unwrap()
-        .iter()
-        .map(|n| serde_json::to_value(n).unwrap())
-        .collect()
+    htpasswd_k8s::parse_stream(text, htpasswd_k8s::detect_format(text)).unwrap()
 }
 
 /// Base64 decoding (standard alphabet, padded), for reading Secret data in tests.
