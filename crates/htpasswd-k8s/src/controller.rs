@@ -69,6 +69,22 @@ pub enum Controller {
 /// ingress-nginx's annotation prefix.
 pub(crate) const NGINX_PREFIX: &str = "nginx.ingress.kubernetes.io/";
 
+/// What an auth annotation holds (see `Controller::auth_annotation_keys`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AuthValue {
+    /// This text.
+    Fixed(&'static str),
+    /// [`AuthConfig::secret`].
+    Secret,
+    /// The name of [`AuthConfig::secret_type`].
+    SecretType,
+    /// [`AuthConfig::realm`].
+    Realm,
+    /// Traefik's reference to the Middleware named and placed as the Secret:
+    /// `NAMESPACE-NAME@kubernetescrd`.
+    TraefikMiddleware,
+}
+
 /// Traefik's annotation naming the router's middlewares.
 pub const TRAEFIK_MIDDLEWARES_ANNOTATION: &str = "traefik.ingress.kubernetes.io/router.middlewares";
 
@@ -167,6 +183,36 @@ impl Controller {
     #[must_use]
     pub const fn uses_ingress(self) -> bool {
         !matches!(self, Self::EnvoyGateway)
+    }
+
+    /// The annotations that switch basic auth on, by name, with what each holds; none for
+    /// Envoy Gateway. `Controller::auth_annotations` (with the builders) fills them in.
+    pub(crate) const fn auth_annotation_keys(self) -> &'static [(&'static str, AuthValue)] {
+        match self {
+            Self::IngressNginx => &[
+                (
+                    "nginx.ingress.kubernetes.io/auth-type",
+                    AuthValue::Fixed("basic"),
+                ),
+                ("nginx.ingress.kubernetes.io/auth-secret", AuthValue::Secret),
+                (
+                    "nginx.ingress.kubernetes.io/auth-secret-type",
+                    AuthValue::SecretType,
+                ),
+                ("nginx.ingress.kubernetes.io/auth-realm", AuthValue::Realm),
+            ],
+            Self::Traefik => &[(TRAEFIK_MIDDLEWARES_ANNOTATION, AuthValue::TraefikMiddleware)],
+            Self::NginxInc => &[
+                ("nginx.org/basic-auth-secret", AuthValue::Secret),
+                ("nginx.org/basic-auth-realm", AuthValue::Realm),
+            ],
+            Self::Haproxy => &[
+                ("haproxy.org/auth-type", AuthValue::Fixed("basic-auth")),
+                ("haproxy.org/auth-secret", AuthValue::Secret),
+                ("haproxy.org/auth-realm", AuthValue::Realm),
+            ],
+            Self::EnvoyGateway => &[],
+        }
     }
 
     /// The annotation that turns off the HTTP to HTTPS redirect, with its value; `None` where

@@ -8,9 +8,7 @@ use k8s_openapi::api::networking::v1::{
     IngressServiceBackend, IngressSpec, IngressTLS, ServiceBackendPort,
 };
 
-use crate::controller::{
-    AuthConfig, CLUSTER_ISSUER_ANNOTATION, Controller, NGINX_PREFIX, TRAEFIK_MIDDLEWARES_ANNOTATION,
-};
+use crate::controller::{AuthConfig, AuthValue, CLUSTER_ISSUER_ANNOTATION, Controller};
 use crate::error::{Field, K8sError, check};
 use crate::path_type::PathType;
 use crate::rule::Rule;
@@ -27,56 +25,34 @@ impl Controller {
     /// `NAMESPACE/NAME` (its annotation must name the namespace); [`K8sError::Unsupported`] for
     /// Envoy Gateway, which has no annotations.
     pub fn auth_annotations(self, auth: &AuthConfig) -> Result<BTreeMap<String, String>, K8sError> {
-        let pairs = |prefix: &str, kv: &[(&str, &str)]| {
-            kv.iter()
-                .map(|(k, v)| (format!("{prefix}{k}"), (*v).to_owned()))
-                .collect()
-        };
-        Ok(match self {
-            Self::IngressNginx => pairs(
-                NGINX_PREFIX,
-                &[
-                    ("auth-type", "basic"),
-                    ("auth-secret", auth.secret.as_str()),
-                    ("auth-secret-type", auth.secret_type.name()),
-                    ("auth-realm", auth.realm.as_str()),
-                ],
-            ),
-            Self::Traefik => {
-                let Some((ns, name)) = auth.secret.split_once('/') else {
-                    return Err(K8sError::Invalid {
-                        field: Field::AuthSecret,
-                        value: auth.secret.clone(),
-                        rule: Rule::QualifiedAuthSecret,
-                    });
+        if !self.uses_ingress() {
+            return Err(K8sError::Unsupported {
+                controller: self,
+                what: "Ingress annotations (it takes a SecurityPolicy on an HTTPRoute)",
+            });
+        }
+        self.auth_annotation_keys()
+            .iter()
+            .map(|&(key, value)| {
+                let value = match value {
+                    AuthValue::Fixed(text) => text.to_owned(),
+                    AuthValue::Secret => auth.secret.clone(),
+                    AuthValue::SecretType => auth.secret_type.name().to_owned(),
+                    AuthValue::Realm => auth.realm.clone(),
+                    AuthValue::TraefikMiddleware => {
+                        let Some((ns, name)) = auth.secret.split_once('/') else {
+                            return Err(K8sError::Invalid {
+                                field: Field::AuthSecret,
+                                value: auth.secret.clone(),
+                                rule: Rule::QualifiedAuthSecret,
+                            });
+                        };
+                        format!("{ns}-{name}@kubernetescrd")
+                    }
                 };
-                BTreeMap::from([(
-                    TRAEFIK_MIDDLEWARES_ANNOTATION.to_owned(),
-                    format!("{ns}-{name}@kubernetescrd"),
-                )])
-            }
-            Self::NginxInc => pairs(
-                "nginx.org/",
-                &[
-                    ("basic-auth-secret", auth.secret.as_str()),
-                    ("basic-auth-realm", auth.realm.as_str()),
-                ],
-            ),
-            Self::Haproxy => pairs(
-                "haproxy.org/",
-                &[
-                    ("auth-type", "basic-auth"),
-                    ("auth-secret", auth.secret.as_str()),
-                    ("auth-realm", auth.realm.as_str()),
-                ],
-            ),
-            Self::EnvoyGateway => {
-                return Err(K8sError::Unsupported {
-                    controller: self,
-                    what: "Ingress annotations (it takes a SecurityPolicy on an HTTPRoute)",
-                });
-            }
-        })
+                Ok((key.to_owned(), value))
+            })
+            .collect()
     }
 }
 

@@ -38,8 +38,6 @@ pub struct Migrated {
     pub leftover_annotations: Vec<String>,
 }
 
-const AUTH_KEYS: [&str; 4] = ["auth-type", "auth-secret", "auth-secret-type", "auth-realm"];
-
 fn annotation<'a>(ing: &'a Value, key: &str) -> Option<&'a str> {
     ing.pointer("/metadata/annotations")
         .and_then(|a| a.get(format!("{NGINX}{key}")))
@@ -210,8 +208,8 @@ pub fn migrate(input: &str, req: &MigrateRequest) -> Result<Migrated, K8sError> 
         .and_then(Value::as_object_mut)
     {
         ann.remove("kubectl.kubernetes.io/last-applied-configuration");
-        for k in AUTH_KEYS {
-            ann.remove(&format!("{NGINX}{k}"));
+        for (k, _) in Controller::IngressNginx.auth_annotation_keys() {
+            ann.remove(*k);
         }
         if req.to != Controller::IngressNginx {
             leftover_annotations = ann
