@@ -166,10 +166,15 @@ fn yaml_options() -> serde_saphyr::Options {
 }
 
 /// Reads a YAML stream (documents separated by `---`) or a JSON stream (one or more
-/// concatenated values). Empty YAML documents are skipped.
+/// concatenated values) into one [`Value`] per document, as the module documentation says.
+/// Empty YAML documents are skipped. The parsers' own limits hold (serde-saphyr's default
+/// budget: nesting depth, node count, scalar bytes, documents; serde_json's nesting depth), and
+/// at most [`MAX_DOCUMENTS`] documents are read.
 ///
 /// # Errors
-/// [`K8sError::Parse`] with the parser's message.
+/// [`K8sError::Parse`] with the parser's message (for YAML its first line: later lines quote
+/// the input): bad syntax, a limit reached, a repeated mapping key, or a null, sequence or
+/// mapping used as a key.
 pub fn parse_stream(input: &str, format: Format) -> Result<Vec<Value>, K8sError> {
     let docs: Vec<Document> =
         match format {
