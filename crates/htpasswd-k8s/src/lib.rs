@@ -62,3 +62,6 @@ pub use self::users::{Notice, UserEntry, UserSet};
 /// The `k8s-openapi` types this crate's builders return.
 pub use k8s_openapi::api::core::v1::Secret;
 pub use k8s_openapi::api::networking::v1::{Ingress, NetworkPolicy};
+/// The document model of manifests read and of the custom resources built (Traefik, Envoy
+/// Gateway): JSON values with their keys in input order.
+pub use serde_json::Value;
