@@ -1,9 +1,10 @@
 //! htpasswd files: a lossless model ([`HtpasswdFile`]), locked crash-safe edits on disk
-//! ([`edit_file`]), and a lint against the servers and ingress controllers that read them
+//! ([`edit_file`]), a one-call timing-safe password check ([`HtpasswdFile::check`]), and a lint against the servers and ingress controllers that read them
 //! ([`lint`]).
 //!
 //! File content is bytes throughout; paths are [`Path`](std::path::Path)s.
 
+mod check;
 mod error;
 mod lint;
 mod model;
@@ -15,8 +16,9 @@ pub use self::error::{
 pub use self::lint::{EntryReport, Finding, LintReport, Weakness, lint};
 pub use self::model::{
     Duplicate, Entry, HtpasswdFile, Limits, LineEnding, LineKind, LineRef, SetOutcome,
-    Verification, Which, check_hash_field,
+    Which, check_hash_field,
 };
+pub use self::check::{Verdict, check_stored};
 pub use self::write::{
     Create, EditOptions, Edited, InPlaceReason, WriteStrategy, Written, edit_file, read_file,
 };
