@@ -304,3 +304,25 @@ fn read_file_edit_file_and_open_take_any_path_type() {
     let missing = dir.path().join("missing");
     assert!(HtpasswdFile::open(&missing).is_err());
 }
+
+/// The root README's library example is the front page's doctest, word for word (the root README
+/// is no part of the package and is not compiled: this keeps it compiling).
+#[test]
+fn root_readme_library_example_is_the_front_page_doctest() {
+    let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let Ok(root) = std::fs::read_to_string(crate_dir.join("../../README.md")) else {
+        eprintln!("SKIPPED: no workspace README.md (a packaged crate)");
+        return;
+    };
+    let front = std::fs::read_to_string(crate_dir.join("README.md")).unwrap();
+    let section = &root[root.find("## Library").unwrap()..];
+    let start = section.find("```rust\n").unwrap() + "```rust\n".len();
+    let example = &section[start..start + section[start..].find("```").unwrap()];
+    assert!(example.contains("file.check(user, password)"));
+    let visible: String = front
+        .lines()
+        .filter(|l| !l.starts_with("# ") && *l != "#")
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert!(visible.contains(example), "root README:\n{example}");
+}
