@@ -46,9 +46,7 @@ fn every_verdict_for_every_scheme() {
         HashParams::Md5Crypt,
         HashParams::BCRYPT_DEFAULT,
         HashParams::Sha256Crypt { rounds: None },
-        HashParams::Sha512Crypt {
-            rounds: Some(1000),
-        },
+        HashParams::Sha512Crypt { rounds: Some(1000) },
         HashParams::Sha1,
         HashParams::Ssha,
         HashParams::Plain,
@@ -61,7 +59,11 @@ fn every_verdict_for_every_scheme() {
         let file = HtpasswdFile::parse(&content);
         let shown = params.scheme();
         assert_eq!(file.check(b"alice", b"s3cret"), Verdict::Match, "{shown:?}");
-        assert_eq!(file.check(b"alice", b"S3cret"), Verdict::Mismatch, "{shown:?}");
+        assert_eq!(
+            file.check(b"alice", b"S3cret"),
+            Verdict::Mismatch,
+            "{shown:?}"
+        );
         assert_eq!(file.check(b"alice", b""), Verdict::Mismatch, "{shown:?}");
         // The right password of a real user, given for another name, is no match.
         assert_eq!(
@@ -151,7 +153,13 @@ fn the_first_entry_of_a_user_wins() {
 
 #[test]
 fn an_empty_file_has_no_users_and_an_apr1_decoy() {
-    for content in [&b""[..], b"\n", b"# only a comment\n", b"u:!\nv:\n", b"no colon\n"] {
+    for content in [
+        &b""[..],
+        b"\n",
+        b"# only a comment\n",
+        b"u:!\nv:\n",
+        b"no colon\n",
+    ] {
         let file = HtpasswdFile::parse(content);
         assert_eq!(file.check(b"u2", b"pw"), Verdict::NoSuchUser);
         assert_eq!(file.decoy().scheme(), Scheme::Apr1, "{content:?}");
@@ -172,12 +180,7 @@ fn the_decoy_has_the_scheme_and_cost_of_most_entries() {
         },
         b"b",
     );
-    let sha6k = made(
-        &HashParams::Sha512Crypt {
-            rounds: Some(6000),
-        },
-        b"c",
-    );
+    let sha6k = made(&HashParams::Sha512Crypt { rounds: Some(6000) }, b"c");
     let sha5 = made(&HashParams::Sha512Crypt { rounds: None }, b"d");
 
     // Only apr1 lines (and broken ones): one apr1.
@@ -199,7 +202,10 @@ fn the_decoy_has_the_scheme_and_cost_of_most_entries() {
     // The same scheme at another cost is another class: 6000 rounds twice beats 5000 once.
     let mut content = line("a", &sha5);
     content.extend(line("b", &sha6k));
-    content.extend(line("c", &made(&HashParams::Sha512Crypt { rounds: Some(6000) }, b"f")));
+    content.extend(line(
+        "c",
+        &made(&HashParams::Sha512Crypt { rounds: Some(6000) }, b"f"),
+    ));
     let file = HtpasswdFile::parse(&content);
     assert_eq!(cost(file.decoy()), Some(6000));
 
@@ -256,10 +262,16 @@ fn edits_renew_the_decoy() {
 #[test]
 fn check_stored_is_the_same_check_without_a_file() {
     let decoy = Hash::decoy([APR1]);
-    assert_eq!(check_stored(Some(APR1), APR1_PASSWORD, &decoy), Verdict::Match);
+    assert_eq!(
+        check_stored(Some(APR1), APR1_PASSWORD, &decoy),
+        Verdict::Match
+    );
     assert_eq!(check_stored(Some(APR1), b"nope", &decoy), Verdict::Mismatch);
     // The decoy's own password never makes a match for a missing or unusable hash.
-    assert_eq!(check_stored(None, APR1_PASSWORD, &decoy), Verdict::NoSuchUser);
+    assert_eq!(
+        check_stored(None, APR1_PASSWORD, &decoy),
+        Verdict::NoSuchUser
+    );
     assert_eq!(
         check_stored(Some(b"{SHA}short"), APR1_PASSWORD, &decoy),
         Verdict::Unusable {

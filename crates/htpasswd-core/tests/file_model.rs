@@ -372,9 +372,7 @@ fn lookup_first_match_wins_and_duplicates_are_reported() {
 
 #[test]
 fn check_uses_the_first_entry() {
-    let stored = HtpasswdFile::parse(
-        b"u:$apr1$abcdefgh$FBwExRW4dCc8aL.OvjpIE1\nu:{PLAIN}second\n",
-    );
+    let stored = HtpasswdFile::parse(b"u:$apr1$abcdefgh$FBwExRW4dCc8aL.OvjpIE1\nu:{PLAIN}second\n");
     assert_eq!(stored.check(b"u", b"password"), Verdict::Match);
     assert_eq!(stored.check(b"u", b"Password"), Verdict::Mismatch);
     assert_eq!(stored.check(b"u", b"second"), Verdict::Mismatch);

@@ -7,8 +7,8 @@ use htpasswd_core::htpasswd::Verdict;
 use htpasswd_k8s::{
     AuthConfig, Controller, Field, Format, HashScheme, IngressPath, IngressRequest, K8sError,
     MigrateRequest, NetworkPolicyRequest, ObjectRef, PathType, PortRef, Rule, SecretType, UserSet,
-    auth_ingress, auth_secret, envoy_security_policy, http_route, migrate,
-    network_policy, read_auth_secret, traefik_middleware, write_stream,
+    auth_ingress, auth_secret, envoy_security_policy, http_route, migrate, network_policy,
+    read_auth_secret, traefik_middleware, write_stream,
 };
 
 fn at(name: &str) -> ObjectRef {

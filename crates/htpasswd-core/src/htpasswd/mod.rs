@@ -10,15 +10,15 @@ mod lint;
 mod model;
 mod write;
 
+pub use self::check::{Verdict, check_stored};
 pub use self::error::{
     EditError, FileError, HashFieldError, InvalidLines, LimitError, UsernameError,
 };
 pub use self::lint::{EntryReport, Finding, LintReport, Weakness, lint};
 pub use self::model::{
-    Duplicate, Entry, HtpasswdFile, Limits, LineEnding, LineKind, LineRef, SetOutcome,
-    Which, check_hash_field,
+    Duplicate, Entry, HtpasswdFile, Limits, LineEnding, LineKind, LineRef, SetOutcome, Which,
+    check_hash_field,
 };
-pub use self::check::{Verdict, check_stored};
 pub use self::write::{
     Create, EditOptions, Edited, InPlaceReason, WriteStrategy, Written, edit_file, read_file,
 };
