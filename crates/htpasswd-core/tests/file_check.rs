@@ -260,6 +260,35 @@ fn edits_renew_the_decoy() {
 }
 
 #[test]
+fn a_file_with_its_decoy_can_be_shared_between_threads() {
+    fn shared<T: Send + Sync + Clone>() {}
+    shared::<HtpasswdFile>();
+    let file = HtpasswdFile::parse(&line("alice", APR1));
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..4)
+            .map(|i| {
+                let file = &file;
+                s.spawn(move || {
+                    if i % 2 == 0 {
+                        file.check(b"alice", APR1_PASSWORD)
+                    } else {
+                        file.check(b"nobody", APR1_PASSWORD)
+                    }
+                })
+            })
+            .collect();
+        for (i, h) in handles.into_iter().enumerate() {
+            let expected = if i % 2 == 0 {
+                Verdict::Match
+            } else {
+                Verdict::NoSuchUser
+            };
+            assert_eq!(h.join().unwrap(), expected);
+        }
+    });
+}
+
+#[test]
 fn check_stored_is_the_same_check_without_a_file() {
     let decoy = Hash::decoy([APR1]);
     assert_eq!(

@@ -569,6 +569,10 @@ impl HtpasswdFile {
     /// no usable hash, with the file's most common ones ([`decoy`](Self::decoy)). The final
     /// comparison is constant-time.
     ///
+    /// Every scheme [`crypt::verify`](crate::crypt::verify) checks is checked here, bare
+    /// plaintext (`htpasswd -p`) included, which only Apache on Windows accepts;
+    /// [`lint`](super::lint) says which servers can check each entry.
+    ///
     /// ```
     /// use htpasswd_core::htpasswd::{HtpasswdFile, Verdict};
     ///
