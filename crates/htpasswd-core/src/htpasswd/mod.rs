@@ -1,6 +1,6 @@
 //! htpasswd files: a lossless model ([`HtpasswdFile`]), locked crash-safe edits on disk
-//! ([`edit_file`]), a one-call timing-safe password check ([`HtpasswdFile::check`]), and a lint against the servers and ingress controllers that read them
-//! ([`lint`]).
+//! ([`edit_file`]), a one-call timing-safe password check ([`HtpasswdFile::check`]), and a lint
+//! against the servers and ingress controllers that read them ([`lint`]).
 //!
 //! File content is bytes throughout; paths are [`Path`](std::path::Path)s.
 
