@@ -5,7 +5,7 @@ use std::process::Command;
 
 use htpasswd_core::htpasswd::{
     EditError, HashFieldError, HtpasswdFile, LimitError, Limits, LineEnding, LineKind, SetOutcome,
-    UsernameError, Verification, Which,
+    UsernameError, Verdict, Which,
 };
 use proptest::prelude::*;
 
@@ -371,23 +371,12 @@ fn lookup_first_match_wins_and_duplicates_are_reported() {
 }
 
 #[test]
-fn verify_uses_the_first_entry_through_the_callback() {
-    let file = HtpasswdFile::parse(b"a:first\na:second\n");
-    assert_eq!(file.verify(b"a", |h| h == b"first"), Verification::Match);
-    assert_eq!(
-        file.verify(b"a", |h| h == b"second"),
-        Verification::Mismatch
-    );
-    assert_eq!(file.verify(b"zz", |_| true), Verification::NoSuchUser);
-    let stored = HtpasswdFile::parse(b"u:$apr1$abcdefgh$FBwExRW4dCc8aL.OvjpIE1\n");
-    let check = |pw: &'static [u8]| {
-        move |h: &[u8]| htpasswd_core::crypt::md5_crypt::verify(pw, h).unwrap_or(false)
-    };
-    assert_eq!(stored.verify(b"u", check(b"password")), Verification::Match);
-    assert_eq!(
-        stored.verify(b"u", check(b"Password")),
-        Verification::Mismatch
-    );
+fn check_uses_the_first_entry() {
+    let stored = HtpasswdFile::parse(b"u:$apr1$abcdefgh$FBwExRW4dCc8aL.OvjpIE1\nu:{PLAIN}second\n");
+    assert_eq!(stored.check(b"u", b"password"), Verdict::Match);
+    assert_eq!(stored.check(b"u", b"Password"), Verdict::Mismatch);
+    assert_eq!(stored.check(b"u", b"second"), Verdict::Mismatch);
+    assert_eq!(stored.check(b"zz", b"password"), Verdict::NoSuchUser);
 }
 
 #[test]

@@ -12,6 +12,7 @@
 
 mod support;
 
+mod file_check;
 mod file_lint;
 mod file_model;
 mod file_support;

@@ -51,7 +51,7 @@ pub use self::error::{Field, K8sError};
 pub use self::ingress::{IngressPath, IngressRequest, PortRef, auth_ingress};
 pub use self::migrate::{MigrateRequest, Migrated, migrate};
 pub use self::path_type::PathType;
-pub use self::read::{SecretUsers, Verified, read_auth_secret};
+pub use self::read::{SecretUsers, read_auth_secret};
 pub use self::resources::{
     NetworkPolicyRequest, envoy_security_policy, http_route, network_policy, traefik_middleware,
 };

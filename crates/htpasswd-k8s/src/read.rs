@@ -6,8 +6,8 @@ use serde_json::Value;
 use crate::controller::{Controller, SecretType};
 use crate::document::{detect_format, kind, objects_mut, parse_stream};
 use crate::error::K8sError;
-use htpasswd_core::crypt::{Scheme, verify};
-use htpasswd_core::htpasswd::HtpasswdFile;
+use htpasswd_core::crypt::{Hash, Scheme};
+use htpasswd_core::htpasswd::{HtpasswdFile, Verdict, check_stored};
 
 /// The users of an auth Secret.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,37 +21,19 @@ pub struct SecretUsers {
     pub entries: Vec<(Vec<u8>, Vec<u8>)>,
 }
 
-/// Outcome of [`SecretUsers::verify`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Verified {
-    /// The password matches the user's (first) entry.
-    Match,
-    /// It does not.
-    Mismatch,
-    /// The Secret has no such user.
-    NoSuchUser,
-}
-
 impl SecretUsers {
-    /// Checks `password` against `user`'s first entry, as nginx does.
-    ///
-    /// # Errors
-    /// [`K8sError::SecretData`] when the stored hash is malformed.
-    pub fn verify(&self, user: &[u8], password: &[u8]) -> Result<Verified, K8sError> {
-        let Some((_, hash)) = self.entries.iter().find(|(u, _)| u == user) else {
-            return Ok(Verified::NoSuchUser);
-        };
-        match verify(password, hash) {
-            Ok(true) => Ok(Verified::Match),
-            Ok(false) => Ok(Verified::Mismatch),
-            Err(e) => Err(K8sError::SecretData {
-                what: format!(
-                    "the hash of user {:?} is malformed: {e}",
-                    String::from_utf8_lossy(user)
-                ),
-            }),
-        }
+    /// Checks `password` against `user`'s first entry, as nginx does, timing-safe as
+    /// [`HtpasswdFile::check`](htpasswd_core::htpasswd::HtpasswdFile::check): one hash in every
+    /// case, against a decoy of the Secret's most common scheme and cost when the user is missing
+    /// or their hash is unusable ([`Verdict::Unusable`] then says why).
+    pub fn verify(&self, user: &[u8], password: &[u8]) -> Verdict {
+        let decoy = Hash::decoy(self.entries.iter().map(|(_, h)| h.as_slice()));
+        let stored = self
+            .entries
+            .iter()
+            .find(|(u, _)| u == user)
+            .map(|(_, h)| h.as_slice());
+        check_stored(stored, password, &decoy)
     }
 
     /// `(user, scheme)` for every entry.

@@ -3,11 +3,12 @@
 //! verifies) through `read_auth_secret`; the custom resources, NetworkPolicy and migration.
 
 use htpasswd_core::crypt::{HashParams, Scheme, generate};
+use htpasswd_core::htpasswd::Verdict;
 use htpasswd_k8s::{
     AuthConfig, Controller, Field, Format, HashScheme, IngressPath, IngressRequest, K8sError,
     MigrateRequest, NetworkPolicyRequest, ObjectRef, PathType, PortRef, SecretType, UserSet,
-    Verified, auth_ingress, auth_secret, envoy_security_policy, http_route, migrate,
-    network_policy, read_auth_secret, traefik_middleware, validate::Rule, write_stream,
+    auth_ingress, auth_secret, envoy_security_policy, http_route, migrate, network_policy,
+    read_auth_secret, traefik_middleware, validate::Rule, write_stream,
 };
 
 fn at(name: &str) -> ObjectRef {
@@ -51,8 +52,8 @@ fn every_scheme_per_controller_as_the_table_says() {
             let yaml = write_stream(&[secret], Format::Yaml).unwrap();
             let read = read_auth_secret(controller, &yaml, None).unwrap();
             assert_eq!(read.secret_type, secret_type, "{controller}");
-            assert_eq!(read.verify(b"alice", b"pw").unwrap(), Verified::Match);
-            assert_eq!(read.verify(b"alice", b"px").unwrap(), Verified::Mismatch);
+            assert_eq!(read.verify(b"alice", b"pw"), Verdict::Match);
+            assert_eq!(read.verify(b"alice", b"px"), Verdict::Mismatch);
         }
     }
 }

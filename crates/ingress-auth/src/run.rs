@@ -6,10 +6,11 @@ use std::io::{self, Read as _, Write as _};
 use std::path::{Path, PathBuf};
 
 use htpasswd_core::crypt::Scheme;
+use htpasswd_core::htpasswd::Verdict;
 use htpasswd_k8s::{
     AnnotateRequest, AuthConfig, Controller, Field, Format, HashScheme, IngressPath,
     IngressRequest, K8sError, MigrateRequest, NetworkPolicyRequest, ObjectRef, PathType, PortRef,
-    SecretType, UserSet, Verified, validate,
+    SecretType, UserSet, validate,
 };
 use serde_json::Value;
 use zeroize::{Zeroize as _, Zeroizing};
@@ -854,15 +855,18 @@ fn verify(cmd: &VerifyCmd) -> Result<Output, Error> {
     let pw = password::read_password_for(user)
         .map_err(|e| Error::io(format!("reading the password: {e}")))?
         .ok_or_else(|| Error::input("the password must be a single line"))?;
-    match users.verify(user.as_bytes(), &pw).map_err(k8s_err)? {
-        Verified::Match => Ok(Output {
+    match users.verify(user.as_bytes(), &pw) {
+        Verdict::Match => Ok(Output {
             stdout: String::new(),
             stderr: vec![Zeroizing::new(format!("Password for user {user} correct."))],
         }),
-        Verified::NoSuchUser => Err(Error {
+        Verdict::NoSuchUser => Err(Error {
             failure: Failure::NoSuchUser,
             message: format!("user {user} not found in Secret {}", users.name),
         }),
+        Verdict::Unusable { reason } => Err(k8s_err(K8sError::SecretData {
+            what: format!("the hash of user {user:?} is malformed: {reason}"),
+        })),
         _ => Err(Error {
             failure: Failure::Mismatch,
             message: "password verification failed".to_owned(),

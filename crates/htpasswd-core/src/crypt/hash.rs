@@ -11,8 +11,12 @@
 //! // No such user: spend the same time as checking against a real entry, then fail.
 //! assert!(!dummy_verify(b"myPassword", Some(stored)));
 //! ```
+//!
+//! [`Hash::decoy`] picks the hash that stands in for a missing or unusable one: a hash of the
+//! file's own scheme and cost, so that a check of an unknown user costs what a real one costs.
 
 use core::fmt;
+use std::collections::HashMap;
 
 use super::bcrypt::BcryptHash;
 use super::des_crypt::DesCryptHash;
@@ -44,6 +48,19 @@ pub enum Hash {
     Plain(PlainHash),
     /// `$y$` (verification only).
     Yescrypt(YescryptHash),
+}
+
+/// The stand-in for "no usable hash" when no field of a file parses: `$apr1$` with an
+/// 8-character salt, what Apache's htpasswd writes by default. Parsing it costs nothing; checking
+/// a password against it costs one apr1 hash, like a real check.
+const FALLBACK_DECOY: &[u8] = b"$apr1$dummysal$......................";
+
+/// What decides the cost of checking a password against a hash: its scheme and, where the
+/// scheme has one, its cost parameter (bcrypt cost, SHA-crypt rounds, yescrypt memory).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, core::hash::Hash)]
+struct CostClass {
+    scheme: Scheme,
+    cost: u64,
 }
 
 impl Hash {
@@ -86,6 +103,64 @@ impl Hash {
                 super::plain::PlainKind::Bare => Scheme::Plaintext,
             },
             Self::Yescrypt(_) => Scheme::Yescrypt,
+        }
+    }
+
+    /// The hash a timing-safe check works against when the stored one is missing (no such user)
+    /// or unusable (does not parse): among the `fields` that parse, the first one of the most
+    /// common scheme-and-cost (bcrypt cost, SHA-crypt rounds, yescrypt memory; ties go to the one
+    /// seen first); when none parses (an empty file), an `$apr1$` hash with an 8-character salt,
+    /// Apache's default. Checking any password against the decoy costs what checking it against
+    /// a typical hash of `fields` costs; its outcome must be thrown away.
+    ///
+    /// ```
+    /// use htpasswd_core::crypt::{Hash, Scheme};
+    ///
+    /// let fields: [&[u8]; 3] = [
+    ///     b"$apr1$r31.....$HqJZimcKQFAMYayBlzkrA/",
+    ///     b"not a hash",
+    ///     b"$apr1$abcdefgh$FBwExRW4dCc8aL.OvjpIE1",
+    /// ];
+    /// assert_eq!(Hash::decoy(fields).scheme(), Scheme::Apr1);
+    /// assert_eq!(Hash::decoy([]).scheme(), Scheme::Apr1);
+    /// ```
+    #[must_use]
+    pub fn decoy<'a>(fields: impl IntoIterator<Item = &'a [u8]>) -> Self {
+        // Per cost class: how many fields, and the first parsed hash with its position.
+        let mut classes: HashMap<CostClass, (usize, usize, Self)> = HashMap::new();
+        for (position, field) in fields.into_iter().enumerate() {
+            let Ok(hash) = Self::parse(field) else {
+                continue;
+            };
+            classes
+                .entry(hash.cost_class())
+                .and_modify(|(count, _, _)| *count += 1)
+                .or_insert((1, position, hash));
+        }
+        classes
+            .into_values()
+            // Most fields first, then earliest first seen.
+            .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)))
+            .map(|(_, _, hash)| hash)
+            .unwrap_or_else(Self::fallback_decoy)
+    }
+
+    /// The decoy of a file without one usable hash ([`FALLBACK_DECOY`]).
+    fn fallback_decoy() -> Self {
+        Self::parse(FALLBACK_DECOY).unwrap_or_else(|_| Self::Sha1(Sha1Hash::new(b"")))
+    }
+
+    /// The scheme and cost parameter: hashes of one class cost the same to check.
+    fn cost_class(&self) -> CostClass {
+        let cost = match self {
+            Self::Bcrypt(h) => u64::from(h.cost()),
+            Self::ShaCrypt(h) => u64::from(h.rounds().unwrap_or(5000)),
+            Self::Yescrypt(h) => h.memory_bytes(),
+            _ => 0,
+        };
+        CostClass {
+            scheme: self.scheme(),
+            cost,
         }
     }
 
@@ -145,17 +220,13 @@ pub fn verify(password: &[u8], stored: &[u8]) -> Result<bool, HashParseError> {
 
 /// For a user who does not exist: does the work of verifying `password` against `like` (a hash
 /// of the same file, so the same scheme and cost as real users) or, without a usable `like`,
-/// against an `$apr1$` hash, and returns `false` whatever the outcome. A caller that runs this
-/// for unknown users makes "no such user" take as long as "wrong password".
+/// against the [`Hash::decoy`] of an empty file (one `$apr1$` hash), and returns `false` whatever
+/// the outcome. A caller that runs this for unknown users makes "no such user" take as long as
+/// "wrong password"; [`HtpasswdFile::check`](crate::htpasswd::HtpasswdFile::check) does it for
+/// every file.
 #[must_use]
 pub fn dummy_verify(password: &[u8], like: Option<&[u8]>) -> bool {
-    // A well-formed apr1 hash whose value does not matter: parsing it costs nothing, so the
-    // fallback does exactly one hash, like a real verify.
-    const FALLBACK: &[u8] = b"$apr1$dummysal$......................";
-    let target = like
-        .and_then(|h| Hash::parse(h).ok())
-        .or_else(|| Hash::parse(FALLBACK).ok())
-        .unwrap_or_else(|| Hash::Sha1(Sha1Hash::new(b"")));
+    let target = Hash::decoy(like);
     let _ = core::hint::black_box(target.verify(core::hint::black_box(password)));
     false
 }

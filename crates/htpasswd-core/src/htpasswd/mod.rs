@@ -1,21 +1,23 @@
 //! htpasswd files: a lossless model ([`HtpasswdFile`]), locked crash-safe edits on disk
-//! ([`edit_file`]), and a lint against the servers and ingress controllers that read them
-//! ([`lint`]).
+//! ([`edit_file`]), a one-call timing-safe password check ([`HtpasswdFile::check`]), and a lint
+//! against the servers and ingress controllers that read them ([`lint`]).
 //!
 //! File content is bytes throughout; paths are [`Path`](std::path::Path)s.
 
+mod check;
 mod error;
 mod lint;
 mod model;
 mod write;
 
+pub use self::check::{Verdict, check_stored};
 pub use self::error::{
     EditError, FileError, HashFieldError, InvalidLines, LimitError, UsernameError,
 };
 pub use self::lint::{EntryReport, Finding, LintReport, Weakness, lint};
 pub use self::model::{
-    Duplicate, Entry, HtpasswdFile, Limits, LineEnding, LineKind, LineRef, SetOutcome,
-    Verification, Which, check_hash_field,
+    Duplicate, Entry, HtpasswdFile, Limits, LineEnding, LineKind, LineRef, SetOutcome, Which,
+    check_hash_field,
 };
 pub use self::write::{
     Create, EditOptions, Edited, InPlaceReason, WriteStrategy, Written, edit_file, read_file,

@@ -1,6 +1,11 @@
 //! The lossless file model: parse, serialise, look up, edit.
 
 use std::io;
+use std::sync::OnceLock;
+
+use crate::crypt::Hash;
+
+use super::check::{Verdict, check_stored};
 
 use super::error::{EditError, HashFieldError, InvalidLines, LimitError, UsernameError};
 
@@ -230,17 +235,6 @@ pub enum SetOutcome {
     Updated(usize),
 }
 
-/// Outcome of [`HtpasswdFile::verify`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verification {
-    /// No entry for the user.
-    NoSuchUser,
-    /// The first entry of the user matched.
-    Match,
-    /// The first entry of the user did not match.
-    Mismatch,
-}
-
 /// An htpasswd file held losslessly: serialising an unedited model gives back the exact input
 /// bytes (BOM, comments, blank lines, per-line LF/CRLF, leading white space, third fields,
 /// unknown schemes, lines without `:`, a last line without newline).
@@ -266,6 +260,9 @@ pub struct HtpasswdFile {
     bom: bool,
     lines: Vec<Line>,
     limits: Limits,
+    /// What [`HtpasswdFile::check`] hashes when the user's hash is missing or unusable; computed
+    /// on first use, reset by every edit.
+    decoy: OnceLock<Hash>,
 }
 
 fn is_c_space(b: u8) -> bool {
@@ -343,6 +340,7 @@ impl HtpasswdFile {
             bom,
             lines,
             limits: Limits::default(),
+            decoy: OnceLock::new(),
         }
     }
 
@@ -478,6 +476,7 @@ impl HtpasswdFile {
     }
 
     fn append_entry(&mut self, user: &[u8], hash: &[u8]) {
+        self.decoy.take();
         let ending = self.file_ending();
         if let Some(last) = self.lines.last_mut()
             && last.ending == LineEnding::None
@@ -514,6 +513,9 @@ impl HtpasswdFile {
             Which::All => self.positions(user).collect(),
             Which::First => self.positions(user).take(1).collect(),
         };
+        if !targets.is_empty() {
+            self.decoy.take();
+        }
         for &i in &targets {
             let rest = self
                 .entry_at(i)
@@ -553,18 +555,67 @@ impl HtpasswdFile {
             };
             text.get(l.offsets[0] as usize..l.offsets[1] as usize) != Some(user)
         });
-        before - self.lines.len()
+        let removed = before - self.lines.len();
+        if removed > 0 {
+            self.decoy.take();
+        }
+        removed
     }
 
-    /// Checks a password against the entry servers use for `user` (the first). `check` gets the
-    /// stored hash field and says whether the password matches it, so the model needs no
-    /// knowledge of hash schemes.
-    pub fn verify(&self, user: &[u8], check: impl FnOnce(&[u8]) -> bool) -> Verification {
-        match self.get(user) {
-            None => Verification::NoSuchUser,
-            Some(e) if check(e.hash) => Verification::Match,
-            Some(_) => Verification::Mismatch,
+    /// Checks `password` against the entry servers use for `user` (the first, as Apache
+    /// `mod_authn_file` and nginx), in one call and timing-safe: whether the user is missing,
+    /// their hash does not parse, or the password is right or wrong, the check reads every line
+    /// and hashes the password exactly once, with the user's scheme and cost or, when there is
+    /// no usable hash, with the file's most common ones ([`decoy`](Self::decoy)). The final
+    /// comparison is constant-time.
+    ///
+    /// Every scheme [`crypt::verify`](crate::crypt::verify) checks is checked here, bare
+    /// plaintext (`htpasswd -p`) included, which only Apache on Windows accepts;
+    /// [`lint`](super::lint) says which servers can check each entry.
+    ///
+    /// ```
+    /// use htpasswd_core::htpasswd::{HtpasswdFile, Verdict};
+    ///
+    /// let file = HtpasswdFile::parse(
+    ///     b"alice:$apr1$abcdefgh$FBwExRW4dCc8aL.OvjpIE1\nlocked:!\nalice:{PLAIN}other\n",
+    /// );
+    /// assert_eq!(file.check(b"alice", b"password"), Verdict::Match);
+    /// // Only the first entry of a user counts.
+    /// assert_eq!(file.check(b"alice", b"other"), Verdict::Mismatch);
+    /// assert_eq!(file.check(b"carol", b"password"), Verdict::NoSuchUser);
+    /// assert!(matches!(file.check(b"locked", b"!"), Verdict::Unusable { .. }));
+    /// ```
+    pub fn check(&self, user: &[u8], password: &[u8]) -> Verdict {
+        let decoy = self.decoy();
+        // Every line is looked at, wherever the user's entry is (or is not).
+        let mut first: Option<&[u8]> = None;
+        for e in self.entries() {
+            if first.is_none() && e.user == user {
+                first = Some(e.hash);
+            }
         }
+        check_stored(first, password, decoy)
+    }
+
+    /// The hash [`check`](Self::check) works against for an unknown user or an unusable stored
+    /// hash: [`Hash::decoy`] of every hash field in the file, that is a hash of the most common
+    /// scheme and cost among the entries that parse, or an `$apr1$` hash for a file without
+    /// any (an empty file). Computed on first use and kept until the next edit.
+    ///
+    /// ```
+    /// use htpasswd_core::crypt::{BcryptVersion, Scheme};
+    /// use htpasswd_core::htpasswd::HtpasswdFile;
+    ///
+    /// let file = HtpasswdFile::parse(
+    ///     b"a:$2y$05$yR1cJJE11f97dkuXNcbzxObEYjl8Yj.7deJZz9izCvGTw4Mye3sMS\nb:!\n",
+    /// );
+    /// assert_eq!(file.decoy().scheme(), Scheme::Bcrypt(BcryptVersion::V2y));
+    /// assert_eq!(HtpasswdFile::new().decoy().scheme(), Scheme::Apr1);
+    /// ```
+    #[must_use]
+    pub fn decoy(&self) -> &Hash {
+        self.decoy
+            .get_or_init(|| Hash::decoy(self.entries().map(|e| e.hash)))
     }
 
     /// Length of [`to_bytes`](Self::to_bytes)'s output.

@@ -152,17 +152,31 @@ fn parent_dir(path: &Path) -> &Path {
     }
 }
 
-/// Reads and parses an htpasswd file under a shared lock.
+/// Reads and parses an htpasswd file under a shared lock (so never half of a concurrent
+/// [`edit_file`]'s write). [`HtpasswdFile::open`] does the same.
 ///
 /// # Errors
 /// [`FileError::Io`] when the file cannot be opened, locked or read.
-pub fn read_file(path: &Path) -> Result<HtpasswdFile, FileError<std::convert::Infallible>> {
+pub fn read_file(
+    path: impl AsRef<Path>,
+) -> Result<HtpasswdFile, FileError<std::convert::Infallible>> {
+    let path = path.as_ref();
     let mut file = File::open(path).map_err(io_err("cannot open", path))?;
     lock(&file, FlockOperation::LockShared).map_err(io_err("cannot lock", path))?;
     let mut bytes = Vec::new();
     file.read_to_end(&mut bytes)
         .map_err(io_err("cannot read", path))?;
     Ok(HtpasswdFile::from_bytes(bytes))
+}
+
+impl HtpasswdFile {
+    /// Reads and parses the htpasswd file at `path` under a shared lock: [`read_file`].
+    ///
+    /// # Errors
+    /// [`FileError::Io`] when the file cannot be opened, locked or read.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self, FileError<std::convert::Infallible>> {
+        read_file(path)
+    }
 }
 
 /// Edits an htpasswd file: locks it, parses it, runs `edit` on the model, and writes the result
@@ -174,11 +188,10 @@ pub fn read_file(path: &Path) -> Result<HtpasswdFile, FileError<std::convert::In
 /// fails or changes nothing.
 ///
 /// ```no_run
-/// use std::path::Path;
 /// use htpasswd_core::htpasswd::{Create, EditOptions, edit_file};
 ///
 /// let done = edit_file(
-///     Path::new("/etc/nginx/htpasswd"),
+///     "/etc/nginx/htpasswd",
 ///     &EditOptions::default().create(Create::Umask),
 ///     |file| file.set(b"alice", b"$apr1$abcdefgh$FBwExRW4dCc8aL.OvjpIE1"),
 /// )?;
@@ -190,14 +203,14 @@ pub fn read_file(path: &Path) -> Result<HtpasswdFile, FileError<std::convert::In
 /// [`FileError::Edit`] with `edit`'s error (nothing written); [`FileError::Io`] naming the
 /// failed step and the path; [`FileError::Contended`] if the file kept being replaced.
 pub fn edit_file<T, E, F>(
-    path: &Path,
+    path: impl AsRef<Path>,
     options: &EditOptions,
     mut edit: F,
 ) -> Result<Edited<T>, FileError<E>>
 where
     F: FnMut(&mut HtpasswdFile) -> Result<T, E>,
 {
-    let target = resolve(path);
+    let target = resolve(path.as_ref());
     for _ in 0..MAX_ATTEMPTS {
         let mut file = match OpenOptions::new().read(true).write(true).open(&target) {
             Ok(f) => f,
