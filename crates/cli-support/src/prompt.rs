@@ -19,7 +19,6 @@ use zeroize::Zeroizing;
 
 /// Why no password was read.
 #[derive(Debug)]
-#[non_exhaustive]
 pub enum ReadError {
     /// Longer than the caller's limit.
     TooLong,
@@ -107,7 +106,6 @@ fn read_line_unbuffered(
 
 /// Where a prompt was shown and its answer read.
 #[derive(Debug)]
-#[non_exhaustive]
 pub enum Channel {
     /// The controlling terminal.
     Tty(File),

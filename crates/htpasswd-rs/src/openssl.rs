@@ -10,7 +10,10 @@ use htpasswd_core::crypt::sha_crypt::{MAX_ROUNDS, MIN_ROUNDS, ShaCryptHash, ShaV
 use htpasswd_core::{Md5Variant, Salt};
 use zeroize::Zeroizing;
 
-use crate::{Outcome, bulk, prompt};
+use htpasswd_cli_support::prompt;
+
+use crate::failure::Failure;
+use crate::{Outcome, bulk};
 
 /// OpenSSL's `passwd` keeps at most this many bytes of a password.
 const MAX_PASSWORD: usize = 256;
@@ -93,11 +96,7 @@ Parameters:
 ";
 
 fn fail(stderr: String) -> Outcome {
-    Outcome {
-        stdout: Vec::new(),
-        stderr: stderr.into_bytes(),
-        code: 1,
-    }
+    Outcome::failed(b"passwd", &Failure::OpenSsl(stderr), Vec::new(), Vec::new())
 }
 
 fn usage_error(msg: Option<String>) -> Outcome {
@@ -367,7 +366,7 @@ fn io_message(e: &std::io::Error) -> String {
 /// whatever the input; input that ends inside a line is no answer (exit 1); a mismatch is
 /// "Verify failure", exit 1. The newline goes, a CR stays, as with `-stdin`.
 fn prompt(request: &Request, out: &mut Outcome) -> Option<Zeroizing<Vec<u8>>> {
-    let ask = |text: &str, out: &mut Outcome| match prompt::read_hidden(text) {
+    let ask = |text: &str, out: &mut Outcome| match prompt::read_hidden(text, MAX_PASSWORD) {
         Ok(answer) => {
             answer.channel.say(b"\n");
             if answer.newline {

@@ -7,8 +7,11 @@ use std::path::PathBuf;
 
 use htpasswd_core::htpasswd::{Finding, Weakness, lint, read_file};
 
-use super::Exit;
 use crate::Outcome;
+use crate::failure::Failure;
+
+/// The program name of the extensions' messages.
+const PROG: &[u8] = b"htpasswd-rs";
 
 /// How serious a lint finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -57,21 +60,16 @@ impl Level {
     }
 }
 
-fn fail(msg: &str, code: Exit) -> Outcome {
-    Outcome {
-        stdout: Vec::new(),
-        stderr: format!("htpasswd-rs: {msg}\n").into_bytes(),
-        code: code as u8,
-    }
+fn fail(failure: &Failure) -> Outcome {
+    Outcome::failed(PROG, failure, Vec::new(), Vec::new())
 }
 
 fn path_arg(rest: &[OsString], what: &str) -> Result<PathBuf, Outcome> {
     match rest {
         [file] => Ok(PathBuf::from(file)),
-        _ => Err(fail(
-            &format!("usage: htpasswd-rs {what} FILE"),
-            Exit::Syntax,
-        )),
+        _ => Err(fail(&Failure::ExtensionUsage(format!(
+            "usage: htpasswd-rs {what} FILE"
+        )))),
     }
 }
 
@@ -83,7 +81,7 @@ pub(crate) fn list(rest: &[OsString]) -> Outcome {
     };
     let file = match read_file(&path) {
         Ok(f) => f,
-        Err(e) => return fail(&e.to_string(), Exit::FilePerm),
+        Err(e) => return fail(&Failure::ExtensionRead(e.to_string())),
     };
     let mut stdout = Vec::new();
     for e in file.entries() {
@@ -91,11 +89,7 @@ pub(crate) fn list(rest: &[OsString]) -> Outcome {
         let scheme = htpasswd_core::Scheme::classify(e.hash);
         stdout.extend_from_slice(format!("\t{scheme}\tline {}\n", e.line).as_bytes());
     }
-    Outcome {
-        stdout,
-        stderr: Vec::new(),
-        code: Exit::Ok as u8,
-    }
+    Outcome::ok(stdout, Vec::new())
 }
 
 /// `--lint [--level info|warning|error] FILE`: every finding as `FILE:LINE: LEVEL: message`
@@ -108,7 +102,11 @@ pub(crate) fn lint_file(rest: &[OsString]) -> Outcome {
     {
         match value.to_str().and_then(Level::parse) {
             Some(l) => level = l,
-            None => return fail("--level must be info, warning or error", Exit::Syntax),
+            None => {
+                return fail(&Failure::ExtensionUsage(
+                    "--level must be info, warning or error".to_owned(),
+                ));
+            }
         }
         rest = tail;
     }
@@ -118,7 +116,7 @@ pub(crate) fn lint_file(rest: &[OsString]) -> Outcome {
     };
     let file = match read_file(&path) {
         Ok(f) => f,
-        Err(e) => return fail(&e.to_string(), Exit::FilePerm),
+        Err(e) => return fail(&Failure::ExtensionRead(e.to_string())),
     };
     let report = lint(&file);
     let mut stdout = Vec::new();
@@ -140,13 +138,9 @@ pub(crate) fn lint_file(rest: &[OsString]) -> Outcome {
         stdout
             .extend_from_slice(format!("{}:{line} {}: {f}\n", path.display(), l.name()).as_bytes());
     }
-    Outcome {
-        stdout,
-        stderr: Vec::new(),
-        code: if worst.is_some_and(|w| w >= level) {
-            Exit::Invalid as u8
-        } else {
-            Exit::Ok as u8
-        },
+    if worst.is_some_and(|w| w >= level) {
+        Outcome::failed(PROG, &Failure::LintFindings, stdout, Vec::new())
+    } else {
+        Outcome::ok(stdout, Vec::new())
     }
 }
