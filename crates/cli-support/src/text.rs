@@ -104,7 +104,10 @@ mod tests {
     fn control_characters_are_escaped_and_the_rest_kept() {
         assert_eq!(printable(b"ev\x1b[2Jil"), "ev\\u{1b}[2Jil");
         assert_eq!(printable(b"a\nb\tc"), "a\\nb\\tc");
-        assert_eq!(printable("jos\u{e9} \u{7f}".as_bytes()), "jos\u{e9} \\u{7f}");
+        assert_eq!(
+            printable("jos\u{e9} \u{7f}".as_bytes()),
+            "jos\u{e9} \\u{7f}"
+        );
         assert_eq!(printable(b"\xff"), "\u{fffd}");
     }
 }

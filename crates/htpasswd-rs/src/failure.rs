@@ -263,7 +263,12 @@ impl Failure {
             Self::LintFindings => {}
             Self::ReadUsers(source, e) => say(
                 out,
-                &[b"cannot read ", source.as_bytes(), b": ", e.to_string().as_bytes()],
+                &[
+                    b"cannot read ",
+                    source.as_bytes(),
+                    b": ",
+                    e.to_string().as_bytes(),
+                ],
             ),
             Self::UsersLine {
                 name,
@@ -286,7 +291,6 @@ impl Failure {
         }
     }
 }
-
 
 impl Outcome {
     /// The outcome of a run that failed: `stdout` and `stderr` as gathered so far, then the

@@ -35,7 +35,15 @@ fn auth_text(yaml: &str) -> String {
 
 #[test]
 fn generated_password_goes_to_stderr_and_verifies() {
-    let out = run(&["secret", "--name", "basic-auth", "--user", "alice"]);
+    // Stderr is a pipe here: printing the password there takes --show-passwords.
+    let out = run(&[
+        "secret",
+        "--name",
+        "basic-auth",
+        "--user",
+        "alice",
+        "--show-passwords",
+    ]);
     assert!(out.status.success(), "{}", stderr(&out));
     let err = stderr(&out);
     let line = err.lines().find(|l| l.starts_with("alice:")).unwrap();

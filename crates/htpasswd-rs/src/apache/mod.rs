@@ -14,9 +14,9 @@ use std::fs::{self, OpenOptions};
 use std::io::{self, Write as _};
 use std::path::Path;
 
+use htpasswd_cli_support::prompt::{self, ReadError};
 use htpasswd_core::crypt::bcrypt::LongPassword;
 use htpasswd_core::crypt::{self, GenerateError, HashParams, Scheme};
-use htpasswd_cli_support::prompt::{self, ReadError};
 use htpasswd_core::htpasswd::{
     Create, EditOptions, FileError, HtpasswdFile, Limits, SetOutcome, UsernameError,
     check_hash_field, edit_file, read_file,
