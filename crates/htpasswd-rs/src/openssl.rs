@@ -58,6 +58,8 @@ enum GivenSalt {
     Sha(Vec<u8>, Option<u32>),
 }
 
+/// OpenSSL 3.0's `passwd -help`, in its layout, less the options htpasswd-rs refuses
+/// (`-aixmd5`, `-writerand`, the provider options) or accepts and ignores (`-rand`).
 const HELP: &str = "\
 Usage: passwd [options] [password]
 
@@ -80,16 +82,6 @@ Cryptographic options:
  -5                  SHA256-based password algorithm
  -apr1               MD5-based password algorithm, Apache variant
  -1                  MD5-based password algorithm
- -aixmd5             AIX MD5-based password algorithm
-
-Random state options:
- -rand val           Load the given file(s) into the random number generator
- -writerand outfile  Write random data to the specified file
-
-Provider options:
- -provider-path val  Provider load path (must be before 'provider' argument if required)
- -provider val       Provider to load (can be specified multiple times)
- -propquery val      Property query used when fetching algorithms
 
 Parameters:
  password            Password text to digest (optional)
