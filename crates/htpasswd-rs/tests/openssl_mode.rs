@@ -526,7 +526,10 @@ fn help_lists_only_supported_options_in_openssls_layout() {
         ]
     );
     for gone in ["aixmd5", "rand", "writerand", "provider", "propquery"] {
-        assert!(!text.contains(&format!(" -{gone} ")), "lists -{gone}: {text}");
+        assert!(
+            !text.contains(&format!(" -{gone} ")),
+            "lists -{gone}: {text}"
+        );
     }
     // Each listed option is accepted (with a value where it takes one).
     for option in &options[1..] {

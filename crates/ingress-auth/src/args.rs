@@ -8,7 +8,16 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// Basic-auth Secrets and annotated Ingresses (or the controller's own resources) for
 /// ingress-nginx, Traefik, Envoy Gateway, NGINX Inc and HAProxy, ready for `kubectl apply -f -`.
 #[derive(Debug, Parser)]
-#[command(name = "ingress-auth", version, about, long_about = None)]
+#[command(
+    name = "ingress-auth",
+    version,
+    about,
+    long_about = None,
+    after_long_help = "Exit status: 0 done; 1 a file, the output or the random number generator \
+                       failed; 2 bad flags or input (also: a generated password with stderr not \
+                       a terminal and neither --credentials-file nor --show-passwords); 3 verify: \
+                       the password does not match; 6 verify: no such user."
+)]
 pub(crate) struct Cli {
     /// What to do.
     #[command(subcommand)]

@@ -8,6 +8,8 @@
 
 mod args;
 mod error;
+#[cfg(test)]
+mod generated;
 mod password;
 mod run;
 
