@@ -229,8 +229,7 @@ fn read_all(mut input: impl Read, limit: usize) -> Result<Zeroizing<Vec<u8>>, Re
 mod tests {
     #![allow(clippy::unwrap_used)]
 
-    use std::fs::OpenOptions;
-
+    use rustix::fs::{Mode, OFlags};
     use rustix::pty::{OpenptFlags, grantpt, openpt, ptsname, unlockpt};
 
     use super::*;
@@ -267,14 +266,10 @@ mod tests {
     #[test]
     fn echo_and_signal_keys_are_off_while_reading_and_restored_after() {
         let master = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY).unwrap();
-        grantpt(&master).unwrap();
-        unlockpt(&master).unwrap();
+        grantpt(&master).and_then(|()| unlockpt(&master)).unwrap();
         let name = ptsname(&master, Vec::new()).unwrap();
-        let slave = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .open(name.to_str().unwrap())
-            .unwrap();
+        let flags = OFlags::RDWR | OFlags::NOCTTY;
+        let slave = File::from(rustix::fs::open(name.as_c_str(), flags, Mode::empty()).unwrap());
         let before = tcgetattr(&slave).unwrap().local_modes;
         assert!(before.contains(LocalModes::ECHO | LocalModes::ISIG));
         let guard = NoEcho::new(&slave).unwrap();

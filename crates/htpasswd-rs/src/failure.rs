@@ -295,18 +295,25 @@ impl Failure {
 impl Outcome {
     /// The outcome of a run that failed: `stdout` and `stderr` as gathered so far, then the
     /// failure's message (naming the program as `prog`) and its exit code.
-    pub(crate) fn failed(
-        prog: &[u8],
-        failure: &Failure,
-        stdout: Vec<u8>,
-        mut stderr: Vec<u8>,
-    ) -> Self {
-        failure.render(prog, &mut stderr);
-        Self {
+    pub(crate) fn failed(prog: &[u8], failure: &Failure, stdout: Vec<u8>, stderr: Vec<u8>) -> Self {
+        let mut out = Self {
             stdout,
             stderr,
-            code: failure.code(),
-        }
+            code: 0,
+        };
+        out.fail_as(prog, failure);
+        out
+    }
+
+    /// Ends this outcome with `failure`: its message after what stderr holds, and its code.
+    pub(crate) fn fail_as(&mut self, prog: &[u8], failure: &Failure) {
+        failure.render(prog, &mut self.stderr);
+        self.code = failure.code();
+    }
+
+    /// [`Outcome::fail_as`] for the OpenSSL mode, whose messages carry their own prefix.
+    pub(crate) fn set_failure(&mut self, failure: &Failure) {
+        self.fail_as(b"passwd", failure);
     }
 
     /// The outcome of a run that succeeded.

@@ -88,7 +88,9 @@ Parameters:
 ";
 
 fn fail(stderr: String) -> Outcome {
-    Outcome::failed(b"passwd", &Failure::OpenSsl(stderr), Vec::new(), Vec::new())
+    let mut out = Outcome::ok(Vec::new(), Vec::new());
+    out.set_failure(&Failure::OpenSsl(stderr));
+    out
 }
 
 fn usage_error(msg: Option<String>) -> Outcome {
@@ -364,13 +366,13 @@ fn prompt(request: &Request, out: &mut Outcome) -> Option<Zeroizing<Vec<u8>>> {
             if answer.newline {
                 Some((answer.line, answer.channel))
             } else {
-                out.code = 1;
+                out.set_failure(&Failure::OpenSsl(String::new()));
                 None
             }
         }
         Err(e) => {
-            out.stderr = format!("passwd: cannot read the password: {e}\n").into_bytes();
-            out.code = 1;
+            let message = format!("passwd: cannot read the password: {e}\n");
+            out.set_failure(&Failure::OpenSsl(message));
             None
         }
     };
@@ -379,7 +381,7 @@ fn prompt(request: &Request, out: &mut Outcome) -> Option<Zeroizing<Vec<u8>>> {
         let (again, _) = ask("Verifying - Password: ", out)?;
         if again != first {
             channel.say(b"Verify failure\n");
-            out.code = 1;
+            out.set_failure(&Failure::OpenSsl(String::new()));
             return None;
         }
     }

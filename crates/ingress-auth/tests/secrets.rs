@@ -3,11 +3,7 @@
 //! "no password given", not a mismatch; the prompt keeps Ctrl-C from leaving the terminal
 //! without echo.
 
-use std::fs::{File, OpenOptions};
-use std::io::Read as _;
 use std::process::Stdio;
-
-use rustix::pty::{OpenptFlags, grantpt, openpt, ptsname, unlockpt};
 
 use crate::support::{TempDir, ours, reference_tool, run, run_with_stdin, stderr, stdout};
 
@@ -94,41 +90,36 @@ fn credentials_file_or_show_passwords_lets_generated_passwords_through() {
     );
 }
 
-/// A pseudo-terminal: (master, slave).
-fn pty() -> (File, File) {
-    let master = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY).unwrap();
-    grantpt(&master).unwrap();
-    unlockpt(&master).unwrap();
-    let name = ptsname(&master, Vec::new()).unwrap();
-    let slave = OpenOptions::new()
-        .read(true)
-        .write(true)
-        .open(name.to_str().unwrap())
-        .unwrap();
-    (File::from(master), slave)
-}
-
-/// With stderr on a terminal, the generated password is shown there (and only there).
+/// With stderr on a terminal (a pty from util-linux `script`), the generated password is shown
+/// there (and only there).
 #[test]
 fn generated_passwords_are_shown_on_a_terminal() {
-    let (mut master, slave) = pty();
-    let out = ours()
-        .args(["secret", "--name", "s", "--user", "alice"])
+    let Some(script) = reference_tool("script", "generated_passwords_are_shown_on_a_terminal")
+    else {
+        return;
+    };
+    let dir = TempDir::new("secrets-tty");
+    let manifest = dir.path().join("secret.yaml");
+    let cmd = format!(
+        "{} secret --name s --user alice </dev/null >'{}'",
+        env!("CARGO_BIN_EXE_ingress-auth"),
+        manifest.display()
+    );
+    let out = std::process::Command::new(script)
+        .args(["-qec", &cmd, "/dev/null"])
         .stdin(Stdio::null())
-        .stderr(Stdio::from(slave))
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    let mut screen = vec![0u8; 4096];
-    let n = master.read(&mut screen).unwrap();
-    let screen = String::from_utf8_lossy(&screen[..n]).into_owned();
+    let screen = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(out.status.code(), Some(0), "{screen}");
     let password = screen
         .lines()
         .find_map(|l| l.strip_prefix("alice:"))
         .unwrap_or_else(|| panic!("no password on the terminal: {screen:?}"))
         .trim_end();
     assert_eq!(password.len(), 24, "{screen:?}");
-    assert!(!stdout(&out).contains(password));
+    let manifest = std::fs::read_to_string(&manifest).unwrap();
+    assert!(manifest.contains("kind: Secret") && !manifest.contains(password));
 }
 
 fn secret_file(dir: &TempDir) -> std::path::PathBuf {
