@@ -3,23 +3,17 @@
 //! "no password given", not a mismatch; the prompt keeps Ctrl-C from leaving the terminal
 //! without echo.
 
-use std::process::Stdio;
+use crate::support::{
+    TempDir, on_terminal, ours, reference_tool, run, run_with_stdin, stderr, stdout,
+};
 
-use crate::support::{TempDir, ours, reference_tool, run, run_with_stdin, stderr, stdout};
+/// `generate --user alice` with a backend: one generated password.
+const GENERATE: &str =
+    "generate --name app --user alice --host a.example.com --service web --port 80";
 
-const GENERATE: &[&str] = &[
-    "generate",
-    "--name",
-    "app",
-    "--user",
-    "alice",
-    "--host",
-    "a.example.com",
-    "--service",
-    "web",
-    "--port",
-    "80",
-];
+fn generate_args() -> Vec<&'static str> {
+    GENERATE.split(' ').collect()
+}
 
 /// The issue's check, as a shell runs it: `generate --user alice ... 2>log </dev/null | cat`
 /// exits 2 without --credentials-file, prints nothing, and no password is in the log.
@@ -30,8 +24,7 @@ fn generated_passwords_are_refused_when_stderr_is_a_log() {
     let out = std::process::Command::new("sh")
         .arg("-c")
         .arg(format!(
-            "\"$0\" {} 2>'{}' </dev/null | cat",
-            GENERATE.join(" "),
+            "\"$0\" {GENERATE} 2>'{}' </dev/null | cat",
             log.display()
         ))
         .arg(env!("CARGO_BIN_EXE_ingress-auth"))
@@ -46,7 +39,7 @@ fn generated_passwords_are_refused_when_stderr_is_a_log() {
          --show-passwords to print it anyway\n"
     );
     // The exit code, without the pipe in between.
-    let direct = run(GENERATE);
+    let direct = run(&generate_args());
     assert_eq!(direct.status.code(), Some(2), "{}", stderr(&direct));
     assert!(direct.stdout.is_empty());
     assert_eq!(stderr(&direct), log);
@@ -61,7 +54,7 @@ fn generated_passwords_are_refused_when_stderr_is_a_log() {
 fn credentials_file_or_show_passwords_lets_generated_passwords_through() {
     let dir = TempDir::new("secrets-ok");
     let creds = dir.path().join("creds");
-    let mut args: Vec<&str> = GENERATE.to_vec();
+    let mut args = generate_args();
     args.extend(["--credentials-file", creds.to_str().unwrap()]);
     let out = run(&args);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -72,14 +65,14 @@ fn credentials_file_or_show_passwords_lets_generated_passwords_through() {
             .starts_with("alice:")
     );
 
-    let mut args: Vec<&str> = GENERATE.to_vec();
+    let mut args = generate_args();
     args.push("--show-passwords");
     let out = run(&args);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(stderr(&out).lines().any(|l| l.starts_with("alice:")));
     assert!(stdout(&out).contains("kind: Secret"));
 
-    let mut args: Vec<&str> = GENERATE.to_vec();
+    let mut args = generate_args();
     args.extend(["--show-passwords", "--credentials-file", "x"]);
     let both = run(&args);
     assert_eq!(both.status.code(), Some(2));
@@ -105,11 +98,7 @@ fn generated_passwords_are_shown_on_a_terminal() {
         env!("CARGO_BIN_EXE_ingress-auth"),
         manifest.display()
     );
-    let out = std::process::Command::new(script)
-        .args(["-qec", &cmd, "/dev/null"])
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
+    let out = on_terminal(&script, &cmd, "");
     let screen = String::from_utf8_lossy(&out.stdout).into_owned();
     assert_eq!(out.status.code(), Some(0), "{screen}");
     let password = screen
@@ -177,14 +166,7 @@ fn ctrl_c_at_the_prompt_does_not_leave_echo_off() {
         env!("CARGO_BIN_EXE_ingress-auth"),
         file.display()
     );
-    let shell = format!(
-        "(sleep 1; printf 'ri\\003ght\\n'; sleep 1) | {} -qec \"$0\" /dev/null",
-        script.display()
-    );
-    let out = std::process::Command::new("sh")
-        .args(["-c", &shell, &cmd])
-        .output()
-        .unwrap();
+    let out = on_terminal(&script, &cmd, "ri\\003ght\\n");
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("Password for alice: "), "{text}");
     assert!(text.contains("exit=3"), "Ctrl-C stopped the prompt: {text}");
