@@ -5,7 +5,7 @@
 use std::ffi::OsString;
 use std::path::PathBuf;
 
-use htpasswd_core::htpasswd::{Finding, Weakness, lint, read_file};
+use htpasswd_core::htpasswd::{Finding, HtpasswdFile, Weakness, lint, read_file};
 
 use crate::Outcome;
 use crate::failure::Failure;
@@ -64,24 +64,23 @@ fn fail(failure: &Failure) -> Outcome {
     Outcome::failed(PROG, failure, Vec::new(), Vec::new())
 }
 
-fn path_arg(rest: &[OsString], what: &str) -> Result<PathBuf, Outcome> {
-    match rest {
-        [file] => Ok(PathBuf::from(file)),
-        _ => Err(fail(&Failure::ExtensionUsage(format!(
+/// The one FILE operand, read and parsed.
+fn file_arg(rest: &[OsString], what: &str) -> Result<(PathBuf, HtpasswdFile), Failure> {
+    let [file] = rest else {
+        return Err(Failure::ExtensionUsage(format!(
             "usage: htpasswd-rs {what} FILE"
-        )))),
-    }
+        )));
+    };
+    let path = PathBuf::from(file);
+    let parsed = read_file(&path).map_err(|e| Failure::ExtensionRead(e.to_string()))?;
+    Ok((path, parsed))
 }
 
 /// `--list FILE`: one line per entry, in file order: `user<TAB>scheme<TAB>line N`.
 pub(crate) fn list(rest: &[OsString]) -> Outcome {
-    let path = match path_arg(rest, "--list") {
-        Ok(p) => p,
-        Err(o) => return o,
-    };
-    let file = match read_file(&path) {
-        Ok(f) => f,
-        Err(e) => return fail(&Failure::ExtensionRead(e.to_string())),
+    let file = match file_arg(rest, "--list") {
+        Ok((_, file)) => file,
+        Err(failure) => return fail(&failure),
     };
     let mut stdout = Vec::new();
     for e in file.entries() {
@@ -110,13 +109,9 @@ pub(crate) fn lint_file(rest: &[OsString]) -> Outcome {
         }
         rest = tail;
     }
-    let path = match path_arg(rest, "--lint [--level info|warning|error]") {
-        Ok(p) => p,
-        Err(o) => return o,
-    };
-    let file = match read_file(&path) {
-        Ok(f) => f,
-        Err(e) => return fail(&Failure::ExtensionRead(e.to_string())),
+    let (path, file) = match file_arg(rest, "--lint [--level info|warning|error]") {
+        Ok(read) => read,
+        Err(failure) => return fail(&failure),
     };
     let report = lint(&file);
     let mut stdout = Vec::new();

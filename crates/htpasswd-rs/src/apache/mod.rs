@@ -315,43 +315,50 @@ fn set(ctx: &mut Ctx, path: &Path, user: &[u8], hash: &[u8], create: bool) -> Re
         if create {
             *file = HtpasswdFile::new();
         } else {
-            let (found, invalid) = found_before_invalid(file, user);
-            if invalid.is_some() {
-                return Err(Failure::InvalidFile {
-                    path: path.to_path_buf(),
-                    prefix: "Updating ",
-                    found,
-                });
-            }
+            refuse_invalid(file, path, user, "Updating ")?;
         }
         file.set(user, hash).map_err(Failure::Edit)
     })
     .map_err(|e| write_failure(path, e))?;
     match done.value {
-        SetOutcome::Added => ctx.err.extend_from_slice(b"Adding "),
-        SetOutcome::Updated(n) => {
-            for _ in 0..n {
-                ctx.err.extend_from_slice(b"Updating ");
-            }
-        }
+        SetOutcome::Added => report_done(ctx, "Adding ", 1, user),
+        SetOutcome::Updated(n) => report_done(ctx, "Updating ", n, user),
+    }
+    Ok(())
+}
+
+/// Refuses a file with a line Apache stops reading at; Apache has said `prefix` once for each
+/// entry of `user` before it.
+fn refuse_invalid(
+    file: &HtpasswdFile,
+    path: &Path,
+    user: &[u8],
+    prefix: &'static str,
+) -> Result<(), Failure> {
+    match found_before_invalid(file, user) {
+        (found, Some(_)) => Err(Failure::InvalidFile {
+            path: path.to_path_buf(),
+            prefix,
+            found,
+        }),
+        (_, None) => Ok(()),
+    }
+}
+
+/// Apache's report of an edit: `verb` once per entry, then `password for user USER`.
+fn report_done(ctx: &mut Ctx, verb: &str, entries: usize, user: &[u8]) {
+    for _ in 0..entries {
+        ctx.err.extend_from_slice(verb.as_bytes());
     }
     ctx.err.extend_from_slice(b"password for user ");
     ctx.err.extend_from_slice(user);
     ctx.err.push(b'\n');
-    Ok(())
 }
 
 /// Deletes every entry of `user`; an absent user is reported and is not an error (as Apache).
 fn delete(ctx: &mut Ctx, path: &Path, user: &[u8]) -> Result<(), Failure> {
     let done = edit_file(path, &EditOptions::default(), |file| {
-        let (found, invalid) = found_before_invalid(file, user);
-        if invalid.is_some() {
-            return Err(Failure::InvalidFile {
-                path: path.to_path_buf(),
-                prefix: "Deleting ",
-                found,
-            });
-        }
+        refuse_invalid(file, path, user, "Deleting ")?;
         Ok(file.delete(user))
     })
     .map_err(|e| write_failure(path, e))?;
@@ -361,12 +368,7 @@ fn delete(ctx: &mut Ctx, path: &Path, user: &[u8]) -> Result<(), Failure> {
         ctx.err.extend_from_slice(b" not found\n");
         return Ok(());
     }
-    for _ in 0..done.value {
-        ctx.err.extend_from_slice(b"Deleting ");
-    }
-    ctx.err.extend_from_slice(b"password for user ");
-    ctx.err.extend_from_slice(user);
-    ctx.err.push(b'\n');
+    report_done(ctx, "Deleting ", done.value, user);
     Ok(())
 }
 
