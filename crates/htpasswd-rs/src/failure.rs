@@ -91,16 +91,9 @@ pub(crate) enum LineProblem {
 impl Failure {
     /// The exit code, chosen here and only here.
     pub(crate) fn code(&self) -> u8 {
-        match self {
-            Self::OpenSsl(_) => OPENSSL_FAILURE,
-            apache => apache.exit() as u8,
-        }
-    }
-
-    /// Apache htpasswd's meaning of the failure.
-    fn exit(&self) -> Exit {
-        match self {
-            Self::OpenSsl(_) => Exit::FilePerm,
+        // Apache htpasswd's meanings, for the Apache mode and its extensions.
+        let exit = match self {
+            Self::OpenSsl(_) => return OPENSSL_FAILURE,
             Self::ExtensionUsage(_) | Self::BatchHash(_) => Exit::Syntax,
             Self::ExtensionRead(_) | Self::ReadUsers(..) => Exit::FilePerm,
             Self::LintFindings => Exit::Invalid,
@@ -135,7 +128,8 @@ impl Failure {
             | Self::ReadPassword(_)
             | Self::PlainUnstorable(_)
             | Self::Edit(_) => Exit::General,
-        }
+        };
+        exit as u8
     }
 
     /// Appends the stderr text to `out`, naming the program as `prog` (Apache's `argv[0]`;
@@ -323,5 +317,51 @@ impl Outcome {
             stderr,
             code: Exit::Ok as u8,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rendered(failure: &Failure) -> (u8, String) {
+        let mut out = Vec::new();
+        failure.render(b"/usr/bin/htpasswd", &mut out);
+        (failure.code(), String::from_utf8_lossy(&out).into_owned())
+    }
+
+    #[test]
+    fn each_mode_keeps_its_codes_and_its_program_name() {
+        assert_eq!(
+            rendered(&Failure::MustCreate(PathBuf::from("f"))),
+            (
+                1,
+                "/usr/bin/htpasswd: cannot modify file f; use '-c' to create it\n".to_owned()
+            )
+        );
+        assert_eq!(
+            rendered(&Failure::IllegalOption(b'x')).1.lines().next(),
+            Some("htpasswd: illegal option -- x")
+        );
+        assert_eq!(rendered(&Failure::LintFindings), (7, String::new()));
+        assert_eq!(
+            rendered(&Failure::OpenSsl("passwd: x\n".to_owned())),
+            (1, "passwd: x\n".to_owned())
+        );
+        let line = |problem| Failure::UsersLine {
+            name: "users".to_owned(),
+            number: 3,
+            problem,
+        };
+        assert_eq!(
+            rendered(&line(LineProblem::NoColon)),
+            (
+                7,
+                "/usr/bin/htpasswd: users line 3: no ':' between user and password\n".to_owned()
+            )
+        );
+        assert_eq!(rendered(&line(LineProblem::Duplicate(1))).0, 6);
+        assert_eq!(rendered(&line(LineProblem::PasswordTooLong(255))).0, 5);
+        assert_eq!(rendered(&line(LineProblem::PasswordNul)).0, 9);
     }
 }
