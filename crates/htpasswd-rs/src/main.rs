@@ -5,8 +5,8 @@
 
 mod apache;
 mod bulk;
+mod failure;
 mod openssl;
-mod prompt;
 
 use std::ffi::{OsStr, OsString};
 use std::io::Write as _;

@@ -10,7 +10,10 @@ use htpasswd_core::crypt::sha_crypt::{MAX_ROUNDS, MIN_ROUNDS, ShaCryptHash, ShaV
 use htpasswd_core::{Md5Variant, Salt};
 use zeroize::Zeroizing;
 
-use crate::{Outcome, bulk, prompt};
+use htpasswd_cli_support::prompt;
+
+use crate::failure::Failure;
+use crate::{Outcome, bulk};
 
 /// OpenSSL's `passwd` keeps at most this many bytes of a password.
 const MAX_PASSWORD: usize = 256;
@@ -55,6 +58,8 @@ enum GivenSalt {
     Sha(Vec<u8>, Option<u32>),
 }
 
+/// OpenSSL 3.0's `passwd -help`, in its layout, less the options htpasswd-rs refuses
+/// (`-aixmd5`, `-writerand`, the provider options) or accepts and ignores (`-rand`).
 const HELP: &str = "\
 Usage: passwd [options] [password]
 
@@ -77,27 +82,15 @@ Cryptographic options:
  -5                  SHA256-based password algorithm
  -apr1               MD5-based password algorithm, Apache variant
  -1                  MD5-based password algorithm
- -aixmd5             AIX MD5-based password algorithm
-
-Random state options:
- -rand val           Load the given file(s) into the random number generator
- -writerand outfile  Write random data to the specified file
-
-Provider options:
- -provider-path val  Provider load path (must be before 'provider' argument if required)
- -provider val       Provider to load (can be specified multiple times)
- -propquery val      Property query used when fetching algorithms
 
 Parameters:
  password            Password text to digest (optional)
 ";
 
 fn fail(stderr: String) -> Outcome {
-    Outcome {
-        stdout: Vec::new(),
-        stderr: stderr.into_bytes(),
-        code: 1,
-    }
+    let mut out = Outcome::ok(Vec::new(), Vec::new());
+    out.set_failure(&Failure::OpenSsl(stderr));
+    out
 }
 
 fn usage_error(msg: Option<String>) -> Outcome {
@@ -367,19 +360,19 @@ fn io_message(e: &std::io::Error) -> String {
 /// whatever the input; input that ends inside a line is no answer (exit 1); a mismatch is
 /// "Verify failure", exit 1. The newline goes, a CR stays, as with `-stdin`.
 fn prompt(request: &Request, out: &mut Outcome) -> Option<Zeroizing<Vec<u8>>> {
-    let ask = |text: &str, out: &mut Outcome| match prompt::read_hidden(text) {
+    let ask = |text: &str, out: &mut Outcome| match prompt::read_hidden(text, MAX_PASSWORD) {
         Ok(answer) => {
             answer.channel.say(b"\n");
             if answer.newline {
                 Some((answer.line, answer.channel))
             } else {
-                out.code = 1;
+                out.set_failure(&Failure::OpenSsl(String::new()));
                 None
             }
         }
         Err(e) => {
-            out.stderr = format!("passwd: cannot read the password: {e}\n").into_bytes();
-            out.code = 1;
+            let message = format!("passwd: cannot read the password: {e}\n");
+            out.set_failure(&Failure::OpenSsl(message));
             None
         }
     };
@@ -388,7 +381,7 @@ fn prompt(request: &Request, out: &mut Outcome) -> Option<Zeroizing<Vec<u8>>> {
         let (again, _) = ask("Verifying - Password: ", out)?;
         if again != first {
             channel.say(b"Verify failure\n");
-            out.code = 1;
+            out.set_failure(&Failure::OpenSsl(String::new()));
             return None;
         }
     }

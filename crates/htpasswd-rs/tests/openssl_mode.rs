@@ -503,3 +503,68 @@ fn unknown_kernel_in_the_environment_is_refused() {
     assert_eq!(out.stdout, unset.stdout);
     assert!(out.stdout.starts_with(b"$apr1$abcdefgh$"));
 }
+
+/// `passwd -help` lists only what htpasswd-rs does, in OpenSSL's layout: every line is one of
+/// `openssl passwd -help`'s, every listed option is accepted, and the options htpasswd-rs
+/// refuses or ignores are not listed.
+#[test]
+fn help_lists_only_supported_options_in_openssls_layout() {
+    let help = ours().args(["passwd", "-help"]).output().unwrap();
+    assert_eq!(help.status.code(), Some(0));
+    assert!(help.stdout.is_empty());
+    let text = String::from_utf8(help.stderr).unwrap();
+    let options: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix(" -"))
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    assert_eq!(
+        options,
+        [
+            "help", "in", "noverify", "stdin", "quiet", "table", "reverse", "salt", "6", "5",
+            "apr1", "1"
+        ]
+    );
+    for gone in ["aixmd5", "rand", "writerand", "provider", "propquery"] {
+        assert!(
+            !text.contains(&format!(" -{gone} ")),
+            "lists -{gone}: {text}"
+        );
+    }
+    // Each listed option is accepted (with a value where it takes one).
+    for option in &options[1..] {
+        let mut args = vec!["passwd".to_owned(), format!("-{option}")];
+        match *option {
+            "salt" => args.push("abcdefgh".to_owned()),
+            "in" => args.push("/dev/null".to_owned()),
+            "stdin" => {}
+            _ => args.extend(["-salt".to_owned(), "xy".to_owned(), "pw".to_owned()]),
+        }
+        if *option == "salt" {
+            args.push("pw".to_owned());
+        }
+        let out = run_with_stdin(
+            {
+                let mut cmd = ours();
+                cmd.args(&args);
+                cmd
+            },
+            b"pw\n",
+        );
+        assert_eq!(out.status.code(), Some(0), "-{option}: {out:?}");
+    }
+    let Some(openssl) = openssl("help_lists_only_supported_options_in_openssls_layout") else {
+        return;
+    };
+    let reference = Command::new(openssl)
+        .args(["passwd", "-help"])
+        .output()
+        .unwrap();
+    let reference = String::from_utf8_lossy(&reference.stderr).into_owned();
+    for line in text.lines().filter(|l| !l.is_empty()) {
+        assert!(
+            reference.lines().any(|r| r == line),
+            "not OpenSSL's line: {line:?}\n{reference}"
+        );
+    }
+}

@@ -8,7 +8,16 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// Basic-auth Secrets and annotated Ingresses (or the controller's own resources) for
 /// ingress-nginx, Traefik, Envoy Gateway, NGINX Inc and HAProxy, ready for `kubectl apply -f -`.
 #[derive(Debug, Parser)]
-#[command(name = "ingress-auth", version, about, long_about = None)]
+#[command(
+    name = "ingress-auth",
+    version,
+    about,
+    long_about = None,
+    after_long_help = "Exit status: 0 done; 1 a file, the output or the random number generator \
+                       failed; 2 bad flags or input (also: a generated password with stderr not \
+                       a terminal and neither --credentials-file nor --show-passwords); 3 verify: \
+                       the password does not match; 6 verify: no such user."
+)]
 pub(crate) struct Cli {
     /// What to do.
     #[command(subcommand)]
@@ -27,7 +36,12 @@ pub(crate) enum Command {
     Generate(GenerateCmd),
     /// Add the auth annotations to the Ingresses of a YAML or JSON stream.
     Annotate(AnnotateCmd),
-    /// Check a user's password against an auth Secret manifest (exit 0 match, 3 mismatch).
+    /// Check a user's password against an auth Secret manifest (exit 0 match, 3 mismatch, 6
+    /// no such user). The password is read from standard input.
+    ///
+    /// The password is one line of standard input (a trailing newline is removed), or typed at
+    /// a prompt without echo when standard input is a terminal. Empty standard input is an
+    /// error (exit 2), not a mismatch.
     Verify(VerifyCmd),
     /// List the users of an auth Secret manifest, their hash schemes, and who can check them.
     Users(UsersCmd),
@@ -145,8 +159,13 @@ pub(crate) struct UserArgs {
     #[arg(long, value_enum)]
     pub(crate) secret_type: Option<SecretTypeArg>,
     /// Write generated NAME:PASSWORD lines to this new file (mode 0600) instead of stderr.
+    /// Without it, generated passwords are printed on stderr only when stderr is a terminal.
     #[arg(long, value_name = "FILE")]
     pub(crate) credentials_file: Option<PathBuf>,
+    /// Print generated NAME:PASSWORD lines on stderr even when it is not a terminal (where a
+    /// log may keep them).
+    #[arg(long, conflicts_with = "credentials_file")]
+    pub(crate) show_passwords: bool,
 }
 
 /// The Ingress's routing, TLS and auth annotations.
@@ -321,7 +340,8 @@ pub(crate) struct AnnotateCmd {
 
 #[derive(Debug, Args)]
 pub(crate) struct VerifyCmd {
-    /// The Secret manifest (YAML or JSON; a stream or List is searched); - for standard input.
+    /// The Secret manifest (YAML or JSON; a stream or List is searched); not standard input,
+    /// which holds the password.
     #[arg(short = 'f', long = "filename", value_name = "SECRET_FILE")]
     pub(crate) file: PathBuf,
     /// The user to check.

@@ -1,9 +1,13 @@
-//! Passwords: generated from the OS CSPRNG, read from standard input or a terminal prompt.
-//! Every buffer is wiped on drop.
+//! Passwords: generated from the OS CSPRNG, read from standard input or a terminal prompt
+//! (`htpasswd-cli-support`'s, shared with `htpasswd-rs`). Every buffer is wiped on drop.
 
-use std::io::{self, BufRead as _, IsTerminal as _, Write as _};
+use std::io;
 
+use htpasswd_cli_support::printable;
+use htpasswd_cli_support::prompt::{self, ReadError};
 use zeroize::Zeroizing;
+
+use crate::error::Error;
 
 /// Length of generated passwords: 24 characters of 62 give about 143 bits.
 pub(crate) const GENERATED_LEN: usize = 24;
@@ -27,72 +31,81 @@ pub(crate) fn generate() -> Result<Zeroizing<String>, getrandom::Error> {
     Ok(out)
 }
 
-/// Reads a password from all of standard input, without one trailing newline (LF or CRLF).
-/// Returns `None` when it still holds a line break (a password cannot span lines).
-pub(crate) fn read_stdin_password() -> io::Result<Option<Zeroizing<Vec<u8>>>> {
-    let mut buf = Zeroizing::new(Vec::new());
-    io::Read::read_to_end(&mut io::stdin().lock(), &mut buf)?;
-    Ok(strip_one_line(buf))
+/// Longest password read from standard input or typed at a prompt.
+pub(crate) const MAX_READ: usize = 4096;
+
+/// What standard input (or the terminal) gave for a password.
+pub(crate) enum Answer {
+    /// One line, without its line end.
+    Password(Zeroizing<Vec<u8>>),
+    /// Nothing at all: standard input was empty, or the prompt was answered with end of input.
+    Nothing,
+    /// More than one line (a password cannot span lines).
+    MultiLine,
 }
 
-fn strip_one_line(mut buf: Zeroizing<Vec<u8>>) -> Option<Zeroizing<Vec<u8>>> {
-    if buf.last() == Some(&b'\n') {
-        buf.pop();
-        if buf.last() == Some(&b'\r') {
-            buf.pop();
+/// Why no password was read.
+pub(crate) enum ReadFailure {
+    /// Longer than [`MAX_READ`] bytes.
+    TooLong,
+    /// Reading failed.
+    Io(io::Error),
+}
+
+impl ReadFailure {
+    /// The error to report, after `context` (the flag or the step).
+    pub(crate) fn into_error(self, context: &str) -> Error {
+        match self {
+            Self::TooLong => Error::input(format!(
+                "{context}: the password is longer than {MAX_READ} bytes"
+            )),
+            Self::Io(e) => Error::io(format!("{context}: {e}")),
         }
     }
-    if buf.contains(&b'\n') || buf.contains(&b'\r') {
-        None
+}
+
+impl From<ReadError> for ReadFailure {
+    fn from(e: ReadError) -> Self {
+        match e {
+            ReadError::TooLong => Self::TooLong,
+            ReadError::Io(e) => Self::Io(e),
+        }
+    }
+}
+
+/// Reads the password of `user`: with a terminal on standard input, a prompt on standard error
+/// with echo and signal keys off; otherwise all of standard input, without one trailing line end
+/// (LF or CRLF). Unbuffered reads into wiped buffers (the shared prompt of both binaries).
+pub(crate) fn read_password_for(user: &str) -> Result<Answer, ReadFailure> {
+    let line = if prompt::stdin_is_terminal() {
+        let text = format!("Password for {}: ", printable(user.as_bytes()));
+        let answer = prompt::read_hidden_stdio(&text, MAX_READ).map_err(ReadFailure::Io)?;
+        answer.channel.say(b"\n");
+        if answer.line.len() > MAX_READ {
+            return Err(ReadFailure::TooLong);
+        }
+        if answer.line.is_empty() && !answer.newline {
+            return Ok(Answer::Nothing);
+        }
+        let mut line = answer.line;
+        if line.last() == Some(&b'\r') {
+            line.pop();
+        }
+        line
     } else {
-        Some(buf)
-    }
+        prompt::read_stdin(MAX_READ + 1)?
+    };
+    Ok(classify(line))
 }
 
-/// Reads a password for `verify`: with a terminal on standard input, prompts on standard error
-/// with echo off; otherwise reads standard input as [`read_stdin_password`] does.
-pub(crate) fn read_password_for(user: &str) -> io::Result<Option<Zeroizing<Vec<u8>>>> {
-    let stdin = io::stdin();
-    if !stdin.is_terminal() {
-        return read_stdin_password();
-    }
-    let mut err = io::stderr().lock();
-    write!(err, "Password for {user}: ")?;
-    err.flush()?;
-    let echo_off = EchoOff::new(&stdin);
-    let mut line = Zeroizing::new(String::new());
-    let read = stdin.lock().read_line(&mut line);
-    drop(echo_off);
-    writeln!(err)?;
-    read?;
-    Ok(strip_one_line(Zeroizing::new(line.as_bytes().to_vec())))
-}
-
-/// Turns terminal echo off until dropped.
-struct EchoOff<'a> {
-    fd: &'a io::Stdin,
-    saved: Option<rustix::termios::Termios>,
-}
-
-impl<'a> EchoOff<'a> {
-    fn new(fd: &'a io::Stdin) -> Self {
-        let saved = rustix::termios::tcgetattr(fd).ok();
-        if let Some(saved) = &saved {
-            let mut quiet = saved.clone();
-            quiet.local_modes -= rustix::termios::LocalModes::ECHO;
-            // Best effort: if echo cannot be turned off the prompt still works.
-            let _ = rustix::termios::tcsetattr(fd, rustix::termios::OptionalActions::Now, &quiet);
-        }
-        Self { fd, saved }
-    }
-}
-
-impl Drop for EchoOff<'_> {
-    fn drop(&mut self) {
-        if let Some(saved) = &self.saved {
-            let _ =
-                rustix::termios::tcsetattr(self.fd, rustix::termios::OptionalActions::Now, saved);
-        }
+/// Sorts a read password (its line end already removed); an empty read is [`Answer::Nothing`].
+fn classify(line: Zeroizing<Vec<u8>>) -> Answer {
+    if line.contains(&b'\n') || line.contains(&b'\r') {
+        Answer::MultiLine
+    } else if line.is_empty() {
+        Answer::Nothing
+    } else {
+        Answer::Password(line)
     }
 }
 
@@ -110,11 +123,15 @@ mod tests {
     }
 
     #[test]
-    fn one_trailing_newline_is_stripped() {
-        let s = |b: &[u8]| strip_one_line(Zeroizing::new(b.to_vec())).map(|v| v.to_vec());
-        assert_eq!(s(b"pw\n"), Some(b"pw".to_vec()));
-        assert_eq!(s(b"pw\r\n"), Some(b"pw".to_vec()));
-        assert_eq!(s(b"pw"), Some(b"pw".to_vec()));
-        assert_eq!(s(b"p\nw\n"), None);
+    fn a_read_is_one_password_nothing_or_several_lines() {
+        let c = |b: &[u8]| match classify(Zeroizing::new(b.to_vec())) {
+            Answer::Password(p) => Some(p.to_vec()),
+            Answer::Nothing => None,
+            Answer::MultiLine => Some(b"<lines>".to_vec()),
+        };
+        assert_eq!(c(b"pw"), Some(b"pw".to_vec()));
+        assert_eq!(c(b""), None);
+        assert_eq!(c(b"p\nw"), Some(b"<lines>".to_vec()));
+        assert_eq!(c(b"p\rw"), Some(b"<lines>".to_vec()));
     }
 }

@@ -2,9 +2,10 @@
 //! Nothing is printed here; `main.rs` prints and picks the exit code.
 
 use std::fs;
-use std::io::{self, Read as _, Write as _};
+use std::io::{self, IsTerminal as _, Read as _, Write as _};
 use std::path::{Path, PathBuf};
 
+use htpasswd_cli_support::{printable, user_lines};
 use htpasswd_core::crypt::Scheme;
 use htpasswd_core::htpasswd::Verdict;
 use htpasswd_k8s::{
@@ -20,43 +21,8 @@ use crate::args::{
     NetworkPolicyArgs, ObjectArgs, OutputFormat, PathTypeArg, RouteArgs, SchemeArg, SecretCmd,
     SecretTypeArg, UserArgs, UsersCmd, VerifyCmd,
 };
-use crate::password;
-
-/// How a run ended, when it did not succeed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Failure {
-    /// Bad flags or bad input: exit 2.
-    Input,
-    /// A file or the random number generator failed: exit 1.
-    Io,
-    /// `verify`: the password does not match: exit 3 (as `htpasswd -v`).
-    Mismatch,
-    /// `verify`: no such user: exit 6 (as `htpasswd -v`).
-    NoSuchUser,
-}
-
-/// An error to report: the message names the flag and the rule.
-#[derive(Debug)]
-pub(crate) struct Error {
-    pub(crate) failure: Failure,
-    pub(crate) message: String,
-}
-
-impl Error {
-    fn input(message: impl Into<String>) -> Self {
-        Self {
-            failure: Failure::Input,
-            message: message.into(),
-        }
-    }
-
-    fn io(message: impl Into<String>) -> Self {
-        Self {
-            failure: Failure::Io,
-            message: message.into(),
-        }
-    }
-}
+use crate::error::{Error, Failure};
+use crate::password::{self, Answer};
 
 /// What a successful run prints.
 #[derive(Debug, Default)]
@@ -252,6 +218,7 @@ fn collect_users(mut args: UserArgs, controller: Controller) -> Result<Users, Er
             path.display()
         )));
     }
+    refuse_passwords_in_logs(&args)?;
     let mut set = UserSet::new(controller);
     let mut generated = Vec::new();
     let mut notices = Vec::new();
@@ -281,6 +248,25 @@ fn collect_users(mut args: UserArgs, controller: Controller) -> Result<Users, Er
     })
 }
 
+/// Generated passwords go to stderr only where a person reads them: a terminal. Anywhere else
+/// (a CI log, a file) they need --credentials-file or an explicit --show-passwords; checked
+/// before any password is generated or anything printed.
+fn refuse_passwords_in_logs(args: &UserArgs) -> Result<(), Error> {
+    let generates = !args.password_stdin && args.users.iter().any(|u| !u.contains(':'));
+    if generates
+        && args.credentials_file.is_none()
+        && !args.show_passwords
+        && !io::stderr().is_terminal()
+    {
+        return Err(Error::input(
+            "--user NAME: the generated password would be printed on stderr, which is not a \
+             terminal (a log could keep it): give --credentials-file FILE, or --show-passwords \
+             to print it anyway",
+        ));
+    }
+    Ok(())
+}
+
 fn add_users(
     args: &mut UserArgs,
     scheme: HashScheme,
@@ -306,11 +292,18 @@ fn add_users(
             }
             None if args.password_stdin => {
                 // A terminal gets a prompt without echo; a pipe is read as it is.
-                let pw = password::read_password_for(spec)
-                    .map_err(|e| Error::io(format!("--password-stdin: {e}")))?
-                    .ok_or_else(|| {
-                        Error::input("--password-stdin: the password must be a single line")
-                    })?;
+                let pw = match password::read_password_for(spec)
+                    .map_err(|e| e.into_error("--password-stdin"))?
+                {
+                    Answer::Password(pw) => pw,
+                    // The library refuses it: "the password is empty".
+                    Answer::Nothing => Zeroizing::new(Vec::new()),
+                    Answer::MultiLine => {
+                        return Err(Error::input(
+                            "--password-stdin: the password must be a single line",
+                        ));
+                    }
+                };
                 set.add_password(spec, &pw, scheme)
                     .map_err(|e| lib_error(Some("--password-stdin"), &e))?;
             }
@@ -336,16 +329,16 @@ fn add_users(
         // All lines are checked, then hashed in one batch (apr1: SIMD lanes on all cores).
         let mut users = Vec::new();
         let mut line_numbers = Vec::new();
-        for (i, line) in text.split('\n').enumerate() {
-            let line = line.strip_suffix('\r').unwrap_or(line);
-            if line.trim().is_empty() || line.starts_with('#') {
-                continue;
-            }
-            let (user, pw) = line.split_once(':').ok_or_else(|| {
-                Error::input(format!("{flag}: line {}: expected NAME:PASSWORD", i + 1))
+        for line in user_lines(text.as_bytes()) {
+            let line = line.map_err(|e| {
+                Error::input(format!("{flag}: line {}: expected NAME:PASSWORD", e.number))
             })?;
-            users.push((user, pw.as_bytes()));
-            line_numbers.push(i + 1);
+            // The text is UTF-8 and the user ends before an ASCII ':': it is UTF-8 too.
+            let user = std::str::from_utf8(line.user).map_err(|_| {
+                Error::input(format!("{flag}: line {}: not UTF-8 text", line.number))
+            })?;
+            users.push((user, line.password));
+            line_numbers.push(line.number);
         }
         set.add_passwords(&users, scheme).map_err(|(at, e)| {
             lib_error(Some(&format!("{flag}: line {}", line_numbers[at])), &e)
@@ -852,9 +845,18 @@ fn verify(cmd: &VerifyCmd) -> Result<Output, Error> {
             message: format!("user {user} not found in Secret {}", users.name),
         });
     }
-    let pw = password::read_password_for(user)
-        .map_err(|e| Error::io(format!("reading the password: {e}")))?
-        .ok_or_else(|| Error::input("the password must be a single line"))?;
+    let pw = match password::read_password_for(user)
+        .map_err(|e| e.into_error("reading the password"))?
+    {
+        Answer::Password(pw) => pw,
+        Answer::Nothing => {
+            return Err(Error::input(
+                "no password given: verify reads it from standard input (one line), or asks for \
+                 it when standard input is a terminal",
+            ));
+        }
+        Answer::MultiLine => return Err(Error::input("the password must be a single line")),
+    };
     match users.verify(user.as_bytes(), &pw) {
         Verdict::Match => Ok(Output {
             stdout: String::new(),
@@ -912,20 +914,4 @@ fn users(cmd: &UsersCmd) -> Result<Output, Error> {
         )));
     }
     Ok(Output { stdout, stderr })
-}
-
-/// A user name for the terminal: control characters escaped, so that a hostile Secret cannot
-/// send escape sequences.
-fn printable(user: &[u8]) -> String {
-    String::from_utf8_lossy(user)
-        .chars()
-        .flat_map(|c| {
-            let escaped: Vec<char> = if c.is_control() {
-                c.escape_default().collect()
-            } else {
-                vec![c]
-            };
-            escaped
-        })
-        .collect()
 }

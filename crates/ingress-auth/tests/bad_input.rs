@@ -889,7 +889,15 @@ fn bad_htpasswd_lines_are_named_by_number_only() {
     for (i, (content, want)) in cases.iter().enumerate() {
         let file = dir.write(&format!("h{i}"), content);
         let out = ours()
-            .args(["secret", "--name", "ok", "--user", "gen", "--htpasswd"])
+            .args([
+                "secret",
+                "--name",
+                "ok",
+                "--show-passwords",
+                "--user",
+                "gen",
+            ])
+            .arg("--htpasswd")
             .arg(&file)
             .output()
             .unwrap();

@@ -5,7 +5,7 @@ use std::os::unix::fs::PermissionsExt as _;
 use htpasswd_core::crypt::verify;
 
 use crate::support::{
-    TempDir, base64_decode, ours, parse_docs, run, run_with_stdin, stderr, stdout,
+    TempDir, base64_decode, on_terminal, ours, parse_docs, run, run_with_stdin, stderr, stdout,
 };
 
 #[test]
@@ -35,7 +35,15 @@ fn auth_text(yaml: &str) -> String {
 
 #[test]
 fn generated_password_goes_to_stderr_and_verifies() {
-    let out = run(&["secret", "--name", "basic-auth", "--user", "alice"]);
+    // Stderr is a pipe here: printing the password there takes --show-passwords.
+    let out = run(&[
+        "secret",
+        "--name",
+        "basic-auth",
+        "--user",
+        "alice",
+        "--show-passwords",
+    ]);
     assert!(out.status.success(), "{}", stderr(&out));
     let err = stderr(&out);
     let line = err.lines().find(|l| l.starts_with("alice:")).unwrap();
@@ -350,18 +358,7 @@ fn terminal_prompt_does_not_echo() {
     let made = run(&["secret", "--name", "s", "--user", "alice:TypedSecret42"]);
     let file = dir.write("s.yaml", &made.stdout);
     let bin = env!("CARGO_BIN_EXE_ingress-auth");
-    let type_later = |cmd: String| {
-        // The password is typed a moment after start, once the prompt has turned echo off.
-        let shell = format!(
-            "(sleep 1; printf 'TypedSecret42\\n'; sleep 1) | {} -qec {} /dev/null",
-            script.display(),
-            shell_quote(&cmd)
-        );
-        std::process::Command::new("sh")
-            .args(["-c", &shell])
-            .output()
-            .unwrap()
-    };
+    let type_later = |cmd: String| on_terminal(&script, &cmd, "TypedSecret42\\n");
     let out = type_later(format!("{bin} verify --user alice -f {}", file.display()));
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{text}");
@@ -377,10 +374,6 @@ fn terminal_prompt_does_not_echo() {
         "{text}"
     );
     assert!(!text.contains("TypedSecret42"), "password echoed: {text}");
-}
-
-fn shell_quote(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "'\\''"))
 }
 
 /// User names from a Secret are printed with control characters escaped.

@@ -1,6 +1,7 @@
 //! Shared helpers: running the binary, reading manifests; the workspace's test-support crate
 //! (reference tools, temp dirs).
 
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 pub use htpasswd_test_support::{REQUIRE_ENV, TempDir, reference_tool, run_with_stdin};
@@ -33,4 +34,22 @@ pub fn base64_decode(s: &str) -> Vec<u8> {
     let v: k8s_openapi::ByteString =
         serde_json::from_value(serde_json::Value::String(s.to_owned())).unwrap();
     v.0
+}
+
+/// Runs the shell command `cmd` on a terminal (a pty from util-linux `script`, found by the
+/// caller), typing `keys` (printf format) a moment after the start, once a prompt has turned
+/// echo off. Returns what the terminal showed (stdout) and the exit code of `cmd`.
+pub fn on_terminal(script: &Path, cmd: &str, keys: &str) -> Output {
+    let shell = format!(
+        "(sleep 1; printf {}; sleep 1) | {} -qec {} /dev/null",
+        shell_quote(keys),
+        shell_quote(&script.display().to_string()),
+        shell_quote(cmd)
+    );
+    Command::new("sh").args(["-c", &shell]).output().unwrap()
+}
+
+/// `s` quoted for sh.
+pub fn shell_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "'\\''"))
 }

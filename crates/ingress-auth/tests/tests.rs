@@ -22,4 +22,5 @@ mod crds;
 mod migrate;
 mod network_policy;
 mod reference;
+mod secrets;
 mod snapshots;

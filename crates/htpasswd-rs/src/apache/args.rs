@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 use zeroize::Zeroizing;
 
-use super::Failure;
+use crate::failure::Failure;
 
 /// Longest username Apache accepts (`MAX_STRING_LEN - 1`).
 pub(crate) const MAX_USER: usize = 255;
@@ -89,6 +89,35 @@ fn strtol_whole(s: &[u8]) -> Option<i64> {
     Some(if negative { -n } else { n })
 }
 
+/// One cluster of short options (`cBC5` of `-cBC5`), as `apr_getopt` reads it: each byte is an
+/// option, given to `each` in order; an option listed in `with_value` takes the rest of the
+/// cluster as its value, or else the next argument (from `next`), and ends the cluster.
+/// Shared by the Apache mode and `--batch`.
+///
+/// # Errors
+/// The first error of `each`; `each(opt, None)` is how a missing value is reported (the
+/// caller's message).
+pub(crate) fn short_cluster<E>(
+    cluster: &[u8],
+    next: impl FnOnce() -> Option<Vec<u8>>,
+    with_value: &[u8],
+    mut each: impl FnMut(u8, Option<Vec<u8>>) -> Result<(), E>,
+) -> Result<(), E> {
+    for (i, &opt) in cluster.iter().enumerate() {
+        if with_value.contains(&opt) {
+            let rest = &cluster[i + 1..];
+            let value = if rest.is_empty() {
+                next()
+            } else {
+                Some(rest.to_vec())
+            };
+            return each(opt, value);
+        }
+        each(opt, None)?;
+    }
+    Ok(())
+}
+
 /// Stage 1: the flags, as Apache's `apr_getopt` loop reads them.
 pub(crate) fn parse(args: Vec<OsString>) -> Parsed {
     let mut raw = Raw {
@@ -113,10 +142,9 @@ pub(crate) fn parse(args: Vec<OsString>) -> Parsed {
             rest.push(arg);
             break;
         }
-        let mut i = 1;
-        while i < bytes.len() {
-            let opt = bytes[i];
-            i += 1;
+        let cluster = &bytes[1..];
+        let next = || args.next().map(|a| a.into_vec());
+        let read = short_cluster(cluster, next, b"Cr", |opt, value| {
             match opt {
                 b'c' => raw.create = true,
                 b'n' => raw.no_file = true,
@@ -135,34 +163,21 @@ pub(crate) fn parse(args: Vec<OsString>) -> Parsed {
                 b'2' => raw.alg = Alg::Sha256,
                 b'5' => raw.alg = Alg::Sha512,
                 b'C' | b'r' => {
-                    let value: Vec<u8> = if i < bytes.len() {
-                        bytes[i..].to_vec()
-                    } else if let Some(next) = args.next() {
-                        next.into_vec()
-                    } else {
-                        return Parsed {
-                            plain_warnings,
-                            result: Err(Failure::MissingArgument(opt)),
-                        };
-                    };
+                    let value = value.ok_or(Failure::MissingArgument(opt))?;
                     match strtol_whole(&value) {
                         Some(n) if n > 0 => raw.cost = Some(n),
-                        _ => {
-                            return Parsed {
-                                plain_warnings,
-                                result: Err(Failure::BadCost),
-                            };
-                        }
+                        _ => return Err(Failure::BadCost),
                     }
-                    break;
                 }
-                other => {
-                    return Parsed {
-                        plain_warnings,
-                        result: Err(Failure::IllegalOption(other)),
-                    };
-                }
+                other => return Err(Failure::IllegalOption(other)),
             }
+            Ok(())
+        });
+        if let Err(failure) = read {
+            return Parsed {
+                plain_warnings,
+                result: Err(failure),
+            };
         }
     }
     rest.extend(args);

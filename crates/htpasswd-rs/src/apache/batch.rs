@@ -12,17 +12,20 @@ use std::ffi::OsString;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
+use htpasswd_cli_support::{UserLine, printable, user_lines};
 use htpasswd_core::Md5Variant;
 use htpasswd_core::crypt::bcrypt::{self, LongPassword};
 use htpasswd_core::crypt::{self, HashParams};
-use htpasswd_core::htpasswd::{
-    Create, EditOptions, FileError, HtpasswdFile, Limits, SetOutcome, edit_file,
-};
+use htpasswd_core::htpasswd::{Create, EditOptions, HtpasswdFile, Limits, SetOutcome, edit_file};
 use zeroize::Zeroizing;
 
-use super::Exit;
-use super::args::{Alg, MAX_ARG_PASSWORD};
+use super::args::{Alg, MAX_ARG_PASSWORD, short_cluster};
+use super::write_failure;
+use crate::failure::{Failure, LineProblem};
 use crate::{Outcome, bulk};
+
+/// The program name of the extensions' messages.
+const PROG: &[u8] = b"htpasswd-rs";
 
 struct BatchRequest {
     users: OsString,
@@ -32,19 +35,13 @@ struct BatchRequest {
     file: PathBuf,
 }
 
-/// A failure: message (without the program name) and exit code (Apache's meanings).
-struct Fail(String, Exit);
-
-fn usage(msg: &str) -> Fail {
-    Fail(
-        format!(
-            "{msg}\nusage: htpasswd-rs --batch USERS_FILE [-c] [-m|-B|-2|-5|-s] [-C cost] [-r rounds] passwordfile"
-        ),
-        Exit::Syntax,
-    )
+fn usage(msg: &str) -> Failure {
+    Failure::ExtensionUsage(format!(
+        "{msg}\nusage: htpasswd-rs --batch USERS_FILE [-c] [-m|-B|-2|-5|-s] [-C cost] [-r rounds] passwordfile"
+    ))
 }
 
-fn parse(args: &[OsString]) -> Result<BatchRequest, Fail> {
+fn parse(args: &[OsString]) -> Result<BatchRequest, Failure> {
     let mut it = args.iter();
     let users = it
         .next()
@@ -66,10 +63,8 @@ fn parse(args: &[OsString]) -> Result<BatchRequest, Fail> {
             }
             continue;
         }
-        let mut i = 1;
-        while i < bytes.len() {
-            let opt = bytes[i];
-            i += 1;
+        let next = || it.next().map(|v| v.as_encoded_bytes().to_vec());
+        short_cluster(&bytes[1..], next, b"Cr", |opt, value| {
             match opt {
                 b'c' => req.create = true,
                 b'm' => req.alg = Alg::Md5,
@@ -78,21 +73,14 @@ fn parse(args: &[OsString]) -> Result<BatchRequest, Fail> {
                 b'5' => req.alg = Alg::Sha512,
                 b's' => req.alg = Alg::Sha1,
                 b'C' | b'r' => {
-                    let value = if i < bytes.len() {
-                        String::from_utf8_lossy(&bytes[i..]).into_owned()
-                    } else {
-                        it.next()
-                            .map(|v| v.to_string_lossy().into_owned())
-                            .ok_or_else(|| usage("-C/-r needs a value"))?
-                    };
+                    let value = value.ok_or_else(|| usage("-C/-r needs a value"))?;
                     req.cost = Some(
-                        value
+                        String::from_utf8_lossy(&value)
                             .parse::<u32>()
                             .ok()
                             .filter(|&n| n > 0)
                             .ok_or_else(|| usage("argument to -C/-r must be a positive integer"))?,
                     );
-                    break;
                 }
                 other => {
                     return Err(usage(&format!(
@@ -101,7 +89,8 @@ fn parse(args: &[OsString]) -> Result<BatchRequest, Fail> {
                     )));
                 }
             }
-        }
+            Ok(())
+        })?;
     }
     req.file = file.ok_or_else(|| usage("--batch needs a password file"))?;
     Ok(req)
@@ -114,53 +103,43 @@ struct Line<'a> {
     password: &'a [u8],
 }
 
-fn read_users(source: &OsString) -> Result<Zeroizing<Vec<u8>>, Fail> {
+fn read_users(source: &OsString) -> Result<Zeroizing<Vec<u8>>, Failure> {
     let mut bytes = Zeroizing::new(Vec::new());
     let read = if source == "-" {
         std::io::stdin().lock().read_to_end(&mut bytes)
     } else {
         std::fs::File::open(source).and_then(|mut f| f.read_to_end(&mut bytes))
     };
-    read.map_err(|e| {
-        Fail(
-            format!("cannot read {}: {e}", source.to_string_lossy()),
-            Exit::FilePerm,
-        )
-    })?;
+    read.map_err(|e| Failure::ReadUsers(printable(source.as_encoded_bytes()), e))?;
     Ok(bytes)
 }
 
-fn check_lines<'a>(name: &str, bytes: &'a [u8]) -> Result<Vec<Line<'a>>, Fail> {
+fn check_lines<'a>(name: &str, bytes: &'a [u8]) -> Result<Vec<Line<'a>>, Failure> {
     let mut lines = Vec::new();
     let mut seen: HashMap<&[u8], usize> = HashMap::new();
-    for (i, raw) in bytes.split(|&b| b == b'\n').enumerate() {
-        let number = i + 1;
-        let text = raw.strip_suffix(b"\r").unwrap_or(raw);
-        if text.is_empty() || text.first() == Some(&b'#') {
-            continue;
-        }
-        let at = |msg: String, code| Fail(format!("{name} line {number}: {msg}"), code);
-        let Some(colon) = text.iter().position(|&b| b == b':') else {
-            return Err(at("no ':' between user and password".into(), Exit::Invalid));
+    for line in user_lines(bytes) {
+        let at = |number, problem| Failure::UsersLine {
+            name: name.to_owned(),
+            number,
+            problem,
         };
-        let (user, password) = (&text[..colon], &text[colon + 1..]);
+        let UserLine {
+            number,
+            user,
+            password,
+            ..
+        } = line.map_err(|e| at(e.number, LineProblem::NoColon))?;
         Limits::APACHE
             .check_username(user)
-            .map_err(|e| at(e.to_string(), Exit::BadUser))?;
+            .map_err(|e| at(number, LineProblem::BadUser(e)))?;
         if password.len() > MAX_ARG_PASSWORD {
-            return Err(at(
-                format!("password too long (> {MAX_ARG_PASSWORD} bytes)"),
-                Exit::Overflow,
-            ));
+            return Err(at(number, LineProblem::PasswordTooLong(MAX_ARG_PASSWORD)));
         }
         if password.contains(&0) {
-            return Err(at("the password contains a NUL byte".into(), Exit::General));
+            return Err(at(number, LineProblem::PasswordNul));
         }
         if let Some(first) = seen.insert(user, number) {
-            return Err(at(
-                format!("user already given on line {first}"),
-                Exit::BadUser,
-            ));
+            return Err(at(number, LineProblem::Duplicate(first)));
         }
         lines.push(Line {
             number,
@@ -171,13 +150,8 @@ fn check_lines<'a>(name: &str, bytes: &'a [u8]) -> Result<Vec<Line<'a>>, Fail> {
     Ok(lines)
 }
 
-fn hash_all(req: &BatchRequest, lines: &[Line<'_>]) -> Result<Vec<Vec<u8>>, Fail> {
-    let random = |e: htpasswd_core::RandomError| {
-        Fail(
-            format!("Unable to generate random bytes: {e}"),
-            Exit::Random,
-        )
-    };
+fn hash_all(req: &BatchRequest, lines: &[Line<'_>]) -> Result<Vec<Vec<u8>>, Failure> {
+    let random = |e: htpasswd_core::RandomError| Failure::Random(e.to_string());
     if req.alg == Alg::Md5 {
         let passwords: Vec<&[u8]> = lines.iter().map(|l| l.password).collect();
         return bulk::md5_hashes(Md5Variant::Apr1, &passwords, None).map_err(random);
@@ -196,7 +170,7 @@ fn hash_all(req: &BatchRequest, lines: &[Line<'_>]) -> Result<Vec<Vec<u8>>, Fail
     let mut out = Vec::with_capacity(lines.len());
     for l in lines {
         let made =
-            crypt::generate(&params, l.password).map_err(|e| Fail(e.to_string(), Exit::Syntax))?;
+            crypt::generate(&params, l.password).map_err(|e| Failure::BatchHash(e.to_string()))?;
         out.push(made.as_bytes().to_vec());
         if let Some(bar) = &bar {
             bar.inc(1);
@@ -208,34 +182,29 @@ fn hash_all(req: &BatchRequest, lines: &[Line<'_>]) -> Result<Vec<Vec<u8>>, Fail
     Ok(out)
 }
 
-fn execute(args: &[OsString]) -> Result<String, Fail> {
+fn execute(args: &[OsString]) -> Result<String, Failure> {
     let req = parse(args)?;
     if req.cost.is_some() && matches!(req.alg, Alg::Md5 | Alg::Sha1) {
         return Err(usage("-C/-r apply to -B, -2 and -5 only"));
     }
     if !req.create && !req.file.is_file() {
-        return Err(Fail(
-            format!(
-                "cannot modify file {}; use '-c' to create it",
-                req.file.display()
-            ),
-            Exit::FilePerm,
-        ));
+        return Err(Failure::MustCreate(req.file.clone()));
     }
     let bytes = read_users(&req.users)?;
     let name = if req.users == "-" {
         "standard input".to_owned()
     } else {
-        req.users.to_string_lossy().into_owned()
+        printable(req.users.as_encoded_bytes())
     };
     let lines = check_lines(&name, &bytes)?;
     let hashes = hash_all(&req, &lines)?;
     for (l, h) in lines.iter().zip(&hashes) {
         if l.user.len() + 1 + h.len() > 254 {
-            return Err(Fail(
-                format!("{name} line {}: resultant record too long", l.number),
-                Exit::Overflow,
-            ));
+            return Err(Failure::UsersLine {
+                name,
+                number: l.number,
+                problem: LineProblem::RecordTooLong,
+            });
         }
     }
     let path: &Path = &req.file;
@@ -248,46 +217,21 @@ fn execute(args: &[OsString]) -> Result<String, Fail> {
         if req.create {
             *file = HtpasswdFile::new();
         }
-        file.check_entries().map_err(|_| {
-            Fail(
-                format!(
-                    "The file {} does not appear to be a valid htpasswd file.",
-                    path.display()
-                ),
-                Exit::Invalid,
-            )
+        file.check_entries().map_err(|_| Failure::InvalidFile {
+            path: path.to_path_buf(),
+            prefix: "",
+            found: 0,
         })?;
         let (mut added, mut updated) = (0usize, 0usize);
         for (l, h) in lines.iter().zip(&hashes) {
-            match file
-                .set(l.user, h)
-                .map_err(|e| Fail(e.to_string(), Exit::General))?
-            {
+            match file.set(l.user, h).map_err(Failure::Edit)? {
                 SetOutcome::Added => added += 1,
                 SetOutcome::Updated(_) => updated += 1,
             }
         }
         Ok((added, updated))
     })
-    .map_err(|e| match e {
-        FileError::Edit(f) => f,
-        FileError::Io {
-            action,
-            path: at,
-            source,
-        } => Fail(
-            format!(
-                "unable to update file {}: {action} {}: {source}",
-                path.display(),
-                at.display()
-            ),
-            Exit::FilePerm,
-        ),
-        _ => Fail(
-            format!("unable to update file {}", path.display()),
-            Exit::FilePerm,
-        ),
-    })?;
+    .map_err(|e| write_failure(path, e))?;
     let (added, updated) = done.value;
     Ok(format!(
         "{added} added, {updated} updated in {}\n",
@@ -298,15 +242,7 @@ fn execute(args: &[OsString]) -> Result<String, Fail> {
 /// Runs `--batch` (the arguments after it).
 pub(crate) fn run(args: &[OsString]) -> Outcome {
     match execute(args) {
-        Ok(summary) => Outcome {
-            stdout: Vec::new(),
-            stderr: format!("htpasswd-rs: {summary}").into_bytes(),
-            code: Exit::Ok as u8,
-        },
-        Err(Fail(msg, code)) => Outcome {
-            stdout: Vec::new(),
-            stderr: format!("htpasswd-rs: {msg}\n").into_bytes(),
-            code: code as u8,
-        },
+        Ok(summary) => Outcome::ok(Vec::new(), format!("htpasswd-rs: {summary}").into_bytes()),
+        Err(failure) => Outcome::failed(PROG, &failure, Vec::new(), Vec::new()),
     }
 }

@@ -5,10 +5,13 @@
 use std::ffi::OsString;
 use std::path::PathBuf;
 
-use htpasswd_core::htpasswd::{Finding, Weakness, lint, read_file};
+use htpasswd_core::htpasswd::{Finding, HtpasswdFile, Weakness, lint, read_file};
 
-use super::Exit;
 use crate::Outcome;
+use crate::failure::Failure;
+
+/// The program name of the extensions' messages.
+const PROG: &[u8] = b"htpasswd-rs";
 
 /// How serious a lint finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -57,33 +60,27 @@ impl Level {
     }
 }
 
-fn fail(msg: &str, code: Exit) -> Outcome {
-    Outcome {
-        stdout: Vec::new(),
-        stderr: format!("htpasswd-rs: {msg}\n").into_bytes(),
-        code: code as u8,
-    }
+fn fail(failure: &Failure) -> Outcome {
+    Outcome::failed(PROG, failure, Vec::new(), Vec::new())
 }
 
-fn path_arg(rest: &[OsString], what: &str) -> Result<PathBuf, Outcome> {
-    match rest {
-        [file] => Ok(PathBuf::from(file)),
-        _ => Err(fail(
-            &format!("usage: htpasswd-rs {what} FILE"),
-            Exit::Syntax,
-        )),
-    }
+/// The one FILE operand, read and parsed.
+fn file_arg(rest: &[OsString], what: &str) -> Result<(PathBuf, HtpasswdFile), Failure> {
+    let [file] = rest else {
+        return Err(Failure::ExtensionUsage(format!(
+            "usage: htpasswd-rs {what} FILE"
+        )));
+    };
+    let path = PathBuf::from(file);
+    let parsed = read_file(&path).map_err(|e| Failure::ExtensionRead(e.to_string()))?;
+    Ok((path, parsed))
 }
 
 /// `--list FILE`: one line per entry, in file order: `user<TAB>scheme<TAB>line N`.
 pub(crate) fn list(rest: &[OsString]) -> Outcome {
-    let path = match path_arg(rest, "--list") {
-        Ok(p) => p,
-        Err(o) => return o,
-    };
-    let file = match read_file(&path) {
-        Ok(f) => f,
-        Err(e) => return fail(&e.to_string(), Exit::FilePerm),
+    let file = match file_arg(rest, "--list") {
+        Ok((_, file)) => file,
+        Err(failure) => return fail(&failure),
     };
     let mut stdout = Vec::new();
     for e in file.entries() {
@@ -91,11 +88,7 @@ pub(crate) fn list(rest: &[OsString]) -> Outcome {
         let scheme = htpasswd_core::Scheme::classify(e.hash);
         stdout.extend_from_slice(format!("\t{scheme}\tline {}\n", e.line).as_bytes());
     }
-    Outcome {
-        stdout,
-        stderr: Vec::new(),
-        code: Exit::Ok as u8,
-    }
+    Outcome::ok(stdout, Vec::new())
 }
 
 /// `--lint [--level info|warning|error] FILE`: every finding as `FILE:LINE: LEVEL: message`
@@ -108,17 +101,17 @@ pub(crate) fn lint_file(rest: &[OsString]) -> Outcome {
     {
         match value.to_str().and_then(Level::parse) {
             Some(l) => level = l,
-            None => return fail("--level must be info, warning or error", Exit::Syntax),
+            None => {
+                return fail(&Failure::ExtensionUsage(
+                    "--level must be info, warning or error".to_owned(),
+                ));
+            }
         }
         rest = tail;
     }
-    let path = match path_arg(rest, "--lint [--level info|warning|error]") {
-        Ok(p) => p,
-        Err(o) => return o,
-    };
-    let file = match read_file(&path) {
-        Ok(f) => f,
-        Err(e) => return fail(&e.to_string(), Exit::FilePerm),
+    let (path, file) = match file_arg(rest, "--lint [--level info|warning|error]") {
+        Ok(read) => read,
+        Err(failure) => return fail(&failure),
     };
     let report = lint(&file);
     let mut stdout = Vec::new();
@@ -140,13 +133,9 @@ pub(crate) fn lint_file(rest: &[OsString]) -> Outcome {
         stdout
             .extend_from_slice(format!("{}:{line} {}: {f}\n", path.display(), l.name()).as_bytes());
     }
-    Outcome {
-        stdout,
-        stderr: Vec::new(),
-        code: if worst.is_some_and(|w| w >= level) {
-            Exit::Invalid as u8
-        } else {
-            Exit::Ok as u8
-        },
+    if worst.is_some_and(|w| w >= level) {
+        Outcome::failed(PROG, &Failure::LintFindings, stdout, Vec::new())
+    } else {
+        Outcome::ok(stdout, Vec::new())
     }
 }

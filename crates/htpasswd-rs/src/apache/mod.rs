@@ -12,19 +12,20 @@ pub(crate) mod extensions;
 use std::ffi::{OsStr, OsString};
 use std::fs::{self, OpenOptions};
 use std::io::{self, Write as _};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
+use htpasswd_cli_support::prompt::{self, ReadError};
 use htpasswd_core::crypt::bcrypt::LongPassword;
 use htpasswd_core::crypt::{self, GenerateError, HashParams, Scheme};
 use htpasswd_core::htpasswd::{
-    Create, EditError, EditOptions, FileError, HashFieldError, HtpasswdFile, Limits, SetOutcome,
-    UsernameError, check_hash_field, edit_file, read_file,
+    Create, EditOptions, FileError, HtpasswdFile, Limits, SetOutcome, UsernameError,
+    check_hash_field, edit_file, read_file,
 };
 use zeroize::Zeroizing;
 
 use self::args::{Action, Alg, Request, Source};
 use crate::Outcome;
-use crate::prompt::{self, ReadError};
+use crate::failure::Failure;
 
 /// Apache's usage text, byte for byte (stderr, exit 2).
 pub(crate) const USAGE: &str = "\
@@ -62,9 +63,15 @@ const WARN_CRYPT: &str = "Warning: Password truncated to 8 characters by CRYPT a
 
 /// Apache's `MAX_STRING_LEN`: a record plus its newline must be shorter.
 const MAX_STRING_LEN: usize = 256;
+/// Longest prompted password Apache accepts (`apr_password_get` into a 257-byte buffer).
+const MAX_PROMPTED: usize = 256;
+/// `-i` reads at most this many bytes; reading this many means "too long" (Apache reads 256
+/// bytes into a 257-byte buffer and refuses a full read).
+const STDIN_LIMIT: usize = 256;
 
 /// Apache htpasswd's exit codes (DESIGN.md): every exit of the Apache mode and of its
-/// extensions (`--list`, `--lint`, `--batch`) is one of these.
+/// extensions (`--list`, `--lint`, `--batch`) is one of these, chosen by
+/// [`Failure::code`](crate::failure::Failure::code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Exit {
     Ok = 0,
@@ -78,203 +85,17 @@ pub(crate) enum Exit {
     General = 9,
 }
 
-/// Why a command failed. Every message and exit code is chosen in [`Failure::exit`] and
-/// [`Failure::render`]; none contains a password.
-#[derive(Debug)]
-pub(crate) enum Failure {
-    Usage,
-    IllegalOption(u8),
-    MissingArgument(u8),
-    BadCost,
-    ModeConflict,
-    FilenameTooLong,
-    UserTooLong,
-    UserColon,
-    ArgPasswordTooLong,
-    /// Ours: Apache writes `user:*0` and exits 0.
-    RoundsOutOfRange,
-    /// Ours: a username Apache would write into a line no server reads as that user.
-    BadUsername(UsernameError),
-    CannotReadWrite(PathBuf),
-    MustCreate(PathBuf),
-    CannotCreate(PathBuf),
-    PasswordTooLong,
-    StdinPasswordTooLong,
-    PasswordMismatch,
-    /// Ours: Apache silently cuts the password at the NUL.
-    PasswordNul,
-    ReadPassword(io::Error),
-    BcryptCost,
-    Random(String),
-    /// Ours: `-p` with a password that would end the hash field early.
-    PlainUnstorable(HashFieldError),
-    RecordTooLong,
-    /// `found` entries of the user came before the first invalid line ("Updating " each).
-    InvalidFile {
-        path: PathBuf,
-        prefix: &'static str,
-        found: usize,
-    },
-    VerifyFailed,
-    EmptyHash(Vec<u8>),
-    UserNotFound(Vec<u8>),
-    Edit(EditError),
-    Update(PathBuf, String),
-    Read(PathBuf, String),
-}
-
-impl Failure {
-    /// The exit code, chosen here and only here.
-    pub(crate) fn exit(&self) -> Exit {
-        match self {
-            Self::Usage
-            | Self::IllegalOption(_)
-            | Self::MissingArgument(_)
-            | Self::BadCost
-            | Self::ModeConflict
-            | Self::RoundsOutOfRange => Exit::Syntax,
-            Self::FilenameTooLong
-            | Self::UserTooLong
-            | Self::ArgPasswordTooLong
-            | Self::PasswordTooLong
-            | Self::StdinPasswordTooLong
-            | Self::RecordTooLong => Exit::Overflow,
-            Self::UserColon | Self::BadUsername(_) | Self::UserNotFound(_) => Exit::BadUser,
-            Self::CannotReadWrite(_)
-            | Self::MustCreate(_)
-            | Self::CannotCreate(_)
-            | Self::Update(..)
-            | Self::Read(..) => Exit::FilePerm,
-            Self::PasswordMismatch | Self::BcryptCost | Self::VerifyFailed => Exit::PwMismatch,
-            Self::InvalidFile { .. } | Self::EmptyHash(_) => Exit::Invalid,
-            Self::Random(_) => Exit::Random,
-            Self::PasswordNul
-            | Self::ReadPassword(_)
-            | Self::PlainUnstorable(_)
-            | Self::Edit(_) => Exit::General,
-        }
+/// Prompts for a password as glibc `getpass` does (after a hidden answer, the newline the user
+/// typed but did not see) and checks Apache's length limit.
+fn apache_prompt(text: &str) -> Result<Zeroizing<Vec<u8>>, ReadError> {
+    let answer = prompt::read_hidden(text, MAX_PROMPTED)?;
+    if answer.hidden && answer.newline {
+        answer.channel.say(b"\n");
     }
-
-    /// The stderr text, naming the program as `prog` (Apache's `argv[0]`).
-    fn render(&self, prog: &[u8], out: &mut Vec<u8>) {
-        let base = prog.rsplit(|&b| b == b'/').next().unwrap_or(prog);
-        let say = |out: &mut Vec<u8>, parts: &[&[u8]]| {
-            out.extend_from_slice(prog);
-            out.extend_from_slice(b": ");
-            for p in parts {
-                out.extend_from_slice(p);
-            }
-            out.push(b'\n');
-        };
-        let path_bytes = |p: &Path| p.as_os_str().as_encoded_bytes().to_vec();
-        match self {
-            Self::Usage => out.extend_from_slice(USAGE.as_bytes()),
-            Self::IllegalOption(c) | Self::MissingArgument(c) => {
-                out.extend_from_slice(base);
-                out.extend_from_slice(if matches!(self, Self::IllegalOption(_)) {
-                    b": illegal option -- "
-                } else {
-                    b": option requires an argument -- "
-                });
-                out.push(*c);
-                out.push(b'\n');
-                out.extend_from_slice(USAGE.as_bytes());
-            }
-            Self::BadCost => say(out, &[b"argument to -C/-r must be a positive integer"]),
-            Self::ModeConflict => say(out, &[b"only one of -c -n -v -D may be specified"]),
-            Self::FilenameTooLong => say(out, &[b"filename too long"]),
-            Self::UserTooLong => say(out, &[b"username too long (> 255)"]),
-            Self::UserColon => say(out, &[b"username contains illegal character ':'"]),
-            Self::ArgPasswordTooLong => say(out, &[b"password too long (> 256)"]),
-            Self::RoundsOutOfRange => say(
-                out,
-                &[
-                    b"argument to -r must be from 1000 to 999999999 for SHA-256 and SHA-512 \
-                    (Apache's htpasswd would store the unusable hash '*0')",
-                ],
-            ),
-            Self::BadUsername(e) => say(out, &[e.to_string().as_bytes()]),
-            Self::CannotReadWrite(p) => say(
-                out,
-                &[
-                    b"cannot open file ",
-                    &path_bytes(p),
-                    b" for read/write access",
-                ],
-            ),
-            Self::MustCreate(p) => say(
-                out,
-                &[
-                    b"cannot modify file ",
-                    &path_bytes(p),
-                    b"; use '-c' to create it",
-                ],
-            ),
-            Self::CannotCreate(p) => say(out, &[b"cannot create file ", &path_bytes(p)]),
-            Self::PasswordTooLong => say(out, &[b"password too long (>256)"]),
-            Self::StdinPasswordTooLong => say(out, &[b"password too long (>256)"]),
-            Self::PasswordMismatch => say(out, &[b"password verification error"]),
-            Self::PasswordNul => say(out, &[b"the password contains a NUL byte"]),
-            Self::ReadPassword(e) => {
-                say(
-                    out,
-                    &[b"cannot read the password: ", e.to_string().as_bytes()],
-                );
-            }
-            Self::BcryptCost => say(out, &[b"Unable to encode with bcrypt: Invalid argument"]),
-            Self::Random(e) => say(out, &[b"Unable to generate random bytes: ", e.as_bytes()]),
-            Self::PlainUnstorable(e) => say(
-                out,
-                &[
-                    b"cannot store this password in plain text: ",
-                    e.to_string().replace("hash field", "it").as_bytes(),
-                ],
-            ),
-            Self::RecordTooLong => say(out, &[b"resultant record too long"]),
-            Self::InvalidFile {
-                path,
-                prefix,
-                found,
-            } => {
-                for _ in 0..*found {
-                    out.extend_from_slice(prefix.as_bytes());
-                }
-                say(
-                    out,
-                    &[
-                        b"The file ",
-                        &path_bytes(path),
-                        b" does not appear to be a valid htpasswd file.",
-                    ],
-                );
-            }
-            Self::VerifyFailed => out.extend_from_slice(b"password verification failed\n"),
-            Self::EmptyHash(user) => {
-                out.extend_from_slice(b"Empty hash for user ");
-                out.extend_from_slice(user);
-                out.push(b'\n');
-            }
-            Self::UserNotFound(user) => {
-                out.extend_from_slice(b"User ");
-                out.extend_from_slice(user);
-                out.extend_from_slice(b" not found\n");
-            }
-            Self::Edit(e) => say(out, &[e.to_string().as_bytes()]),
-            Self::Update(p, e) => say(
-                out,
-                &[
-                    b"unable to update file ",
-                    &path_bytes(p),
-                    b": ",
-                    e.as_bytes(),
-                ],
-            ),
-            Self::Read(p, e) => say(
-                out,
-                &[b"unable to read file ", &path_bytes(p), b": ", e.as_bytes()],
-            ),
-        }
+    if answer.line.len() > MAX_PROMPTED {
+        return Err(ReadError::TooLong);
     }
+    Ok(answer.line)
 }
 
 /// Output gathered so far. Stderr is written out before a prompt, so prompts and messages keep
@@ -299,17 +120,9 @@ pub(crate) fn run(argv0: &OsStr, args: Vec<OsString>) -> Outcome {
         out: Vec::new(),
         err: Vec::new(),
     };
-    let code = match execute(&mut ctx, args) {
-        Ok(()) => Exit::Ok,
-        Err(failure) => {
-            failure.render(&ctx.prog, &mut ctx.err);
-            failure.exit()
-        }
-    };
-    Outcome {
-        stdout: ctx.out,
-        stderr: ctx.err,
-        code: code as u8,
+    match execute(&mut ctx, args) {
+        Ok(()) => Outcome::ok(ctx.out, ctx.err),
+        Err(failure) => Outcome::failed(&ctx.prog, &failure, ctx.out, ctx.err),
     }
 }
 
@@ -386,7 +199,7 @@ fn precheck(path: &Path, create: bool) -> Result<(), Failure> {
 fn get_password(ctx: &mut Ctx, req: &Request) -> Result<Zeroizing<Vec<u8>>, Failure> {
     let pw = match (&req.password, req.source) {
         (Some(pw), _) => pw.clone(),
-        (None, Source::Stdin) => prompt::read_stdin().map_err(|e| match e {
+        (None, Source::Stdin) => prompt::read_stdin(STDIN_LIMIT).map_err(|e| match e {
             ReadError::TooLong => Failure::StdinPasswordTooLong,
             ReadError::Io(e) => Failure::ReadPassword(e),
         })?,
@@ -397,11 +210,11 @@ fn get_password(ctx: &mut Ctx, req: &Request) -> Result<Zeroizing<Vec<u8>>, Fail
                 ReadError::Io(e) => Failure::ReadPassword(e),
             };
             if req.action == Action::Verify {
-                prompt::prompt("Enter password: ").map_err(map)?
+                apache_prompt("Enter password: ").map_err(map)?
             } else {
-                let first = prompt::prompt("New password: ").map_err(map)?;
+                let first = apache_prompt("New password: ").map_err(map)?;
                 // Apache ignores errors of the second read: a failed read is an empty answer.
-                let again = prompt::prompt("Re-type new password: ")
+                let again = apache_prompt("Re-type new password: ")
                     .unwrap_or_else(|_| Zeroizing::new(Vec::new()));
                 if *first != *again {
                     return Err(Failure::PasswordMismatch);
@@ -476,7 +289,7 @@ fn found_before_invalid(file: &HtpasswdFile, user: &[u8]) -> (usize, Option<usiz
     (found, invalid)
 }
 
-fn write_failure(path: &Path, e: FileError<Failure>) -> Failure {
+pub(crate) fn write_failure(path: &Path, e: FileError<Failure>) -> Failure {
     match e {
         FileError::Edit(f) => f,
         FileError::Io {
@@ -502,43 +315,50 @@ fn set(ctx: &mut Ctx, path: &Path, user: &[u8], hash: &[u8], create: bool) -> Re
         if create {
             *file = HtpasswdFile::new();
         } else {
-            let (found, invalid) = found_before_invalid(file, user);
-            if invalid.is_some() {
-                return Err(Failure::InvalidFile {
-                    path: path.to_path_buf(),
-                    prefix: "Updating ",
-                    found,
-                });
-            }
+            refuse_invalid(file, path, user, "Updating ")?;
         }
         file.set(user, hash).map_err(Failure::Edit)
     })
     .map_err(|e| write_failure(path, e))?;
     match done.value {
-        SetOutcome::Added => ctx.err.extend_from_slice(b"Adding "),
-        SetOutcome::Updated(n) => {
-            for _ in 0..n {
-                ctx.err.extend_from_slice(b"Updating ");
-            }
-        }
+        SetOutcome::Added => report_done(ctx, "Adding ", 1, user),
+        SetOutcome::Updated(n) => report_done(ctx, "Updating ", n, user),
+    }
+    Ok(())
+}
+
+/// Refuses a file with a line Apache stops reading at; Apache has said `prefix` once for each
+/// entry of `user` before it.
+fn refuse_invalid(
+    file: &HtpasswdFile,
+    path: &Path,
+    user: &[u8],
+    prefix: &'static str,
+) -> Result<(), Failure> {
+    match found_before_invalid(file, user) {
+        (found, Some(_)) => Err(Failure::InvalidFile {
+            path: path.to_path_buf(),
+            prefix,
+            found,
+        }),
+        (_, None) => Ok(()),
+    }
+}
+
+/// Apache's report of an edit: `verb` once per entry, then `password for user USER`.
+fn report_done(ctx: &mut Ctx, verb: &str, entries: usize, user: &[u8]) {
+    for _ in 0..entries {
+        ctx.err.extend_from_slice(verb.as_bytes());
     }
     ctx.err.extend_from_slice(b"password for user ");
     ctx.err.extend_from_slice(user);
     ctx.err.push(b'\n');
-    Ok(())
 }
 
 /// Deletes every entry of `user`; an absent user is reported and is not an error (as Apache).
 fn delete(ctx: &mut Ctx, path: &Path, user: &[u8]) -> Result<(), Failure> {
     let done = edit_file(path, &EditOptions::default(), |file| {
-        let (found, invalid) = found_before_invalid(file, user);
-        if invalid.is_some() {
-            return Err(Failure::InvalidFile {
-                path: path.to_path_buf(),
-                prefix: "Deleting ",
-                found,
-            });
-        }
+        refuse_invalid(file, path, user, "Deleting ")?;
         Ok(file.delete(user))
     })
     .map_err(|e| write_failure(path, e))?;
@@ -548,12 +368,7 @@ fn delete(ctx: &mut Ctx, path: &Path, user: &[u8]) -> Result<(), Failure> {
         ctx.err.extend_from_slice(b" not found\n");
         return Ok(());
     }
-    for _ in 0..done.value {
-        ctx.err.extend_from_slice(b"Deleting ");
-    }
-    ctx.err.extend_from_slice(b"password for user ");
-    ctx.err.extend_from_slice(user);
-    ctx.err.push(b'\n');
+    report_done(ctx, "Deleting ", done.value, user);
     Ok(())
 }
 

@@ -1,0 +1,168 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_ingress_auth_global_optspecs
+    string join \n h/help V/version
+end
+
+function __fish_ingress_auth_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_ingress_auth_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_ingress_auth_using_subcommand
+    set -l cmd (__fish_ingress_auth_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c ingress-auth -n "__fish_ingress_auth_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ingress-auth -n "__fish_ingress_auth_needs_command" -s V -l version -d 'Print version'
+complete -c ingress-auth -n "__fish_ingress_auth_needs_command" -f -a "secret" -d 'Print an auth Secret (htpasswd users) for the controller'
+complete -c ingress-auth -n "__fish_ingress_auth_needs_command" -f -a "ingress" -d 'Print an Ingress with the basic-auth annotations (and Traefik\'s Middleware, or Envoy Gateway\'s SecurityPolicy and HTTPRoute)'
+complete -c ingress-auth -n "__fish_ingress_auth_needs_command" -f -a "generate" -d 'Print the Secret and the auth resources as one stream (Secret first), optionally with a NetworkPolicy'
+complete -c ingress-auth -n "__fish_ingress_auth_needs_command" -f -a "annotate" -d 'Add the auth annotations to the Ingresses of a YAML or JSON stream'
+complete -c ingress-auth -n "__fish_ingress_auth_needs_command" -f -a "verify" -d 'Check a user\'s password against an auth Secret manifest (exit 0 match, 3 mismatch, 6 no such user). The password is read from standard input'
+complete -c ingress-auth -n "__fish_ingress_auth_needs_command" -f -a "users" -d 'List the users of an auth Secret manifest, their hash schemes, and who can check them'
+complete -c ingress-auth -n "__fish_ingress_auth_needs_command" -f -a "migrate" -d 'Turn an ingress-nginx basic-auth Ingress and its Secret into another controller\'s'
+complete -c ingress-auth -n "__fish_ingress_auth_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand secret" -l name -d 'Object name (DNS-1123 subdomain)' -r
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand secret" -s n -l namespace -d 'Namespace (DNS-1123 label); omitted: left to `kubectl apply -n`' -r
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand secret" -s o -l output -d 'Output format' -r -f -a "yaml\t'YAML (documents separated by ---)'
+json\t'JSON (several objects as a v1 List)'"
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand secret" -l controller -d 'The ingress controller the manifests are for' -r -f -a "ingress-nginx\t'ingress-nginx (nginx.ingress.kubernetes.io annotations)'
+traefik\t'Traefik v3 (Middleware + router.middlewares annotation)'
+envoy-gateway\t'Envoy Gateway (SecurityPolicy on an HTTPRoute; {SHA} hashes only)'
+nginx-inc\t'NGINX Inc\'s ingress controller (nginx.org annotations)'
+haproxy\t'HAProxy Technologies\' kubernetes-ingress (haproxy.org annotations; crypt(3) hashes)'"
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand secret" -l user -d 'A user: NAME (a strong random password is generated) or NAME:PASSWORD. Repeatable' -r
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand secret" -l users-file -d 'A file of NAME:PASSWORD lines (blank lines and lines starting with # are skipped)' -r -F
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand secret" -l htpasswd -d 'An existing htpasswd file, taken as it is (CRLF normalised)' -r -F
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand secret" -l scheme -d 'Hash scheme for passwords given in clear [default: apr1; envoy-gateway: sha1; haproxy: sha512]' -r -f -a "apr1\t'$apr1$ (Apache MD5, what `openssl passwd -apr1` writes)'
+bcrypt\t'bcrypt $2y$, cost 5 (passwords up to 72 bytes)'
+sha256\t'SHA-256-crypt $5$'
+sha512\t'SHA-512-crypt $6$'
+sha1\t'Unsalted {SHA} (weak)'"
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand secret" -l secret-type -d 'How the Secret holds its users [default: auth-file; haproxy: auth-map]' -r -f -a "auth-file\t'One key holding the htpasswd file (auth, traefik users, envoy-gateway .htpasswd, nginx-inc htpasswd)'
+auth-map\t'One key per user'"
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand secret" -l credentials-file -d 'Write generated NAME:PASSWORD lines to this new file (mode 0600) instead of stderr. Without it, generated passwords are printed on stderr only when stderr is a terminal' -r -F
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand secret" -l password-stdin -d 'Read the password of the one --user NAME from standard input'
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand secret" -l show-passwords -d 'Print generated NAME:PASSWORD lines on stderr even when it is not a terminal (where a log may keep them)'
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand secret" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand ingress" -l name -d 'Object name (DNS-1123 subdomain)' -r
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand ingress" -s n -l namespace -d 'Namespace (DNS-1123 label); omitted: left to `kubectl apply -n`' -r
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand ingress" -s o -l output -d 'Output format' -r -f -a "yaml\t'YAML (documents separated by ---)'
+json\t'JSON (several objects as a v1 List)'"
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand ingress" -l controller -d 'The ingress controller the manifests are for' -r -f -a "ingress-nginx\t'ingress-nginx (nginx.ingress.kubernetes.io annotations)'
+traefik\t'Traefik v3 (Middleware + router.middlewares annotation)'
+envoy-gateway\t'Envoy Gateway (SecurityPolicy on an HTTPRoute; {SHA} hashes only)'
+nginx-inc\t'NGINX Inc\'s ingress controller (nginx.org annotations)'
+haproxy\t'HAProxy Technologies\' kubernetes-ingress (haproxy.org annotations; crypt(3) hashes)'"
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand ingress" -l host -d 'Host of the main rule (lower-case DNS name, optionally *.)' -r
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand ingress" -l service -d 'Backend Service of the main rule' -r
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand ingress" -l port -d 'Backend Service port of the main rule: number or name' -r
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand ingress" -l path -d 'Path of the main rule' -r
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand ingress" -l path-type -d 'Path type of the main rule' -r -f -a "Prefix\t'Match by `/`-separated prefix'
+Exact\t'Match the whole path'
+ImplementationSpecific\t'As the controller chooses'"
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand ingress" -l rule -d 'More rules in kubectl\'s syntax: host/path=svc:port[,tls[=secret]] (path* = Prefix)' -r
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand ingress" -l class -d 'IngressClass name (spec.ingressClassName)' -r
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand ingress" -l tls-secret -d 'TLS Secret for the main rule\'s host' -r
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand ingress" -l cluster-issuer -d 'cert-manager ClusterIssuer (annotation cert-manager.io/cluster-issuer)' -r
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand ingress" -l realm -d 'The realm shown in the browser\'s login prompt' -r
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand ingress" -l httproute -d 'envoy-gateway: the HTTPRoute the SecurityPolicy targets (default: --name)' -r
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand ingress" -l gateway -d 'envoy-gateway: also write the HTTPRoute, attached to this Gateway (NAME or NS/NAME), from --host/--service/--port/--path/--rule' -r
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand ingress" -l auth-secret -d 'The auth Secret: NAME or NAMESPACE/NAME (traefik: also the Middleware\'s name and namespace; envoy-gateway: NAME only)' -r
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand ingress" -l secret-type -d 'How the auth Secret holds its users (ingress-nginx annotation auth-secret-type) [default: auth-file; haproxy: auth-map]' -r -f -a "auth-file\t'One key holding the htpasswd file (auth, traefik users, envoy-gateway .htpasswd, nginx-inc htpasswd)'
+auth-map\t'One key per user'"
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand ingress" -l no-ssl-redirect -d 'Turn off the HTTP to HTTPS redirect (ingress-nginx, nginx-inc, haproxy annotation)'
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand ingress" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l name -d 'Object name (DNS-1123 subdomain)' -r
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -s n -l namespace -d 'Namespace (DNS-1123 label); omitted: left to `kubectl apply -n`' -r
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -s o -l output -d 'Output format' -r -f -a "yaml\t'YAML (documents separated by ---)'
+json\t'JSON (several objects as a v1 List)'"
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l controller -d 'The ingress controller the manifests are for' -r -f -a "ingress-nginx\t'ingress-nginx (nginx.ingress.kubernetes.io annotations)'
+traefik\t'Traefik v3 (Middleware + router.middlewares annotation)'
+envoy-gateway\t'Envoy Gateway (SecurityPolicy on an HTTPRoute; {SHA} hashes only)'
+nginx-inc\t'NGINX Inc\'s ingress controller (nginx.org annotations)'
+haproxy\t'HAProxy Technologies\' kubernetes-ingress (haproxy.org annotations; crypt(3) hashes)'"
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l user -d 'A user: NAME (a strong random password is generated) or NAME:PASSWORD. Repeatable' -r
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l users-file -d 'A file of NAME:PASSWORD lines (blank lines and lines starting with # are skipped)' -r -F
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l htpasswd -d 'An existing htpasswd file, taken as it is (CRLF normalised)' -r -F
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l scheme -d 'Hash scheme for passwords given in clear [default: apr1; envoy-gateway: sha1; haproxy: sha512]' -r -f -a "apr1\t'$apr1$ (Apache MD5, what `openssl passwd -apr1` writes)'
+bcrypt\t'bcrypt $2y$, cost 5 (passwords up to 72 bytes)'
+sha256\t'SHA-256-crypt $5$'
+sha512\t'SHA-512-crypt $6$'
+sha1\t'Unsalted {SHA} (weak)'"
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l secret-type -d 'How the Secret holds its users [default: auth-file; haproxy: auth-map]' -r -f -a "auth-file\t'One key holding the htpasswd file (auth, traefik users, envoy-gateway .htpasswd, nginx-inc htpasswd)'
+auth-map\t'One key per user'"
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l credentials-file -d 'Write generated NAME:PASSWORD lines to this new file (mode 0600) instead of stderr. Without it, generated passwords are printed on stderr only when stderr is a terminal' -r -F
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l host -d 'Host of the main rule (lower-case DNS name, optionally *.)' -r
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l service -d 'Backend Service of the main rule' -r
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l port -d 'Backend Service port of the main rule: number or name' -r
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l path -d 'Path of the main rule' -r
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l path-type -d 'Path type of the main rule' -r -f -a "Prefix\t'Match by `/`-separated prefix'
+Exact\t'Match the whole path'
+ImplementationSpecific\t'As the controller chooses'"
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l rule -d 'More rules in kubectl\'s syntax: host/path=svc:port[,tls[=secret]] (path* = Prefix)' -r
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l class -d 'IngressClass name (spec.ingressClassName)' -r
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l tls-secret -d 'TLS Secret for the main rule\'s host' -r
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l cluster-issuer -d 'cert-manager ClusterIssuer (annotation cert-manager.io/cluster-issuer)' -r
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l realm -d 'The realm shown in the browser\'s login prompt' -r
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l httproute -d 'envoy-gateway: the HTTPRoute the SecurityPolicy targets (default: --name)' -r
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l gateway -d 'envoy-gateway: also write the HTTPRoute, attached to this Gateway (NAME or NS/NAME), from --host/--service/--port/--path/--rule' -r
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l pod-selector -d 'A label KEY=VALUE of the backend\'s pods. Repeatable' -r
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l target-port -d 'The backend pods\' port (the Service\'s targetPort): number or name' -r
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l controller-namespace -d 'The namespace of the controller\'s pods [default: the controller\'s Helm chart\'s]' -r
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l controller-selector -d 'A label KEY=VALUE of the controller\'s pods. Repeatable [default: the controller\'s app.kubernetes.io/name]' -r
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l password-stdin -d 'Read the password of the one --user NAME from standard input'
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l show-passwords -d 'Print generated NAME:PASSWORD lines on stderr even when it is not a terminal (where a log may keep them)'
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l no-ssl-redirect -d 'Turn off the HTTP to HTTPS redirect (ingress-nginx, nginx-inc, haproxy annotation)'
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l network-policy -d 'Also write a NetworkPolicy admitting the backend\'s pods only from the controller\'s pods (basic auth at the ingress guards only traffic that passes the ingress)'
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand annotate" -s f -l filename -d 'Input stream (YAML or JSON); - for standard input' -r -F
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand annotate" -l auth-secret -d 'The auth Secret: NAME or NAMESPACE/NAME' -r
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand annotate" -l realm -d 'The realm shown in the browser\'s login prompt' -r
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand annotate" -l ingress -d 'Only the Ingress with this name' -r
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand annotate" -l secret-type -d 'How the auth Secret holds its users (annotation auth-secret-type)' -r -f -a "auth-file\t'One key holding the htpasswd file (auth, traefik users, envoy-gateway .htpasswd, nginx-inc htpasswd)'
+auth-map\t'One key per user'"
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand annotate" -l cluster-issuer -d 'cert-manager ClusterIssuer (annotation cert-manager.io/cluster-issuer)' -r
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand annotate" -l no-ssl-redirect -d 'Set nginx.ingress.kubernetes.io/ssl-redirect: "false"'
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand annotate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand verify" -s f -l filename -d 'The Secret manifest (YAML or JSON; a stream or List is searched); not standard input, which holds the password' -r -F
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand verify" -l user -d 'The user to check' -r
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand verify" -l secret -d 'The Secret\'s name, when the input holds several' -r
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand users" -s f -l filename -d 'The Secret manifest (YAML or JSON; a stream or List is searched); - for standard input' -r -F
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand users" -l secret -d 'The Secret\'s name, when the input holds several' -r
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand users" -s h -l help -d 'Print help'
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand migrate" -l to -d 'The controller to move to' -r -f -a "ingress-nginx\t'ingress-nginx (nginx.ingress.kubernetes.io annotations)'
+traefik\t'Traefik v3 (Middleware + router.middlewares annotation)'
+envoy-gateway\t'Envoy Gateway (SecurityPolicy on an HTTPRoute; {SHA} hashes only)'
+nginx-inc\t'NGINX Inc\'s ingress controller (nginx.org annotations)'
+haproxy\t'HAProxy Technologies\' kubernetes-ingress (haproxy.org annotations; crypt(3) hashes)'"
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand migrate" -s f -l filename -d 'The ingress-nginx Ingress and its auth Secret (YAML or JSON stream); - for standard input' -r -F
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand migrate" -l ingress -d 'The Ingress to migrate, when the input holds several with basic auth' -r
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand migrate" -l httproute -d 'envoy-gateway: the HTTPRoute the SecurityPolicy targets (default: the Ingress\'s name)' -r
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand migrate" -s n -l namespace -d 'The namespace of an input Ingress that names none' -r
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand migrate" -l class -d 'spec.ingressClassName of the migrated Ingress (default: unchanged)' -r
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand migrate" -s o -l output -d 'Output format' -r -f -a "yaml\t'YAML (documents separated by ---)'
+json\t'JSON (several objects as a v1 List)'"
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand migrate" -l allow-missing-users -d 'Write the result even when some users\' hashes cannot be checked by the target (they are left out and named on stderr)'
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand migrate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand help; and not __fish_seen_subcommand_from secret ingress generate annotate verify users migrate help" -f -a "secret" -d 'Print an auth Secret (htpasswd users) for the controller'
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand help; and not __fish_seen_subcommand_from secret ingress generate annotate verify users migrate help" -f -a "ingress" -d 'Print an Ingress with the basic-auth annotations (and Traefik\'s Middleware, or Envoy Gateway\'s SecurityPolicy and HTTPRoute)'
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand help; and not __fish_seen_subcommand_from secret ingress generate annotate verify users migrate help" -f -a "generate" -d 'Print the Secret and the auth resources as one stream (Secret first), optionally with a NetworkPolicy'
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand help; and not __fish_seen_subcommand_from secret ingress generate annotate verify users migrate help" -f -a "annotate" -d 'Add the auth annotations to the Ingresses of a YAML or JSON stream'
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand help; and not __fish_seen_subcommand_from secret ingress generate annotate verify users migrate help" -f -a "verify" -d 'Check a user\'s password against an auth Secret manifest (exit 0 match, 3 mismatch, 6 no such user). The password is read from standard input'
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand help; and not __fish_seen_subcommand_from secret ingress generate annotate verify users migrate help" -f -a "users" -d 'List the users of an auth Secret manifest, their hash schemes, and who can check them'
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand help; and not __fish_seen_subcommand_from secret ingress generate annotate verify users migrate help" -f -a "migrate" -d 'Turn an ingress-nginx basic-auth Ingress and its Secret into another controller\'s'
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand help; and not __fish_seen_subcommand_from secret ingress generate annotate verify users migrate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
