@@ -3,6 +3,13 @@
 //! The binary is thin: it parses arguments into a typed request, calls `htpasswd-core`, and turns
 //! the result into output text and an exit code in one place.
 
+// Unix only: hidden-password prompts use termios, file edits `flock`, arguments are raw bytes.
+#[cfg(not(unix))]
+compile_error!(
+    "htpasswd-rs supports Unix targets only (Linux, macOS, the BSDs): its password prompts use \
+     termios, its file edits flock(2), and it reads arguments as raw bytes"
+);
+
 mod apache;
 mod bulk;
 mod failure;

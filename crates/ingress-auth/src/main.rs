@@ -6,6 +6,13 @@
 //! prints. Every failure is an [`error::Error`], whose exit code is chosen in one place
 //! ([`error::Failure::code`]: 0 ok, 1 I/O, 2 bad input, 3 password mismatch, 6 no such user).
 
+// Unix only: the hidden-password prompt uses termios, credentials files get mode 0600.
+#[cfg(not(unix))]
+compile_error!(
+    "ingress-auth supports Unix targets only (Linux, macOS, the BSDs): its password prompt uses \
+     termios"
+);
+
 mod args;
 mod error;
 #[cfg(test)]

@@ -8,6 +8,9 @@ mod check;
 mod error;
 mod lint;
 mod model;
+// Locked, crash-safe edits need flock(2), rename(2) over an open file and Unix modes and owners:
+// Unix only (the rest of the crate is portable).
+#[cfg(unix)]
 mod write;
 
 pub use self::check::{Verdict, check_stored};
@@ -19,6 +22,7 @@ pub use self::model::{
     Duplicate, Entry, HtpasswdFile, Limits, LineEnding, LineKind, LineRef, SetOutcome, Which,
     check_hash_field,
 };
+#[cfg(unix)]
 pub use self::write::{
     Create, EditOptions, Edited, InPlaceReason, WriteStrategy, Written, edit_file, read_file,
 };
