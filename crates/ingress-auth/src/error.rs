@@ -130,7 +130,53 @@ pub(crate) fn refuse(given: bool, flag: &str, why: &str) -> Result<(), Error> {
 
 #[cfg(test)]
 mod tests {
-    use super::Failure;
+    use htpasswd_k8s::validate::Rule;
+    use htpasswd_k8s::{Field, K8sError};
+
+    use super::{Failure, flag_err, lib_error};
+
+    fn invalid(field: Field) -> K8sError {
+        K8sError::Invalid {
+            field,
+            value: "X".to_owned(),
+            rule: Rule::Dns1123Subdomain,
+        }
+    }
+
+    /// A value a request's validation refuses is named by its flag, in the two forms the
+    /// messages have always had: flag + value + rule, or flag + the library's message.
+    #[test]
+    fn invalid_values_are_named_by_their_flag() {
+        let rule = Rule::Dns1123Subdomain.to_string();
+        let e = flag_err(invalid(Field::IngressClass));
+        assert_eq!(e.message, format!("--class \"X\": {rule}"));
+        assert_eq!(e.failure, Failure::Input);
+        let e = lib_error(None, &invalid(Field::Name));
+        assert_eq!(e.message, format!("--name: invalid name \"X\": {rule}"));
+        let e = lib_error(Some("-f -"), &invalid(Field::Name));
+        assert_eq!(e.message, format!("-f -: invalid name \"X\": {rule}"));
+        let e = flag_err(K8sError::NoUsers);
+        assert_eq!(e.message, "no users given");
+        let pairs = [
+            (Field::Host, "--host"),
+            (Field::Path, "--path"),
+            (Field::Service, "--service"),
+            (Field::Port, "--port"),
+            (Field::TlsSecret, "--tls-secret"),
+            (Field::ClusterIssuer, "--cluster-issuer"),
+            (Field::AuthSecret, "--auth-secret"),
+            (Field::Realm, "--realm"),
+            (Field::HttpRoute, "--httproute"),
+            (Field::Rule, "--rule"),
+        ];
+        for (field, flag) in pairs {
+            assert!(
+                flag_err(invalid(field))
+                    .message
+                    .starts_with(&format!("{flag} "))
+            );
+        }
+    }
 
     /// The codes are those of the man page and of `htpasswd -v` (3 mismatch, 6 no such user).
     #[test]

@@ -18,10 +18,15 @@ use crate::request::{accepted, secret_type_checked, usable_schemes};
 
 /// The users and, separately, the generated credentials to hand back.
 pub(crate) struct Users {
+    /// The users, hashed.
     pub(crate) set: UserSet,
+    /// The Secret shape, checked against the controller.
     pub(crate) secret_type: SecretType,
+    /// `NAME:PASSWORD` of each generated password.
     pub(crate) generated: Vec<Zeroizing<String>>,
+    /// Warnings for stderr.
     pub(crate) notices: Vec<Zeroizing<String>>,
+    /// Where the generated passwords go instead of stderr.
     pub(crate) credentials_file: Option<PathBuf>,
 }
 
