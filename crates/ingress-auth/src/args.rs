@@ -1,9 +1,14 @@
-//! Command-line flags as parsed (clap derive). No work is done here: `request.rs` turns these
-//! into validated requests.
+//! Command-line flags as parsed (clap derive). No work is done here: `request.rs` and
+//! `user_set.rs` turn these into requests, which the library validates. Flags that name a
+//! library value (`--controller`, `--scheme`, ...) hold the library's type, parsed by
+//! `values.rs` from the library's own list.
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
+use htpasswd_k8s::{Controller, Format, HashScheme, PathType, SecretType};
+
+use crate::values;
 
 /// Basic-auth Secrets and annotated Ingresses (or the controller's own resources) for
 /// ingress-nginx, Traefik, Envoy Gateway, NGINX Inc and HAProxy, ready for `kubectl apply -f -`.
@@ -49,64 +54,6 @@ pub(crate) enum Command {
     Migrate(MigrateCmd),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub(crate) enum ControllerArg {
-    /// ingress-nginx (nginx.ingress.kubernetes.io annotations).
-    IngressNginx,
-    /// Traefik v3 (Middleware + router.middlewares annotation).
-    Traefik,
-    /// Envoy Gateway (SecurityPolicy on an HTTPRoute; {SHA} hashes only).
-    EnvoyGateway,
-    /// NGINX Inc's ingress controller (nginx.org annotations).
-    NginxInc,
-    /// HAProxy Technologies' kubernetes-ingress (haproxy.org annotations; crypt(3) hashes).
-    Haproxy,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub(crate) enum OutputFormat {
-    /// YAML (documents separated by ---).
-    Yaml,
-    /// JSON (several objects as a v1 List).
-    Json,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub(crate) enum SchemeArg {
-    /// $apr1$ (Apache MD5, what `openssl passwd -apr1` writes).
-    Apr1,
-    /// bcrypt $2y$, cost 5 (passwords up to 72 bytes).
-    Bcrypt,
-    /// SHA-256-crypt $5$.
-    Sha256,
-    /// SHA-512-crypt $6$.
-    Sha512,
-    /// Unsalted {SHA} (weak).
-    Sha1,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub(crate) enum SecretTypeArg {
-    /// One key holding the htpasswd file (auth, traefik users, envoy-gateway .htpasswd,
-    /// nginx-inc htpasswd).
-    AuthFile,
-    /// One key per user.
-    AuthMap,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub(crate) enum PathTypeArg {
-    /// Match by `/`-separated prefix.
-    #[value(name = "Prefix")]
-    Prefix,
-    /// Match the whole path.
-    #[value(name = "Exact")]
-    Exact,
-    /// As the controller chooses.
-    #[value(name = "ImplementationSpecific")]
-    ImplementationSpecific,
-}
-
 /// Name, namespace and output format, shared by every manifest command.
 #[derive(Debug, Args)]
 pub(crate) struct ObjectArgs {
@@ -117,11 +64,11 @@ pub(crate) struct ObjectArgs {
     #[arg(short = 'n', long, value_name = "NS")]
     pub(crate) namespace: Option<String>,
     /// Output format.
-    #[arg(short = 'o', long, value_enum, default_value = "yaml")]
-    pub(crate) output: OutputFormat,
+    #[arg(short = 'o', long, value_parser = values::formats(), default_value = "yaml")]
+    pub(crate) output: Format,
     /// The ingress controller the manifests are for.
-    #[arg(long, value_enum, default_value = "ingress-nginx")]
-    pub(crate) controller: ControllerArg,
+    #[arg(long, value_parser = values::controllers(), default_value = "ingress-nginx")]
+    pub(crate) controller: Controller,
 }
 
 /// Envoy Gateway's route.
@@ -153,11 +100,11 @@ pub(crate) struct UserArgs {
     pub(crate) htpasswd: Vec<PathBuf>,
     /// Hash scheme for passwords given in clear [default: apr1; envoy-gateway: sha1; haproxy:
     /// sha512].
-    #[arg(long, value_enum)]
-    pub(crate) scheme: Option<SchemeArg>,
+    #[arg(long, value_parser = values::schemes())]
+    pub(crate) scheme: Option<HashScheme>,
     /// How the Secret holds its users [default: auth-file; haproxy: auth-map].
-    #[arg(long, value_enum)]
-    pub(crate) secret_type: Option<SecretTypeArg>,
+    #[arg(long, value_parser = values::secret_types())]
+    pub(crate) secret_type: Option<SecretType>,
     /// Write generated NAME:PASSWORD lines to this new file (mode 0600) instead of stderr.
     /// Without it, generated passwords are printed on stderr only when stderr is a terminal.
     #[arg(long, value_name = "FILE")]
@@ -184,8 +131,8 @@ pub(crate) struct IngressArgs {
     #[arg(long, value_name = "PATH", default_value = "/")]
     pub(crate) path: String,
     /// Path type of the main rule.
-    #[arg(long, value_enum, default_value = "Prefix")]
-    pub(crate) path_type: PathTypeArg,
+    #[arg(long, value_parser = values::path_types(), default_value = "Prefix")]
+    pub(crate) path_type: PathType,
     /// More rules in kubectl's syntax: host/path=svc:port[,tls[=secret]] (path* = Prefix).
     #[arg(long = "rule", value_name = "RULE")]
     pub(crate) rules: Vec<String>,
@@ -255,8 +202,8 @@ pub(crate) struct IngressCmd {
     pub(crate) auth_secret: String,
     /// How the auth Secret holds its users (ingress-nginx annotation auth-secret-type)
     /// [default: auth-file; haproxy: auth-map].
-    #[arg(long, value_enum)]
-    pub(crate) secret_type: Option<SecretTypeArg>,
+    #[arg(long, value_parser = values::secret_types())]
+    pub(crate) secret_type: Option<SecretType>,
 }
 
 #[derive(Debug, Args)]
@@ -276,8 +223,8 @@ pub(crate) struct GenerateCmd {
 #[derive(Debug, Args)]
 pub(crate) struct MigrateCmd {
     /// The controller to move to.
-    #[arg(long, value_enum, value_name = "CONTROLLER")]
-    pub(crate) to: ControllerArg,
+    #[arg(long, value_parser = values::controllers(), value_name = "CONTROLLER")]
+    pub(crate) to: Controller,
     /// The ingress-nginx Ingress and its auth Secret (YAML or JSON stream); - for standard
     /// input.
     #[arg(short = 'f', long = "filename", value_name = "FILE")]
@@ -299,8 +246,8 @@ pub(crate) struct MigrateCmd {
     #[arg(long)]
     pub(crate) allow_missing_users: bool,
     /// Output format.
-    #[arg(short = 'o', long, value_enum, default_value = "yaml")]
-    pub(crate) output: OutputFormat,
+    #[arg(short = 'o', long, value_parser = values::formats(), default_value = "yaml")]
+    pub(crate) output: Format,
 }
 
 #[derive(Debug, Args)]
@@ -328,8 +275,8 @@ pub(crate) struct AnnotateCmd {
     #[arg(long, value_name = "NAME")]
     pub(crate) ingress: Option<String>,
     /// How the auth Secret holds its users (annotation auth-secret-type).
-    #[arg(long, value_enum, default_value = "auth-file")]
-    pub(crate) secret_type: SecretTypeArg,
+    #[arg(long, value_parser = values::secret_types(), default_value = "auth-file")]
+    pub(crate) secret_type: SecretType,
     /// cert-manager ClusterIssuer (annotation cert-manager.io/cluster-issuer).
     #[arg(long, value_name = "NAME")]
     pub(crate) cluster_issuer: Option<String>,

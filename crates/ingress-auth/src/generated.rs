@@ -1,6 +1,6 @@
 //! The man pages (`doc/`) and shell completions (`completions/`) are generated from the clap
-//! definition in `args.rs` by `clap_mangen` and `clap_complete` (dev-dependencies: the binary
-//! does not carry them). These tests regenerate them and compare with the checked-in files, so
+//! definition in `args.rs` (with the value help of `values.rs`) by `clap_mangen` and
+//! `clap_complete` (dev-dependencies: the binary does not carry them). These tests regenerate them and compare with the checked-in files, so
 //! they can never drift from the flags. After changing a flag or its help, run
 //!
 //! ```sh

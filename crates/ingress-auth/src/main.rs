@@ -2,8 +2,9 @@
 //! controller's own resources) for ingress-nginx, Traefik, Envoy Gateway, NGINX Inc and HAProxy,
 //! ready for `kubectl apply -f -`.
 //!
-//! The binary is thin: `args` parses, `run` validates and calls `htpasswd_k8s`, and `main`
-//! prints. Every failure is an [`error::Error`], whose exit code is chosen in one place
+//! The binary is thin: `args` parses (library values through `values`), `cmd` runs one
+//! subcommand per module (building requests in `request` and `user_set`, which the library
+//! validates; reading and writing files in `files`), and `main` prints. Every failure is an [`error::Error`], whose exit code is chosen in one place
 //! ([`error::Failure::code`]: 0 ok, 1 I/O, 2 bad input, 3 password mismatch, 6 no such user).
 
 // Unix only: the hidden-password prompt uses termios, credentials files get mode 0600.
@@ -14,19 +15,23 @@ compile_error!(
 );
 
 mod args;
+mod cmd;
 mod error;
+mod files;
 #[cfg(test)]
 mod generated;
 mod password;
-mod run;
+mod request;
+mod user_set;
+mod values;
 
 use std::io::{self, Write as _};
 use std::process::ExitCode;
 
 use clap::Parser as _;
 
+use crate::cmd::Output;
 use crate::error::{Error, Failure};
-use crate::run::Output;
 
 fn main() -> ExitCode {
     let cli = match args::Cli::try_parse() {
@@ -45,7 +50,7 @@ fn main() -> ExitCode {
         let _ = writeln!(io::stderr().lock(), "ingress-auth: {e}");
         return ExitCode::from(2);
     }
-    match run::run(cli.command).and_then(|output| print(&output)) {
+    match cmd::run(cli.command).and_then(|output| print(&output)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             let _ = writeln!(io::stderr().lock(), "ingress-auth: {}", e.message);

@@ -1,0 +1,82 @@
+//! `ingress-auth generate`: the Secret and the auth resources as one stream (Secret first),
+//! optionally with a NetworkPolicy.
+
+use htpasswd_k8s::{Controller, NetworkPolicyRequest, ObjectRef, PortRef, Value};
+
+use super::ingress::auth_resources;
+use super::secret::{build_secret, finish};
+use super::{Output, to_value};
+use crate::args::{GenerateCmd, NetworkPolicyArgs};
+use crate::error::{Error, flag_err, k8s_err};
+use crate::request::object_ref;
+use crate::user_set::{collect_users, users_plan};
+
+pub(super) fn generate(cmd: GenerateCmd) -> Result<Output, Error> {
+    let at = object_ref(&cmd.object)?;
+    let controller = cmd.object.controller;
+    // Everything is validated before any password is generated or any file written.
+    let (_, secret_type) = users_plan(controller, &cmd.users)?;
+    let (mut docs, notices) = auth_resources(
+        controller,
+        &at,
+        &cmd.ingress,
+        &cmd.route,
+        &at.name,
+        secret_type,
+    )?;
+    let policy = network_policy(controller, &at, &cmd.network)?;
+    let users = collect_users(cmd.users, controller)?;
+    let secret = build_secret(controller, &at, &users)?;
+    docs.insert(0, to_value(&secret)?);
+    docs.extend(policy);
+    let stdout = htpasswd_k8s::write_stream(&docs, cmd.object.output).map_err(k8s_err)?;
+    let mut out = finish(stdout, users)?;
+    out.stderr.splice(0..0, notices);
+    Ok(out)
+}
+
+/// The NetworkPolicy `--network-policy` asks for.
+fn network_policy(
+    controller: Controller,
+    at: &ObjectRef,
+    args: &NetworkPolicyArgs,
+) -> Result<Option<Value>, Error> {
+    if !args.network_policy {
+        return Ok(None);
+    }
+    let port = args.target_port.as_deref().ok_or_else(|| {
+        Error::input(
+            "--network-policy: needs --target-port (the backend pods' port: the Service's \
+             targetPort)",
+        )
+    })?;
+    let port = PortRef::parse(port)
+        .map_err(|rule| Error::input(format!("--target-port {port:?}: {rule}")))?;
+    if args.pod_selector.is_empty() {
+        return Err(Error::input(
+            "--network-policy: needs --pod-selector KEY=VALUE (the backend's pods; an empty \
+             selector would cover every pod of the namespace)",
+        ));
+    }
+    let policy_at = ObjectRef {
+        name: format!("{}-ingress-only", at.name),
+        namespace: at.namespace.clone(),
+    };
+    // NAME-ingress-only may be too long where NAME was not: named as --name's value.
+    policy_at.validate().map_err(flag_err)?;
+    let mut req = NetworkPolicyRequest::for_controller(
+        controller,
+        policy_at,
+        args.pod_selector.clone(),
+        port,
+    );
+    if let Some(ns) = &args.controller_namespace {
+        req.controller_namespace.clone_from(ns);
+    }
+    if !args.controller_selector.is_empty() {
+        req.controller_selector
+            .clone_from(&args.controller_selector);
+    }
+    let policy = htpasswd_k8s::network_policy(&req).map_err(k8s_err)?;
+    Ok(Some(to_value(&policy)?))
+}

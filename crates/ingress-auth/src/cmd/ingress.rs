@@ -1,0 +1,146 @@
+//! `ingress-auth ingress`: the resources that switch basic auth on, for a Secret made
+//! elsewhere. Its builder serves `generate` too.
+
+use htpasswd_k8s::{
+    AuthConfig, Controller, Field, K8sError, ObjectRef, SecretType, Value, validate,
+};
+use zeroize::Zeroizing;
+
+use super::{Output, to_value};
+use crate::args::{IngressArgs, IngressCmd, RouteArgs};
+use crate::error::{Error, flag_err, k8s_err, lib_error, refuse};
+use crate::request::{ingress_request, object_ref, secret_type_checked};
+
+pub(super) fn ingress(cmd: &IngressCmd) -> Result<Output, Error> {
+    let at = object_ref(&cmd.object)?;
+    let controller = cmd.object.controller;
+    let secret_type = secret_type_checked(controller, cmd.secret_type)?;
+    let (docs, stderr) = auth_resources(
+        controller,
+        &at,
+        &cmd.ingress,
+        &cmd.route,
+        &cmd.auth_secret,
+        secret_type,
+    )?;
+    let stdout = htpasswd_k8s::write_stream(&docs, cmd.object.output).map_err(k8s_err)?;
+    Ok(Output { stdout, stderr })
+}
+
+/// The resources that switch basic auth on (everything but the Secret): the annotated Ingress,
+/// with Traefik's Middleware before it, or Envoy Gateway's HTTPRoute (with `--gateway`) and
+/// SecurityPolicy. Also returns notices for stderr.
+pub(super) fn auth_resources(
+    controller: Controller,
+    at: &ObjectRef,
+    args: &IngressArgs,
+    route: &RouteArgs,
+    auth_secret: &str,
+    secret_type: SecretType,
+) -> Result<(Vec<Value>, Vec<Zeroizing<String>>), Error> {
+    let mut notices = Vec::new();
+    if controller != Controller::EnvoyGateway {
+        refuse(
+            route.httproute.is_some(),
+            "--httproute",
+            "only with --controller envoy-gateway",
+        )?;
+        refuse(
+            route.gateway.is_some(),
+            "--gateway",
+            "only with --controller envoy-gateway",
+        )?;
+    }
+    refuse(
+        args.no_ssl_redirect && controller.no_ssl_redirect_annotation().is_none(),
+        "--no-ssl-redirect",
+        &format!("{controller} has no annotation that turns off the HTTPS redirect"),
+    )?;
+    match controller {
+        Controller::EnvoyGateway => {
+            let why = "envoy-gateway takes no Ingress (TLS and classes are set on the Gateway)";
+            refuse(args.class.is_some(), "--class", why)?;
+            refuse(args.cluster_issuer.is_some(), "--cluster-issuer", why)?;
+            refuse(args.tls_secret.is_some(), "--tls-secret", why)?;
+            refuse(
+                args.realm != AuthConfig::DEFAULT_REALM,
+                "--realm",
+                "envoy-gateway's basic auth has no realm setting",
+            )?;
+            let route_name = route.httproute.clone().unwrap_or_else(|| at.name.clone());
+            // Built first: the library checks --httproute and --auth-secret.
+            let policy = htpasswd_k8s::envoy_security_policy(at, &route_name, auth_secret)
+                .map_err(|e| match e {
+                    K8sError::Invalid {
+                        field: Field::AuthSecret,
+                        ..
+                    } => Error::input(format!(
+                        "{} (envoy-gateway reads the Secret from the SecurityPolicy's namespace: \
+                         give NAME)",
+                        flag_err(e).message
+                    )),
+                    e => flag_err(e),
+                })?;
+            let mut docs = Vec::new();
+            if let Some(gateway) = &route.gateway {
+                if validate::auth_secret(gateway).is_err() {
+                    return Err(Error::input(format!(
+                        "--gateway {gateway:?}: must be a Gateway name (DNS-1123 subdomain), \
+                         optionally prefixed by 'NAMESPACE/'"
+                    )));
+                }
+                let route_at = ObjectRef {
+                    name: route_name.clone(),
+                    namespace: at.namespace.clone(),
+                };
+                let req = ingress_request(route_at.clone(), args, auth_secret, secret_type)?;
+                docs.push(
+                    htpasswd_k8s::http_route(&route_at, gateway, &req.paths)
+                        .map_err(|e| lib_error(Some("--gateway"), &e))?,
+                );
+            } else {
+                let why = "needs --gateway (without it only the SecurityPolicy for an existing \
+                           --httproute is written)";
+                refuse(args.service.is_some(), "--service", why)?;
+                refuse(args.port.is_some(), "--port", why)?;
+                refuse(args.host.is_some(), "--host", why)?;
+                refuse(!args.rules.is_empty(), "--rule", why)?;
+            }
+            docs.push(policy);
+            Ok((docs, notices))
+        }
+        Controller::Traefik => {
+            let qualified = match (auth_secret.contains('/'), &at.namespace) {
+                (true, _) => auth_secret.to_owned(),
+                (false, Some(ns)) => format!("{ns}/{auth_secret}"),
+                (false, None) => {
+                    return Err(Error::input(
+                        "--namespace: traefik's router.middlewares annotation names the \
+                         Middleware's namespace; give --namespace (or --auth-secret NAMESPACE/NAME)",
+                    ));
+                }
+            };
+            let req = ingress_request(at.clone(), args, &qualified, secret_type)?;
+            let (ns, name) = qualified.split_once('/').unwrap_or_default();
+            let mw_at = ObjectRef {
+                name: name.to_owned(),
+                namespace: Some(ns.to_owned()),
+            };
+            if at.namespace.as_deref() != Some(ns) {
+                notices.push(Zeroizing::new(format!(
+                    "warning: the Middleware is in namespace {ns}, the Ingress is not: traefik \
+                     needs providers.kubernetesCRD.allowCrossNamespace=true for that"
+                )));
+            }
+            let mw =
+                htpasswd_k8s::traefik_middleware(&mw_at, name, &args.realm).map_err(k8s_err)?;
+            let ing = htpasswd_k8s::auth_ingress(controller, &req).map_err(k8s_err)?;
+            Ok((vec![mw, to_value(&ing)?], notices))
+        }
+        _ => {
+            let req = ingress_request(at.clone(), args, auth_secret, secret_type)?;
+            let ing = htpasswd_k8s::auth_ingress(controller, &req).map_err(k8s_err)?;
+            Ok((vec![to_value(&ing)?], notices))
+        }
+    }
+}

@@ -1,0 +1,90 @@
+//! `ingress-auth migrate`: an ingress-nginx basic-auth Ingress and its Secret turned into
+//! another controller's resources.
+
+use htpasswd_cli_support::printable;
+use htpasswd_k8s::{Controller, MigrateRequest, validate};
+use zeroize::Zeroizing;
+
+use super::Output;
+use crate::args::MigrateCmd;
+use crate::error::{Error, k8s_err, lib_error, refuse};
+use crate::files::read_text;
+use crate::request::{accepted, usable_schemes};
+
+/// Checks one flag's value with a library rule (`MigrateRequest` has no validation of its own:
+/// the library checks these values only once the input is read).
+fn check_flag(
+    flag: &str,
+    value: &str,
+    check: impl FnOnce(&str) -> Result<(), validate::Rule>,
+) -> Result<(), Error> {
+    check(value).map_err(|rule| Error::input(format!("{flag} {value:?}: {rule}")))
+}
+
+pub(super) fn migrate(cmd: &MigrateCmd) -> Result<Output, Error> {
+    let to = cmd.to;
+    refuse(
+        cmd.httproute.is_some() && to != Controller::EnvoyGateway,
+        "--httproute",
+        "only with --to envoy-gateway",
+    )?;
+    for (flag, v) in [
+        ("--httproute", &cmd.httproute),
+        ("--class", &cmd.class),
+        ("--ingress", &cmd.ingress),
+    ] {
+        if let Some(v) = v {
+            check_flag(flag, v, validate::object_name)?;
+        }
+    }
+    if let Some(ns) = &cmd.namespace {
+        check_flag("--namespace", ns, validate::namespace)?;
+    }
+    let input = Zeroizing::new(read_text(&cmd.file, "-f")?);
+    let flag = format!("-f {}", cmd.file.display());
+    let req = MigrateRequest {
+        to,
+        ingress: cmd.ingress.clone(),
+        httproute: cmd.httproute.clone(),
+        class: cmd.class.clone(),
+        namespace: cmd.namespace.clone(),
+    };
+    let done = htpasswd_k8s::migrate(&input, &req).map_err(|e| lib_error(Some(&flag), &e))?;
+    let missing: Vec<String> = done
+        .missing_users
+        .iter()
+        .map(|u| printable(u.as_bytes()))
+        .collect();
+    if !missing.is_empty() && !cmd.allow_missing_users {
+        return Err(Error::input(format!(
+            "{flag}: {to} cannot check the hashes of users {} (it accepts: {}); their passwords \
+             cannot be re-hashed from the Secret: re-create them with --controller {to} --scheme \
+             {}, or give --allow-missing-users to leave them out",
+            missing.join(", "),
+            accepted(to),
+            usable_schemes(to).join("|"),
+        )));
+    }
+    let mut stderr = Vec::new();
+    if !missing.is_empty() {
+        stderr.push(Zeroizing::new(format!(
+            "warning: left out (their hashes cannot be checked by {to}): {}",
+            missing.join(", ")
+        )));
+    }
+    if !done.leftover_annotations.is_empty() {
+        stderr.push(Zeroizing::new(format!(
+            "warning: {to} ignores these ingress-nginx annotations, kept as they were: {}",
+            done.leftover_annotations.join(", ")
+        )));
+    }
+    if to == Controller::EnvoyGateway {
+        stderr.push(Zeroizing::new(
+            "note: the SecurityPolicy targets an HTTPRoute of the Ingress's name (or \
+             --httproute); the Ingress itself must become that HTTPRoute"
+                .to_owned(),
+        ));
+    }
+    let stdout = htpasswd_k8s::write_stream(&done.documents, cmd.output).map_err(k8s_err)?;
+    Ok(Output { stdout, stderr })
+}

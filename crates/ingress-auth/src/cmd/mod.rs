@@ -1,0 +1,47 @@
+//! One module per subcommand: each turns its parsed flags into library requests (through
+//! `request.rs` and `user_set.rs`), calls the library, and returns what to print. Nothing is
+//! printed here; `main.rs` prints and picks the exit code.
+//!
+//! `generate` is `secret` + `ingress` (+ a NetworkPolicy): it uses their builders
+//! ([`secret::build_secret`], [`secret::finish`], [`ingress::auth_resources`]).
+
+mod annotate;
+mod generate;
+mod ingress;
+mod migrate;
+mod secret;
+mod users;
+mod verify;
+
+use serde_json::Value;
+use zeroize::Zeroizing;
+
+use crate::args::Command;
+use crate::error::Error;
+
+/// What a successful run prints.
+#[derive(Debug, Default)]
+pub(crate) struct Output {
+    /// For standard output: the manifests.
+    pub(crate) stdout: String,
+    /// Lines for standard error: notices and generated credentials.
+    pub(crate) stderr: Vec<Zeroizing<String>>,
+}
+
+/// Runs one command.
+pub(crate) fn run(command: Command) -> Result<Output, Error> {
+    match command {
+        Command::Secret(cmd) => secret::secret(cmd),
+        Command::Ingress(cmd) => ingress::ingress(&cmd),
+        Command::Generate(cmd) => generate::generate(cmd),
+        Command::Annotate(cmd) => annotate::annotate(&cmd),
+        Command::Verify(cmd) => verify::verify(&cmd),
+        Command::Users(cmd) => users::users(&cmd),
+        Command::Migrate(cmd) => migrate::migrate(&cmd),
+    }
+}
+
+/// A built object as a document of the output stream.
+fn to_value<T: serde::Serialize>(v: &T) -> Result<Value, Error> {
+    serde_json::to_value(v).map_err(|e| Error::io(format!("cannot write output: {e}")))
+}
