@@ -27,7 +27,6 @@ use core::fmt;
 
 use subtle::ConstantTimeEq as _;
 
-pub use self::algorithm::md5_crypt_blocks;
 use self::encoding::{ALPHABET, CHECKSUM_LEN, DecodeError, decode_checksum, encode_checksum};
 #[cfg(feature = "password-hash")]
 pub use self::mcf::Md5Crypt;
