@@ -8,8 +8,8 @@
 
 use zeroize::Zeroize as _;
 
-use super::super::algorithm::{BLOCK, Layouts, SCHEDULE, setup_digest};
 use super::super::Md5CryptHash;
+use super::super::algorithm::{BLOCK, Layouts, SCHEDULE, setup_digest};
 use super::Md5CryptJob;
 
 /// Where the digest goes in one layout, shared by every lane of a chunk.

@@ -285,7 +285,12 @@ mod tests {
         // Listed in `ALL`'s order, each once.
         let positions: Vec<usize> = available
             .iter()
-            .map(|k| Kernel::ALL.iter().position(|a| a == k).unwrap_or(usize::MAX))
+            .map(|k| {
+                Kernel::ALL
+                    .iter()
+                    .position(|a| a == k)
+                    .unwrap_or(usize::MAX)
+            })
             .collect();
         assert!(positions.windows(2).all(|w| w[0] < w[1]), "{available:?}");
         // The same slice every time: probed once.

@@ -272,9 +272,11 @@ pub(super) fn check_compress<const L: usize>(
         seed
     };
     for _ in 0..20 {
-        let blocks: [[u8; 64]; L] = core::array::from_fn(|_| core::array::from_fn(|_| next() as u8));
+        let blocks: [[u8; 64]; L] =
+            core::array::from_fn(|_| core::array::from_fn(|_| next() as u8));
         let starts: [[u32; 4]; L] = core::array::from_fn(|_| [next(), next(), next(), next()]);
-        let mut state: [[u32; L]; 4] = core::array::from_fn(|j| core::array::from_fn(|l| starts[l][j]));
+        let mut state: [[u32; L]; 4] =
+            core::array::from_fn(|j| core::array::from_fn(|l| starts[l][j]));
         let m: [[u32; L]; 16] =
             core::array::from_fn(|w| core::array::from_fn(|l| le_word(&blocks[l], w)));
         compress(&mut state, &m);

@@ -10,8 +10,8 @@
 
 use core::arch::x86_64::{
     _mm_add_epi32 as add, _mm_and_si128 as and, _mm_andnot_si128 as andnot, _mm_loadu_si128,
-    _mm_or_si128 as or, _mm_set1_epi32 as set1, _mm_slli_epi32 as slli,
-    _mm_srli_epi32 as srli, _mm_storeu_si128, _mm_xor_si128 as xor,
+    _mm_or_si128 as or, _mm_set1_epi32 as set1, _mm_slli_epi32 as slli, _mm_srli_epi32 as srli,
+    _mm_storeu_si128, _mm_xor_si128 as xor,
 };
 
 use super::super::Md5CryptJob;
