@@ -64,21 +64,27 @@ fn main() -> ExitCode {
 }
 
 fn run(argv0: &OsStr, args: Vec<OsString>) -> Outcome {
-    if let Err(e) = htpasswd_core::crypt::md5_crypt::batch::Kernel::from_env() {
-        return Outcome {
-            stdout: Vec::new(),
-            stderr: format!("htpasswd-rs: {e}\n").into_bytes(),
-            code: 1,
-        };
-    }
+    // The md5-crypt kernel for bulk hashing: HTPASSWD_MD5_KERNEL, else the fastest this CPU has.
+    let kernel = match bulk::md5_kernel_from_env() {
+        Ok(kernel) => kernel,
+        Err(e) => {
+            return Outcome {
+                stdout: Vec::new(),
+                stderr: format!("htpasswd-rs: {e}\n").into_bytes(),
+                code: 1,
+            };
+        }
+    };
     let first = args.first().and_then(|a| a.to_str());
     match first {
         Some("--help") => text(USAGE, 0),
         Some("--version") => text(&format!("htpasswd-rs {}\n", env!("CARGO_PKG_VERSION")), 0),
-        Some("passwd") if openssl::selects_openssl_mode(&args[1..]) => openssl::run(&args[1..]),
+        Some("passwd") if openssl::selects_openssl_mode(&args[1..]) => {
+            openssl::run(&args[1..], kernel)
+        }
         Some("--list") => apache::extensions::list(&args[1..]),
         Some("--lint") => apache::extensions::lint_file(&args[1..]),
-        Some("--batch") => apache::batch::run(&args[1..]),
+        Some("--batch") => apache::batch::run(&args[1..], kernel),
         _ => apache::run(argv0, args),
     }
 }

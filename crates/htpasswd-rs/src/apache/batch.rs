@@ -1,6 +1,7 @@
 //! `--batch USERS_FILE [-c] [-m|-B|-2|-5|-s] [-C cost] [-r rounds] passwordfile`: adds or
-//! updates many `user:password` lines in one locked write. apr1 (the default) is hashed on all
-//! cores through the multi-buffer batch; a progress bar shows on a terminal for long runs.
+//! updates many `user:password` lines in one locked write. Every scheme is hashed on all cores
+//! (apr1, the default, through the multi-buffer SIMD batch); a progress bar shows on a terminal
+//! for long runs.
 //!
 //! The users file holds one `user:password` per line (the password is everything after the first
 //! `:`, a trailing CR is removed); blank lines and lines starting with `#` are skipped; `-` reads
@@ -12,9 +13,9 @@ use std::ffi::OsString;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
-use htpasswd_core::Md5Variant;
 use htpasswd_core::crypt::bcrypt::{self, LongPassword};
-use htpasswd_core::crypt::{self, HashParams};
+use htpasswd_core::crypt::md5_crypt::batch::Kernel;
+use htpasswd_core::crypt::{GenerateError, HashParams};
 use htpasswd_core::htpasswd::{
     Create, EditOptions, FileError, HtpasswdFile, Limits, SetOutcome, edit_file,
 };
@@ -171,19 +172,10 @@ fn check_lines<'a>(name: &str, bytes: &'a [u8]) -> Result<Vec<Line<'a>>, Fail> {
     Ok(lines)
 }
 
-fn hash_all(req: &BatchRequest, lines: &[Line<'_>]) -> Result<Vec<Vec<u8>>, Fail> {
-    let random = |e: htpasswd_core::RandomError| {
-        Fail(
-            format!("Unable to generate random bytes: {e}"),
-            Exit::Random,
-        )
-    };
-    if req.alg == Alg::Md5 {
-        let passwords: Vec<&[u8]> = lines.iter().map(|l| l.password).collect();
-        return bulk::md5_hashes(Md5Variant::Apr1, &passwords, None).map_err(random);
-    }
+fn hash_all(req: &BatchRequest, lines: &[Line<'_>], kernel: Kernel) -> Result<Vec<Vec<u8>>, Fail> {
     let rounds = req.cost;
     let params = match req.alg {
+        Alg::Md5 => HashParams::Apr1,
         Alg::Sha1 => HashParams::Sha1,
         Alg::Bcrypt => HashParams::Bcrypt {
             cost: req.cost.unwrap_or(bcrypt::DEFAULT_COST),
@@ -192,23 +184,19 @@ fn hash_all(req: &BatchRequest, lines: &[Line<'_>]) -> Result<Vec<Vec<u8>>, Fail
         Alg::Sha256 => HashParams::Sha256Crypt { rounds },
         _ => HashParams::Sha512Crypt { rounds },
     };
-    let bar = bulk::progress_bar(lines.len());
-    let mut out = Vec::with_capacity(lines.len());
-    for l in lines {
-        let made =
-            crypt::generate(&params, l.password).map_err(|e| Fail(e.to_string(), Exit::Syntax))?;
-        out.push(made.as_bytes().to_vec());
-        if let Some(bar) = &bar {
-            bar.inc(1);
-        }
-    }
-    if let Some(bar) = bar {
-        bar.finish_and_clear();
-    }
-    Ok(out)
+    let passwords: Vec<&[u8]> = lines.iter().map(|l| l.password).collect();
+    // Every scheme on all cores (apr1 in SIMD lanes), fresh salts, in line order.
+    let made = bulk::generate(&params, &passwords, kernel).map_err(|(_, e)| match e {
+        GenerateError::Random(e) => Fail(
+            format!("Unable to generate random bytes: {e}"),
+            Exit::Random,
+        ),
+        e => Fail(e.to_string(), Exit::Syntax),
+    })?;
+    Ok(made.iter().map(|m| m.as_bytes().to_vec()).collect())
 }
 
-fn execute(args: &[OsString]) -> Result<String, Fail> {
+fn execute(args: &[OsString], kernel: Kernel) -> Result<String, Fail> {
     let req = parse(args)?;
     if req.cost.is_some() && matches!(req.alg, Alg::Md5 | Alg::Sha1) {
         return Err(usage("-C/-r apply to -B, -2 and -5 only"));
@@ -229,7 +217,7 @@ fn execute(args: &[OsString]) -> Result<String, Fail> {
         req.users.to_string_lossy().into_owned()
     };
     let lines = check_lines(&name, &bytes)?;
-    let hashes = hash_all(&req, &lines)?;
+    let hashes = hash_all(&req, &lines, kernel)?;
     for (l, h) in lines.iter().zip(&hashes) {
         if l.user.len() + 1 + h.len() > 254 {
             return Err(Fail(
@@ -295,9 +283,9 @@ fn execute(args: &[OsString]) -> Result<String, Fail> {
     ))
 }
 
-/// Runs `--batch` (the arguments after it).
-pub(crate) fn run(args: &[OsString]) -> Outcome {
-    match execute(args) {
+/// Runs `--batch` (the arguments after it), hashing md5-crypt with `kernel`.
+pub(crate) fn run(args: &[OsString], kernel: Kernel) -> Outcome {
+    match execute(args, kernel) {
         Ok(summary) => Outcome {
             stdout: Vec::new(),
             stderr: format!("htpasswd-rs: {summary}").into_bytes(),
