@@ -140,7 +140,6 @@ fn empty_batch_is_empty() {
     }
 }
 
-
 #[test]
 fn every_kernel_and_the_progress_count() {
     let owned = passwords(60);

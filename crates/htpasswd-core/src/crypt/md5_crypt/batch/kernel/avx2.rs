@@ -107,9 +107,17 @@ mod tests {
             eprintln!("SKIPPED avx2 compress_matches_md5_crate: no AVX2 on this CPU");
             return;
         }
-        // SAFETY (each call): AVX2 was detected on this CPU just above.
-        super::super::check_compress::<NARROW>(|s, m| unsafe { compress::<NARROW>(s, m) });
-        super::super::check_compress::<16>(|s, m| unsafe { compress::<16>(s, m) });
-        super::super::check_compress::<WIDE>(|s, m| unsafe { compress::<WIDE>(s, m) });
+        super::super::check_compress::<NARROW>(|s, m| {
+            // SAFETY: AVX2 was detected on this CPU at the top of this test.
+            unsafe { compress::<NARROW>(s, m) }
+        });
+        super::super::check_compress::<16>(|s, m| {
+            // SAFETY: AVX2 was detected on this CPU at the top of this test.
+            unsafe { compress::<16>(s, m) }
+        });
+        super::super::check_compress::<WIDE>(|s, m| {
+            // SAFETY: AVX2 was detected on this CPU at the top of this test.
+            unsafe { compress::<WIDE>(s, m) }
+        });
     }
 }

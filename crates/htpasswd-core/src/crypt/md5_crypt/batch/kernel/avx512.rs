@@ -134,8 +134,13 @@ mod tests {
             eprintln!("SKIPPED avx512 compress_matches_md5_crate: no AVX-512F on this CPU");
             return;
         }
-        // SAFETY (each call): AVX-512F was detected on this CPU just above.
-        super::super::check_compress::<NARROW>(|s, m| unsafe { compress::<NARROW>(s, m) });
-        super::super::check_compress::<WIDE>(|s, m| unsafe { compress::<WIDE>(s, m) });
+        super::super::check_compress::<NARROW>(|s, m| {
+            // SAFETY: AVX-512F was detected on this CPU at the top of this test.
+            unsafe { compress::<NARROW>(s, m) }
+        });
+        super::super::check_compress::<WIDE>(|s, m| {
+            // SAFETY: AVX-512F was detected on this CPU at the top of this test.
+            unsafe { compress::<WIDE>(s, m) }
+        });
     }
 }

@@ -96,9 +96,17 @@ mod tests {
 
     #[test]
     fn compress_matches_md5_crate() {
-        // SAFETY (each call): SSE2 is enabled on every x86_64 target.
-        super::super::check_compress::<NARROW>(|s, m| unsafe { compress::<NARROW>(s, m) });
-        super::super::check_compress::<8>(|s, m| unsafe { compress::<8>(s, m) });
-        super::super::check_compress::<WIDE>(|s, m| unsafe { compress::<WIDE>(s, m) });
+        super::super::check_compress::<NARROW>(|s, m| {
+            // SAFETY: SSE2 is enabled on every x86_64 target.
+            unsafe { compress::<NARROW>(s, m) }
+        });
+        super::super::check_compress::<8>(|s, m| {
+            // SAFETY: SSE2 is enabled on every x86_64 target.
+            unsafe { compress::<8>(s, m) }
+        });
+        super::super::check_compress::<WIDE>(|s, m| {
+            // SAFETY: SSE2 is enabled on every x86_64 target.
+            unsafe { compress::<WIDE>(s, m) }
+        });
     }
 }
