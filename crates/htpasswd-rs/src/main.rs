@@ -23,7 +23,7 @@ Usage:
       Apache htpasswd 2.4, flag for flag (run `htpasswd-rs` alone for Apache's flag list)
   htpasswd-rs --batch USERS_FILE [-c] [-m|-B|-2|-5|-s] [-C cost] [-r rounds] passwordfile
       add or update every `user:password` line of USERS_FILE (`-` for stdin) in one locked
-      write; apr1 is hashed on all cores
+      write; hashed on all cores (apr1 in SIMD lanes)
   htpasswd-rs --list FILE
       one line per entry: user, scheme, line number
   htpasswd-rs --lint [--level info|warning|error] FILE
