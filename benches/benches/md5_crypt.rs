@@ -11,8 +11,7 @@ use std::io::Write as _;
 use std::process::{Command, Stdio};
 
 use divan::counter::ItemsCount;
-use htpasswd_benches::password;
-use htpasswd_core::crypt::md5_crypt::md5_crypt_blocks;
+use htpasswd_benches::{md5_crypt_blocks, password};
 use htpasswd_core::{Md5CryptHash, Md5Variant, Salt};
 
 fn main() {

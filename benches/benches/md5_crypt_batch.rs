@@ -10,9 +10,7 @@ use std::hint::black_box;
 
 use divan::counter::ItemsCount;
 use htpasswd_benches::password;
-use htpasswd_core::crypt::md5_crypt::batch::{
-    Kernel, Md5CryptJob, hash_batch_with, par_hash_batch,
-};
+use htpasswd_core::crypt::md5_crypt::batch::{Kernel, Md5CryptJob, hash_batch, par_hash_batch};
 use htpasswd_core::{Md5Variant, Salt};
 
 fn main() {
@@ -48,9 +46,7 @@ fn jobs(passwords: &[Vec<u8>]) -> Vec<Md5CryptJob<'_>> {
 }
 
 fn kernel_named(name: &str) -> Option<Kernel> {
-    Kernel::available()
-        .into_iter()
-        .find(|k| format!("{k:?}").eq_ignore_ascii_case(name))
+    Kernel::from_name(name).filter(|k| k.is_available())
 }
 
 /// One core, one kernel, 12-byte passwords (1002 compressions each).
@@ -64,7 +60,7 @@ fn one_core_12_bytes(bencher: divan::Bencher<'_, '_>, kernel: &str) {
     let jobs = jobs(&owned);
     bencher
         .counter(ItemsCount::new(BATCH))
-        .bench(|| hash_batch_with(kernel, black_box(&jobs)));
+        .bench(|| hash_batch(kernel, black_box(&jobs)));
 }
 
 /// One core, fastest kernel, by password length.
@@ -74,7 +70,7 @@ fn one_core_fastest_by_length(bencher: divan::Bencher<'_, '_>, len: usize) {
     let jobs = jobs(&owned);
     bencher
         .counter(ItemsCount::new(BATCH))
-        .bench(|| hash_batch_with(Kernel::detect(), black_box(&jobs)));
+        .bench(|| hash_batch(Kernel::best(), black_box(&jobs)));
 }
 
 /// All cores (rayon), fastest kernel, 12-byte passwords.
@@ -84,5 +80,5 @@ fn all_cores_12_bytes(bencher: divan::Bencher<'_, '_>) {
     let jobs = jobs(&owned);
     bencher
         .counter(ItemsCount::new(BATCH))
-        .bench(|| par_hash_batch(black_box(&jobs)));
+        .bench(|| par_hash_batch(Kernel::best(), black_box(&jobs)));
 }

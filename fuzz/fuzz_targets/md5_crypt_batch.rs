@@ -3,7 +3,7 @@
 //! `Md5CryptHash::new` on every job.
 #![no_main]
 
-use htpasswd_core::crypt::md5_crypt::batch::{Kernel, Md5CryptJob, hash_batch_with};
+use htpasswd_core::crypt::md5_crypt::batch::{Kernel, Md5CryptJob, hash_batch};
 use htpasswd_core::{Md5CryptHash, Md5Variant, Salt};
 use libfuzzer_sys::fuzz_target;
 
@@ -41,9 +41,9 @@ fuzz_target!(|data: &[u8]| {
         .iter()
         .map(|j| Md5CryptHash::new(j.variant, j.password, j.salt))
         .collect();
-    for kernel in Kernel::available() {
+    for &kernel in Kernel::available() {
         assert_eq!(
-            hash_batch_with(kernel, &jobs),
+            hash_batch(kernel, &jobs),
             expected,
             "{kernel:?} differs from scalar"
         );

@@ -1,9 +1,7 @@
 //! Multi-buffer md5-crypt against the scalar path: random batches (mixed lengths 0..300, mixed
 //! salts of 0..8 bytes, both magics), on every kernel this machine runs.
 
-use htpasswd_core::crypt::md5_crypt::batch::{
-    Kernel, Md5CryptJob, hash_batch, hash_batch_with, verify_batch,
-};
+use htpasswd_core::crypt::md5_crypt::batch::{Kernel, Md5CryptJob, hash_batch, verify_batch};
 use htpasswd_core::{Md5CryptHash, Md5Variant, Salt};
 
 use crate::support::{Rng, seed};
@@ -66,8 +64,8 @@ fn every_kernel_matches_the_scalar_path() {
         kernels.contains(&Kernel::Sse2),
         "SSE2 is baseline on x86_64"
     );
-    for kernel in kernels {
-        let got = hash_batch_with(kernel, &jobs);
+    for &kernel in kernels {
+        let got = hash_batch(kernel, &jobs);
         assert_eq!(got.len(), expected.len());
         for (i, (g, e)) in got.iter().zip(&expected).enumerate() {
             assert_eq!(
@@ -93,13 +91,15 @@ fn wide_chunks_of_one_geometry_match() {
             })
             .collect();
         let jobs = jobs(&owned);
-        let got = hash_batch(&jobs);
-        for (job, hash) in jobs.iter().zip(&got) {
-            assert_eq!(
-                *hash,
-                Md5CryptHash::new(job.variant, job.password, job.salt),
-                "length {len}"
-            );
+        for &kernel in Kernel::available() {
+            let got = hash_batch(kernel, &jobs);
+            for (job, hash) in jobs.iter().zip(&got) {
+                assert_eq!(
+                    *hash,
+                    Md5CryptHash::new(job.variant, job.password, job.salt),
+                    "{kernel:?}, length {len}"
+                );
+            }
         }
     }
 }
@@ -112,10 +112,15 @@ fn parallel_batch_keeps_input_order() {
     let mut owned = Vec::new();
     random_jobs(&mut rng, &mut owned, 120);
     let jobs = jobs(&owned);
-    assert_eq!(
-        par_hash_batch(&jobs),
-        hash_batch_with(Kernel::Scalar, &jobs)
-    );
+    let expected = hash_batch(Kernel::Scalar, &jobs);
+    for &kernel in Kernel::available() {
+        assert_eq!(par_hash_batch(kernel, &jobs), expected, "{kernel:?}");
+    }
+    // Every kernel by name, whether this CPU runs it or not (then the scalar path runs).
+    for name in ["scalar", "portable", "sse2", "avx2", "avx512"] {
+        let kernel = Kernel::from_name(name).unwrap();
+        assert_eq!(par_hash_batch(kernel, &jobs), expected, "{kernel:?}");
+    }
 }
 
 #[test]
@@ -129,9 +134,12 @@ fn verify_batch_tells_right_from_wrong() {
         .collect();
     let pairs: Vec<(&[u8], &Md5CryptHash)> =
         guesses.iter().map(|g| g.as_bytes()).zip(&stored).collect();
-    let results = verify_batch(&pairs);
-    for (i, ok) in results.iter().enumerate() {
-        assert_eq!(*ok, i % 3 != 0, "guess {i}");
+    for &kernel in Kernel::available() {
+        let results = verify_batch(kernel, &pairs);
+        assert_eq!(results.len(), pairs.len());
+        for (i, ok) in results.iter().enumerate() {
+            assert_eq!(*ok, i % 3 != 0, "{kernel:?}: guess {i}");
+        }
+        assert!(hash_batch(kernel, &[]).is_empty());
     }
-    assert!(hash_batch(&[]).is_empty());
 }

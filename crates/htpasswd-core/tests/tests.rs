@@ -17,6 +17,7 @@ mod file_lint;
 mod file_model;
 mod file_support;
 mod file_write;
+mod generate_batch;
 mod md5_crypt_batch;
 mod md5_crypt_kat;
 mod md5_crypt_openssl;

@@ -9,7 +9,7 @@ use crate::controller::Controller;
 use crate::error::{Field, K8sError, check};
 use crate::scheme::HashScheme;
 use crate::validate;
-use htpasswd_core::crypt::{Scheme, generate};
+use htpasswd_core::crypt::{Scheme, generate, generate_batch};
 use htpasswd_core::htpasswd::HtpasswdFile;
 
 /// Something worth telling the user that did not stop the build.
@@ -143,7 +143,7 @@ impl UserSet {
 
     /// Adds many users at once: every name, password and the scheme are checked first (nothing
     /// is added if one fails), then the passwords are hashed; apr1 runs through the
-    /// multi-buffer batch on all cores ([`htpasswd_core::crypt::md5_crypt::batch`]). Fresh salts from the OS CSPRNG.
+    /// multi-buffer batch, every scheme on all cores ([`htpasswd_core::crypt::generate_batch`]). Fresh salts from the OS CSPRNG.
     ///
     /// # Errors
     /// The index into `users` of the first bad pair, with what [`UserSet::add_password`] would
@@ -309,31 +309,15 @@ impl UserSet {
     }
 }
 
-/// Hashes every password of `users` with a fresh salt, in order.
+/// Hashes every password of `users` with a fresh salt, in order, on all cores
+/// ([`generate_batch`]: apr1 through the multi-buffer SIMD kernels, the rest one task per
+/// password).
 fn hash_all(users: &[(&str, &[u8])], scheme: HashScheme) -> Result<Vec<String>, (usize, K8sError)> {
-    if scheme == HashScheme::Apr1 {
-        use htpasswd_core::crypt::md5_crypt::batch::{Md5CryptJob, par_hash_batch};
-        use htpasswd_core::crypt::md5_crypt::{Md5Variant, Salt};
-        let mut jobs = Vec::with_capacity(users.len());
-        for (i, (_, password)) in users.iter().enumerate() {
-            let salt = Salt::random().map_err(|e| (i, K8sError::from(e)))?;
-            jobs.push(Md5CryptJob {
-                variant: Md5Variant::Apr1,
-                password,
-                salt,
-            });
-        }
-        return Ok(par_hash_batch(&jobs)
-            .iter()
-            .map(ToString::to_string)
-            .collect());
-    }
-    users
+    let passwords: Vec<&[u8]> = users.iter().map(|(_, password)| *password).collect();
+    let made =
+        generate_batch(&scheme.params(), &passwords).map_err(|(i, e)| (i, K8sError::from(e)))?;
+    Ok(made
         .iter()
-        .enumerate()
-        .map(|(i, (_, password))| {
-            let made = generate(&scheme.params(), password).map_err(|e| (i, K8sError::from(e)))?;
-            Ok(String::from_utf8_lossy(made.as_bytes()).into_owned())
-        })
-        .collect()
+        .map(|m| String::from_utf8_lossy(m.as_bytes()).into_owned())
+        .collect())
 }

@@ -1,18 +1,48 @@
-//! Hashing many passwords at once, shared by `passwd -in/-stdin` and `--batch`: md5-crypt in
-//! SIMD lanes on all cores, with a progress bar on a terminal (never on a pipe).
+//! Hashing many passwords at once, shared by `passwd -in/-stdin` and `--batch`: every scheme on
+//! all cores through `crypt::generate_batch_with` (md5-crypt in SIMD lanes), with a progress bar
+//! on a terminal (never on a pipe); and the md5-crypt kernel this process uses, picked by
+//! `HTPASSWD_MD5_KERNEL` (the binary's policy: the library never reads the environment).
 
 use std::io::IsTerminal as _;
 
 use htpasswd_core::crypt::md5_crypt::MAX_ENCODED_LEN;
-use htpasswd_core::crypt::md5_crypt::batch::{Md5CryptJob, par_hash_batch_with_progress};
-use htpasswd_core::{Md5Variant, RandomError, Salt};
+use htpasswd_core::crypt::md5_crypt::batch::{Kernel, Md5CryptJob, par_hash_batch_with_progress};
+use htpasswd_core::crypt::{GenerateError, Generated, HashParams, generate_batch_with};
+use htpasswd_core::{Md5Variant, Salt};
 use indicatif::{ProgressBar, ProgressStyle};
+
+/// The environment variable that picks a slower md5-crypt kernel (`scalar`, `sse2`, `avx2`,
+/// `avx512` or `portable`), as `OPENSSL_ia32cap` masks CPU features for OpenSSL: for
+/// benchmarks and for testing every kernel through the command line.
+const KERNEL_ENV: &str = "HTPASSWD_MD5_KERNEL";
 
 /// Below this many hashes a progress bar would only flicker.
 const PROGRESS_THRESHOLD: usize = 2_000;
 
+/// The md5-crypt kernel [`KERNEL_ENV`] names, or the fastest this CPU runs when it is unset or
+/// empty.
+///
+/// # Errors
+/// The message (without the program name) when it names no kernel, or one this CPU does not run.
+pub(crate) fn md5_kernel_from_env() -> Result<Kernel, String> {
+    let value = std::env::var_os(KERNEL_ENV).unwrap_or_default();
+    if value.is_empty() {
+        return Ok(Kernel::best());
+    }
+    let value = value.to_string_lossy();
+    Kernel::from_name(&value)
+        .filter(|k| k.is_available())
+        .ok_or_else(|| {
+            let names: Vec<&str> = Kernel::available().iter().map(|k| k.name()).collect();
+            format!(
+                "{KERNEL_ENV}={value:?} is not a kernel this CPU runs (it runs: {})",
+                names.join(", ")
+            )
+        })
+}
+
 /// A progress bar on stderr for `len` hashes, when stderr is a terminal and the run is long.
-pub(crate) fn progress_bar(len: usize) -> Option<ProgressBar> {
+fn progress_bar(len: usize) -> Option<ProgressBar> {
     (len >= PROGRESS_THRESHOLD && std::io::stderr().is_terminal()).then(|| {
         let bar = ProgressBar::new(len as u64);
         bar.set_style(
@@ -23,29 +53,10 @@ pub(crate) fn progress_bar(len: usize) -> Option<ProgressBar> {
     })
 }
 
-/// md5-crypt hashes of `passwords`, in order: with `salt`, or a fresh salt from the OS CSPRNG
-/// for each password.
-///
-/// # Errors
-/// [`RandomError`] when the OS CSPRNG fails.
-pub(crate) fn md5_hashes(
-    variant: Md5Variant,
-    passwords: &[&[u8]],
-    salt: Option<Salt>,
-) -> Result<Vec<Vec<u8>>, RandomError> {
-    let mut jobs = Vec::with_capacity(passwords.len());
-    for password in passwords {
-        jobs.push(Md5CryptJob {
-            variant,
-            password,
-            salt: match salt {
-                Some(s) => s,
-                None => Salt::random()?,
-            },
-        });
-    }
-    let bar = progress_bar(jobs.len());
-    let hashes = par_hash_batch_with_progress(&jobs, &|n| {
+/// Runs `work` with a progress callback that advances a bar (when one is shown).
+fn with_progress<T>(len: usize, work: impl FnOnce(&(dyn Fn(usize) + Sync)) -> T) -> T {
+    let bar = progress_bar(len);
+    let done = work(&|n| {
         if let Some(bar) = &bar {
             bar.inc(n as u64);
         }
@@ -53,9 +64,46 @@ pub(crate) fn md5_hashes(
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
+    done
+}
+
+/// Hashes of `passwords` as `params` say, in order, each with a fresh salt from the OS CSPRNG,
+/// on all cores (md5-crypt with `kernel`).
+///
+/// # Errors
+/// The index of the first password the library refuses, with why.
+pub(crate) fn generate(
+    params: &HashParams,
+    passwords: &[&[u8]],
+    kernel: Kernel,
+) -> Result<Vec<Generated>, (usize, GenerateError)> {
+    with_progress(passwords.len(), |progress| {
+        generate_batch_with(params, passwords, kernel, progress)
+    })
+}
+
+/// md5-crypt hashes of `passwords`, in order, all with the given `salt` (`openssl passwd
+/// -salt`), in SIMD lanes on all cores.
+pub(crate) fn md5_hashes_with_salt(
+    variant: Md5Variant,
+    passwords: &[&[u8]],
+    salt: Salt,
+    kernel: Kernel,
+) -> Vec<Vec<u8>> {
+    let jobs: Vec<Md5CryptJob<'_>> = passwords
+        .iter()
+        .map(|password| Md5CryptJob {
+            variant,
+            password,
+            salt,
+        })
+        .collect();
+    let hashes = with_progress(jobs.len(), |progress| {
+        par_hash_batch_with_progress(kernel, &jobs, progress)
+    });
     let mut buf = [0u8; MAX_ENCODED_LEN];
-    Ok(hashes
+    hashes
         .iter()
         .map(|h| h.encode_into(&mut buf).to_vec())
-        .collect())
+        .collect()
 }

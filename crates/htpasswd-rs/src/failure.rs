@@ -75,6 +75,8 @@ pub(crate) enum Failure {
     BatchHash(String),
     /// The OpenSSL mode: OpenSSL's text, printed as it is (possibly nothing).
     OpenSsl(String),
+    /// `HTPASSWD_MD5_KERNEL` names no kernel this CPU runs (the text after `htpasswd-rs: `).
+    KernelEnv(String),
 }
 
 /// What is wrong with a line of a `--batch` users file.
@@ -94,6 +96,8 @@ impl Failure {
         // Apache htpasswd's meanings, for the Apache mode and its extensions.
         let exit = match self {
             Self::OpenSsl(_) => return OPENSSL_FAILURE,
+            // An unusable environment, before any mode runs: 1, as OpenSSL exits.
+            Self::KernelEnv(_) => return OPENSSL_FAILURE,
             Self::ExtensionUsage(_) | Self::BatchHash(_) => Exit::Syntax,
             Self::ExtensionRead(_) | Self::ReadUsers(..) => Exit::FilePerm,
             Self::LintFindings => Exit::Invalid,
@@ -251,7 +255,10 @@ impl Failure {
                 out,
                 &[b"unable to read file ", &path_bytes(p), b": ", e.as_bytes()],
             ),
-            Self::ExtensionUsage(m) | Self::ExtensionRead(m) | Self::BatchHash(m) => {
+            Self::ExtensionUsage(m)
+            | Self::ExtensionRead(m)
+            | Self::BatchHash(m)
+            | Self::KernelEnv(m) => {
                 say(out, &[m.as_bytes()]);
             }
             Self::LintFindings => {}

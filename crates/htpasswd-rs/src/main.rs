@@ -30,7 +30,7 @@ Usage:
       Apache htpasswd 2.4, flag for flag (run `htpasswd-rs` alone for Apache's flag list)
   htpasswd-rs --batch USERS_FILE [-c] [-m|-B|-2|-5|-s] [-C cost] [-r rounds] passwordfile
       add or update every `user:password` line of USERS_FILE (`-` for stdin) in one locked
-      write; apr1 is hashed on all cores
+      write; hashed on all cores (apr1 in SIMD lanes)
   htpasswd-rs --list FILE
       one line per entry: user, scheme, line number
   htpasswd-rs --lint [--level info|warning|error] FILE
@@ -71,21 +71,24 @@ fn main() -> ExitCode {
 }
 
 fn run(argv0: &OsStr, args: Vec<OsString>) -> Outcome {
-    if let Err(e) = htpasswd_core::crypt::md5_crypt::batch::Kernel::from_env() {
-        return Outcome {
-            stdout: Vec::new(),
-            stderr: format!("htpasswd-rs: {e}\n").into_bytes(),
-            code: 1,
-        };
-    }
+    // The md5-crypt kernel for bulk hashing: HTPASSWD_MD5_KERNEL, else the fastest this CPU has.
+    let kernel = match bulk::md5_kernel_from_env() {
+        Ok(kernel) => kernel,
+        Err(e) => {
+            let failure = failure::Failure::KernelEnv(e.to_string());
+            return Outcome::failed(b"htpasswd-rs", &failure, Vec::new(), Vec::new());
+        }
+    };
     let first = args.first().and_then(|a| a.to_str());
     match first {
         Some("--help") => text(USAGE, 0),
         Some("--version") => text(&format!("htpasswd-rs {}\n", env!("CARGO_PKG_VERSION")), 0),
-        Some("passwd") if openssl::selects_openssl_mode(&args[1..]) => openssl::run(&args[1..]),
+        Some("passwd") if openssl::selects_openssl_mode(&args[1..]) => {
+            openssl::run(&args[1..], kernel)
+        }
         Some("--list") => apache::extensions::list(&args[1..]),
         Some("--lint") => apache::extensions::lint_file(&args[1..]),
-        Some("--batch") => apache::batch::run(&args[1..]),
+        Some("--batch") => apache::batch::run(&args[1..], kernel),
         _ => apache::run(argv0, args),
     }
 }

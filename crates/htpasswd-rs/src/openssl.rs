@@ -6,6 +6,8 @@ use std::ffi::{OsStr, OsString};
 use std::io::Read as _;
 use std::os::unix::ffi::OsStrExt as _;
 
+use htpasswd_core::crypt::HashParams;
+use htpasswd_core::crypt::md5_crypt::batch::Kernel;
 use htpasswd_core::crypt::sha_crypt::{MAX_ROUNDS, MIN_ROUNDS, ShaCryptHash, ShaVariant};
 use htpasswd_core::{Md5Variant, Salt};
 use zeroize::Zeroizing;
@@ -283,7 +285,8 @@ fn salt_for(mode: Mode, text: &[u8]) -> Result<GivenSalt, Outcome> {
     }
 }
 
-pub(crate) fn run(args: &[OsString]) -> Outcome {
+/// Runs the `passwd` mode (the arguments after `passwd`), hashing md5-crypt with `kernel`.
+pub(crate) fn run(args: &[OsString], kernel: Kernel) -> Outcome {
     let request = match parse(args) {
         Ok(r) => r,
         Err(outcome) => return outcome,
@@ -304,14 +307,14 @@ pub(crate) fn run(args: &[OsString]) -> Outcome {
                 }
                 passwords.push(&pw[..pw.len().min(MAX_PASSWORD)]);
             }
-            hash_all(&request, &passwords, &mut out);
+            hash_all(&request, &passwords, &mut out, kernel);
             return out;
         }
         Source::Prompt => {
             let Some(password) = prompt(&request, &mut out) else {
                 return out;
             };
-            hash_all(&request, &[&password[..]], &mut out);
+            hash_all(&request, &[&password[..]], &mut out, kernel);
             return out;
         }
         Source::Stdin => {
@@ -342,7 +345,7 @@ pub(crate) fn run(args: &[OsString]) -> Outcome {
         .into_iter()
         .map(|line| &line[..line.len().min(MAX_PASSWORD)])
         .collect();
-    hash_all(&request, &lines, &mut out);
+    hash_all(&request, &lines, &mut out, kernel);
     out
 }
 
@@ -389,41 +392,43 @@ fn prompt(request: &Request, out: &mut Outcome) -> Option<Zeroizing<Vec<u8>>> {
     Some(first)
 }
 
-/// Hashes every password (md5-crypt through the multi-buffer batch on all cores), printing in
+/// Hashes every password on all cores (md5-crypt in SIMD lanes with `kernel`), printing in
 /// input order.
-fn hash_all(request: &Request, passwords: &[&[u8]], out: &mut Outcome) {
-    let md5_salt = match &request.salt {
-        Some(GivenSalt::Md5(s)) => Some(*s),
-        _ => None,
+fn hash_all(request: &Request, passwords: &[&[u8]], out: &mut Outcome, kernel: Kernel) {
+    let hashes: Result<Vec<Vec<u8>>, String> = match (request.mode, &request.salt) {
+        // One given salt: byte-exact OpenSSL output.
+        (Mode::Md5(variant), Some(GivenSalt::Md5(salt))) => Ok(bulk::md5_hashes_with_salt(
+            variant, passwords, *salt, kernel,
+        )),
+        (Mode::Sha(variant), Some(GivenSalt::Sha(salt, rounds))) => passwords
+            .iter()
+            .map(|password| {
+                ShaCryptHash::new(variant, password, salt, *rounds)
+                    .map(|h| h.to_bytes())
+                    .map_err(|e| e.to_string())
+            })
+            .collect(),
+        // Fresh salts from the OS CSPRNG.
+        (mode, None) => {
+            let params = match mode {
+                Mode::Md5(Md5Variant::Apr1) => HashParams::Apr1,
+                Mode::Md5(Md5Variant::Md5Crypt) => HashParams::Md5Crypt,
+                Mode::Sha(ShaVariant::Sha256) => HashParams::Sha256Crypt { rounds: None },
+                Mode::Sha(ShaVariant::Sha512) => HashParams::Sha512Crypt { rounds: None },
+            };
+            bulk::generate(&params, passwords, kernel)
+                .map(|made| made.iter().map(|m| m.as_bytes().to_vec()).collect())
+                .map_err(|(_, e)| e.to_string())
+        }
+        // `salt_for` checks the salt for the mode.
+        (_, Some(_)) => Err("the salt does not fit the scheme".to_owned()),
     };
-    let hashes = match request.mode {
-        Mode::Md5(variant) => match bulk::md5_hashes(variant, passwords, md5_salt) {
-            Ok(h) => h,
-            Err(e) => {
-                out.stderr = format!("passwd: {e}\n").into_bytes();
-                out.code = 1;
-                return;
-            }
-        },
-        Mode::Sha(variant) => {
-            let mut hashes = Vec::with_capacity(passwords.len());
-            for password in passwords {
-                let made = match &request.salt {
-                    Some(GivenSalt::Sha(salt, rounds)) => {
-                        ShaCryptHash::new(variant, password, salt, *rounds)
-                    }
-                    _ => htpasswd_core::crypt::sha_crypt::generate(variant, password, None),
-                };
-                match made {
-                    Ok(h) => hashes.push(h.to_bytes()),
-                    Err(e) => {
-                        out.stderr = format!("passwd: {e}\n").into_bytes();
-                        out.code = 1;
-                        return;
-                    }
-                }
-            }
-            hashes
+    let hashes = match hashes {
+        Ok(h) => h,
+        Err(e) => {
+            out.stderr.clear();
+            out.set_failure(&Failure::OpenSsl(format!("passwd: {e}\n")));
+            return;
         }
     };
     for (password, hash) in passwords.iter().zip(&hashes) {

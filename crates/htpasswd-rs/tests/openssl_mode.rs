@@ -142,7 +142,7 @@ fn in_file_bulk_matches_openssl() {
                 .unwrap()
         });
         // Every kernel this CPU runs, picked through HTPASSWD_MD5_KERNEL.
-        for kernel in &kernels {
+        for kernel in kernels {
             let out = ours()
                 .env("HTPASSWD_MD5_KERNEL", kernel.name())
                 .args(["passwd", flag, "-salt", "abcdefgh", "-in"])

@@ -20,5 +20,5 @@ pub mod sha_crypt;
 pub mod yescrypt;
 
 pub use self::error::{GenerateError, HashParseError};
-pub use self::generate::{Generated, HashParams, generate};
+pub use self::generate::{Generated, HashParams, generate, generate_batch, generate_batch_with};
 pub use self::hash::{Hash, dummy_verify, verify};

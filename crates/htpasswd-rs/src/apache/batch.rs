@@ -13,9 +13,9 @@ use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use htpasswd_cli_support::{UserLine, printable, user_lines};
-use htpasswd_core::Md5Variant;
 use htpasswd_core::crypt::bcrypt::{self, LongPassword};
-use htpasswd_core::crypt::{self, HashParams};
+use htpasswd_core::crypt::md5_crypt::batch::Kernel;
+use htpasswd_core::crypt::{GenerateError, HashParams};
 use htpasswd_core::htpasswd::{Create, EditOptions, HtpasswdFile, Limits, SetOutcome, edit_file};
 use zeroize::Zeroizing;
 
@@ -150,14 +150,14 @@ fn check_lines<'a>(name: &str, bytes: &'a [u8]) -> Result<Vec<Line<'a>>, Failure
     Ok(lines)
 }
 
-fn hash_all(req: &BatchRequest, lines: &[Line<'_>]) -> Result<Vec<Vec<u8>>, Failure> {
-    let random = |e: htpasswd_core::RandomError| Failure::Random(e.to_string());
-    if req.alg == Alg::Md5 {
-        let passwords: Vec<&[u8]> = lines.iter().map(|l| l.password).collect();
-        return bulk::md5_hashes(Md5Variant::Apr1, &passwords, None).map_err(random);
-    }
+fn hash_all(
+    req: &BatchRequest,
+    lines: &[Line<'_>],
+    kernel: Kernel,
+) -> Result<Vec<Vec<u8>>, Failure> {
     let rounds = req.cost;
     let params = match req.alg {
+        Alg::Md5 => HashParams::Apr1,
         Alg::Sha1 => HashParams::Sha1,
         Alg::Bcrypt => HashParams::Bcrypt {
             cost: req.cost.unwrap_or(bcrypt::DEFAULT_COST),
@@ -166,23 +166,16 @@ fn hash_all(req: &BatchRequest, lines: &[Line<'_>]) -> Result<Vec<Vec<u8>>, Fail
         Alg::Sha256 => HashParams::Sha256Crypt { rounds },
         _ => HashParams::Sha512Crypt { rounds },
     };
-    let bar = bulk::progress_bar(lines.len());
-    let mut out = Vec::with_capacity(lines.len());
-    for l in lines {
-        let made =
-            crypt::generate(&params, l.password).map_err(|e| Failure::BatchHash(e.to_string()))?;
-        out.push(made.as_bytes().to_vec());
-        if let Some(bar) = &bar {
-            bar.inc(1);
-        }
-    }
-    if let Some(bar) = bar {
-        bar.finish_and_clear();
-    }
-    Ok(out)
+    let passwords: Vec<&[u8]> = lines.iter().map(|l| l.password).collect();
+    // Every scheme on all cores (apr1 in SIMD lanes), fresh salts, in line order.
+    let made = bulk::generate(&params, &passwords, kernel).map_err(|(_, e)| match e {
+        GenerateError::Random(e) => Failure::Random(e.to_string()),
+        e => Failure::BatchHash(e.to_string()),
+    })?;
+    Ok(made.iter().map(|m| m.as_bytes().to_vec()).collect())
 }
 
-fn execute(args: &[OsString]) -> Result<String, Failure> {
+fn execute(args: &[OsString], kernel: Kernel) -> Result<String, Failure> {
     let req = parse(args)?;
     if req.cost.is_some() && matches!(req.alg, Alg::Md5 | Alg::Sha1) {
         return Err(usage("-C/-r apply to -B, -2 and -5 only"));
@@ -197,7 +190,7 @@ fn execute(args: &[OsString]) -> Result<String, Failure> {
         printable(req.users.as_encoded_bytes())
     };
     let lines = check_lines(&name, &bytes)?;
-    let hashes = hash_all(&req, &lines)?;
+    let hashes = hash_all(&req, &lines, kernel)?;
     for (l, h) in lines.iter().zip(&hashes) {
         if l.user.len() + 1 + h.len() > 254 {
             return Err(Failure::UsersLine {
@@ -239,9 +232,9 @@ fn execute(args: &[OsString]) -> Result<String, Failure> {
     ))
 }
 
-/// Runs `--batch` (the arguments after it).
-pub(crate) fn run(args: &[OsString]) -> Outcome {
-    match execute(args) {
+/// Runs `--batch` (the arguments after it), hashing md5-crypt with `kernel`.
+pub(crate) fn run(args: &[OsString], kernel: Kernel) -> Outcome {
+    match execute(args, kernel) {
         Ok(summary) => Outcome::ok(Vec::new(), format!("htpasswd-rs: {summary}").into_bytes()),
         Err(failure) => Outcome::failed(PROG, &failure, Vec::new(), Vec::new()),
     }

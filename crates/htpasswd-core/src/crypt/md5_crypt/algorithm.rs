@@ -258,39 +258,6 @@ fn state_bytes(state: &[u32; 4]) -> [u8; 16] {
     out
 }
 
-/// Number of MD5 compressions one md5-crypt hash costs when every block of every round is
-/// compressed (the sequential lower bound used by the benchmarks).
-#[must_use]
-pub fn md5_crypt_blocks(password_len: usize, salt_len: usize, magic_len: usize) -> usize {
-    let blocks = |len: usize| (len + 9).div_ceil(BLOCK);
-    let setup = blocks(2 * password_len + salt_len)
-        + blocks(password_len + magic_len + salt_len + password_len + bit_count(password_len));
-    let rounds: usize = SCHEDULE
-        .iter()
-        .map(|&k| {
-            let mut len = 16 + password_len;
-            if k & 2 == 2 {
-                len += salt_len;
-            }
-            if k & 4 == 4 {
-                len += password_len;
-            }
-            blocks(len)
-        })
-        .sum();
-    setup + rounds
-}
-
-/// Number of bytes the length loop of step 3 adds: one per bit of the length.
-fn bit_count(mut len: usize) -> usize {
-    let mut n = 0;
-    while len != 0 {
-        n += 1;
-        len >>= 1;
-    }
-    n
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -325,13 +292,5 @@ mod tests {
         }
         assert_eq!(SCHEDULE[0], 0);
         assert_eq!(SCHEDULE[1], 0b111);
-    }
-
-    #[test]
-    fn block_count_matches_issue_figures() {
-        // 12-character password, 8-character salt: 1 block per round + 2 of set-up.
-        assert_eq!(md5_crypt_blocks(12, 8, 6), 1002);
-        // 16 characters: 571 rounds need a second block.
-        assert_eq!(md5_crypt_blocks(16, 8, 6), 1002 + 571);
     }
 }

@@ -27,7 +27,6 @@ use core::fmt;
 
 use subtle::ConstantTimeEq as _;
 
-pub use self::algorithm::md5_crypt_blocks;
 use self::encoding::{ALPHABET, CHECKSUM_LEN, DecodeError, decode_checksum, encode_checksum};
 #[cfg(feature = "password-hash")]
 pub use self::mcf::Md5Crypt;
@@ -112,11 +111,20 @@ impl Salt {
     /// # Errors
     /// [`RandomError`] when the operating system cannot supply random bytes.
     pub fn random() -> Result<Self, RandomError> {
-        let mut raw = [0u8; 6];
+        let mut raw = [0u8; Self::RANDOM_BYTES];
         getrandom::fill(&mut raw).map_err(RandomError::new)?;
+        Ok(Self::from_random_bytes(raw))
+    }
+
+    /// Random bytes one [`Salt::random`] salt takes (8 characters of 6 bits).
+    pub(crate) const RANDOM_BYTES: usize = 6;
+
+    /// The 8-character salt [`Salt::random`] makes of `raw` (48 random bits), for callers that
+    /// draw the bytes of many salts at once.
+    pub(crate) fn from_random_bytes(raw: [u8; Self::RANDOM_BYTES]) -> Self {
         let bits = raw.iter().fold(0u64, |acc, &b| (acc << 8) | u64::from(b));
         let bytes = core::array::from_fn(|i| ALPHABET[((bits >> (6 * i)) & 0x3f) as usize]);
-        Ok(Self { bytes, len: 8 })
+        Self { bytes, len: 8 }
     }
 
     fn checked(text: &[u8]) -> Result<Self, SaltError> {
