@@ -12,7 +12,7 @@ use std::process::{Command, Stdio};
 
 use divan::counter::ItemsCount;
 use htpasswd_benches::{md5_crypt_blocks, password};
-use htpasswd_core::{Md5CryptHash, Md5Variant, Salt};
+use htpasswd_core::crypt::md5_crypt::{Md5CryptHash, Md5Variant, Salt};
 
 fn main() {
     for len in PASSWORD_LENGTHS {

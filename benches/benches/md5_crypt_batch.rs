@@ -11,7 +11,7 @@ use std::hint::black_box;
 use divan::counter::ItemsCount;
 use htpasswd_benches::password;
 use htpasswd_core::crypt::md5_crypt::batch::{Kernel, Md5CryptJob, hash_batch, par_hash_batch};
-use htpasswd_core::{Md5Variant, Salt};
+use htpasswd_core::crypt::md5_crypt::{Md5Variant, Salt};
 
 fn main() {
     eprintln!("kernels on this machine: {:?}", Kernel::available());

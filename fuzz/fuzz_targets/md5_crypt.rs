@@ -2,7 +2,7 @@
 //! Never panics; whatever parses re-encodes to the same bytes; a hash verifies its password.
 #![no_main]
 
-use htpasswd_core::{Md5CryptHash, Md5Variant, Salt};
+use htpasswd_core::crypt::md5_crypt::{Md5CryptHash, Md5Variant, Salt};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -4,7 +4,7 @@
 #![no_main]
 
 use htpasswd_core::crypt::md5_crypt::batch::{Kernel, Md5CryptJob, hash_batch};
-use htpasswd_core::{Md5CryptHash, Md5Variant, Salt};
+use htpasswd_core::crypt::md5_crypt::{Md5CryptHash, Md5Variant, Salt};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -1,12 +1,14 @@
 #![doc = include_str!("../README.md")]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+// Two namespaces: `crypt` (every hash scheme: one public module per scheme, the scheme-independent
+// API at its root) and `htpasswd` (files). Their inner modules are private; each item has one
+// path there. The crate root re-exports only the front door below (the one-call tasks of the
+// front page), so no item is reachable by more than two paths.
 pub mod crypt;
 pub mod htpasswd;
 
-pub use crate::crypt::md5_crypt::{Md5CryptHash, Md5Variant, Salt};
-pub use crate::crypt::{BcryptVersion, Scheme, Target};
-pub use crate::crypt::{Md5ParseError, RandomError, SaltError};
+pub use crate::crypt::{Scheme, Target};
 #[cfg(unix)]
 pub use crate::htpasswd::edit_file;
 pub use crate::htpasswd::{HtpasswdFile, Verdict};

@@ -2,7 +2,7 @@
 //! salts of 0..8 bytes, both magics), on every kernel this machine runs.
 
 use htpasswd_core::crypt::md5_crypt::batch::{Kernel, Md5CryptJob, hash_batch, verify_batch};
-use htpasswd_core::{Md5CryptHash, Md5Variant, Salt};
+use htpasswd_core::crypt::md5_crypt::{Md5CryptHash, Md5Variant, Salt};
 
 use crate::support::{Rng, seed};
 

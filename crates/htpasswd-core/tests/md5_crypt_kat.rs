@@ -9,7 +9,7 @@
 //! - `openssl+passlib`: both agree.
 
 use htpasswd_core::crypt::md5_crypt::{self, Md5CryptHash, Md5Variant, Salt};
-use htpasswd_core::{Md5ParseError, SaltError};
+use htpasswd_core::crypt::{Md5ParseError, SaltError};
 
 /// A test password: bytes given literally, or `Pattern(n)`: `n` bytes cycling over
 /// `0-9a-z` (the generator script used the same rule).

@@ -6,7 +6,7 @@ use std::io::Write as _;
 use std::os::unix::ffi::OsStrExt as _;
 use std::process::{Command, Stdio};
 
-use htpasswd_core::{Md5CryptHash, Md5Variant, Salt};
+use htpasswd_core::crypt::md5_crypt::{Md5CryptHash, Md5Variant, Salt};
 
 use crate::support::{Rng, reference_tool, seed};
 

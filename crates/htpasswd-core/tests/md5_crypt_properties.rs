@@ -1,6 +1,6 @@
 //! Round-trip properties of md5-crypt (proptest).
 
-use htpasswd_core::{Md5CryptHash, Md5Variant, Salt};
+use htpasswd_core::crypt::md5_crypt::{Md5CryptHash, Md5Variant, Salt};
 use proptest::prelude::*;
 
 fn variant() -> impl Strategy<Value = Md5Variant> {

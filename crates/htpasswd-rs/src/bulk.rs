@@ -7,8 +7,8 @@ use std::io::IsTerminal as _;
 
 use htpasswd_core::crypt::md5_crypt::MAX_ENCODED_LEN;
 use htpasswd_core::crypt::md5_crypt::batch::{Kernel, Md5CryptJob, par_hash_batch_with_progress};
+use htpasswd_core::crypt::md5_crypt::{Md5Variant, Salt};
 use htpasswd_core::crypt::{GenerateError, Generated, HashParams, generate_batch_with};
-use htpasswd_core::{Md5Variant, Salt};
 use indicatif::{ProgressBar, ProgressStyle};
 
 /// The environment variable that picks a slower md5-crypt kernel (`scalar`, `sse2`, `avx2`,

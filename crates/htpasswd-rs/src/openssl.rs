@@ -8,8 +8,8 @@ use std::os::unix::ffi::OsStrExt as _;
 
 use htpasswd_core::crypt::HashParams;
 use htpasswd_core::crypt::md5_crypt::batch::Kernel;
+use htpasswd_core::crypt::md5_crypt::{Md5Variant, Salt};
 use htpasswd_core::crypt::sha_crypt::{MAX_ROUNDS, MIN_ROUNDS, ShaCryptHash, ShaVariant};
-use htpasswd_core::{Md5Variant, Salt};
 use zeroize::Zeroizing;
 
 use htpasswd_cli_support::prompt;

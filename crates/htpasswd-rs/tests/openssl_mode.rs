@@ -174,7 +174,7 @@ fn in_file_bulk_matches_openssl() {
         .collect();
     let passwords: Vec<&[u8]> = input.split(|&b| b == b'\n').collect();
     for (hash, pw) in hashes.iter().zip(&passwords).take(50) {
-        let parsed = htpasswd_core::Md5CryptHash::parse(hash).unwrap();
+        let parsed = htpasswd_core::crypt::md5_crypt::Md5CryptHash::parse(hash).unwrap();
         assert!(parsed.verify(&pw[..pw.len().min(256)]));
     }
     let salts: std::collections::HashSet<_> = hashes.iter().map(|h| &h[6..14]).collect();

@@ -4,8 +4,8 @@ mod error;
 pub mod md5_crypt;
 
 pub use self::error::{Md5ParseError, RandomError, SaltError};
-pub mod scheme;
-pub mod targets;
+mod scheme;
+mod targets;
 
 pub use self::scheme::{BcryptVersion, Scheme};
 pub use self::targets::Target;

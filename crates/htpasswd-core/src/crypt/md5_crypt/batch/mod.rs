@@ -29,7 +29,7 @@
 //!
 //! ```
 //! use htpasswd_core::crypt::md5_crypt::batch::{Kernel, Md5CryptJob, hash_batch};
-//! use htpasswd_core::{Md5CryptHash, Md5Variant, Salt};
+//! use htpasswd_core::crypt::md5_crypt::{Md5CryptHash, Md5Variant, Salt};
 //!
 //! let salt = Salt::new(b"abcdefgh")?;
 //! let passwords: Vec<String> = (0..40).map(|i| format!("password{i:02}")).collect();
