@@ -8,10 +8,26 @@ use std::path::{Path, PathBuf};
 use htpasswd_core::htpasswd::{EditError, HashFieldError, UsernameError};
 
 use crate::Outcome;
-use crate::apache::{Exit, USAGE};
+use crate::apache::usage::USAGE;
 
 /// `openssl passwd`'s exit code for every failure.
 const OPENSSL_FAILURE: u8 = 1;
+
+/// Apache htpasswd's exit codes (DESIGN.md): every exit of the Apache mode and of its
+/// extensions (`--list`, `--lint`, `--batch`) is one of these, chosen by
+/// [`Failure::code`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Exit {
+    Ok = 0,
+    FilePerm = 1,
+    Syntax = 2,
+    PwMismatch = 3,
+    Overflow = 5,
+    BadUser = 6,
+    Invalid = 7,
+    Random = 8,
+    General = 9,
+}
 
 /// Why a run failed. The Apache mode's failures are named by `argv[0]` as Apache's are; the
 /// extensions (`--batch`, `--list`, `--lint`) name `htpasswd-rs`; the OpenSSL mode's carry

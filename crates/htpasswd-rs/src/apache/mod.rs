@@ -8,6 +8,7 @@
 mod args;
 pub(crate) mod batch;
 pub(crate) mod extensions;
+pub(crate) mod usage;
 
 use std::ffi::{OsStr, OsString};
 use std::fs::{self, OpenOptions};
@@ -27,35 +28,6 @@ use self::args::{Action, Alg, Request, Source};
 use crate::Outcome;
 use crate::failure::Failure;
 
-/// Apache's usage text, byte for byte (stderr, exit 2).
-pub(crate) const USAGE: &str = "\
-Usage:
-\thtpasswd [-cimB25dpsDv] [-C cost] [-r rounds] passwordfile username
-\thtpasswd -b[cmB25dpsDv] [-C cost] [-r rounds] passwordfile username password
-
-\thtpasswd -n[imB25dps] [-C cost] [-r rounds] username
-\thtpasswd -nb[mB25dps] [-C cost] [-r rounds] username password
- -c  Create a new file.
- -n  Don't update file; display results on stdout.
- -b  Use the password from the command line rather than prompting for it.
- -i  Read password from stdin without verification (for script usage).
- -m  Force MD5 hashing of the password (default).
- -2  Force SHA-256 hashing of the password (secure).
- -5  Force SHA-512 hashing of the password (secure).
- -B  Force bcrypt hashing of the password (very secure).
- -C  Set the computing time used for the bcrypt algorithm
-     (higher is more secure but slower, default: 5, valid: 4 to 17).
- -r  Set the number of rounds used for the SHA-256, SHA-512 algorithms
-     (higher is more secure but slower, default: 5000).
- -d  Force CRYPT hashing of the password (8 chars max, insecure).
- -s  Force SHA-1 hashing of the password (insecure).
- -p  Do not hash the password (plaintext, insecure).
- -D  Delete the specified user.
- -v  Verify password for the specified user.
-On other systems than Windows and NetWare the '-p' flag will probably not work.
-The SHA-1 algorithm does not use a salt and is less secure than the MD5 algorithm.
-";
-
 const WARN_PLAIN: &str =
     "Warning: storing passwords as plain text might just not work on this platform.\n";
 const WARN_COST: &str = "Warning: Ignoring -C/-r argument for this algorithm.\n";
@@ -68,22 +40,6 @@ const MAX_PROMPTED: usize = 256;
 /// `-i` reads at most this many bytes; reading this many means "too long" (Apache reads 256
 /// bytes into a 257-byte buffer and refuses a full read).
 const STDIN_LIMIT: usize = 256;
-
-/// Apache htpasswd's exit codes (DESIGN.md): every exit of the Apache mode and of its
-/// extensions (`--list`, `--lint`, `--batch`) is one of these, chosen by
-/// [`Failure::code`](crate::failure::Failure::code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Exit {
-    Ok = 0,
-    FilePerm = 1,
-    Syntax = 2,
-    PwMismatch = 3,
-    Overflow = 5,
-    BadUser = 6,
-    Invalid = 7,
-    Random = 8,
-    General = 9,
-}
 
 /// Prompts for a password as glibc `getpass` does (after a hidden answer, the newline the user
 /// typed but did not see) and checks Apache's length limit.
