@@ -21,20 +21,20 @@ unsafe extern "C" {
 const CRYPT_DATA_SIZE: usize = 32_768;
 
 /// A caller-owned `struct crypt_data`, so calls need no static state.
-pub struct Libxcrypt {
+pub(crate) struct Libxcrypt {
     data: Vec<u8>,
 }
 
 impl Libxcrypt {
     /// A zeroed work area, as `crypt_rn` requires before its first use.
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Self {
             data: vec![0; CRYPT_DATA_SIZE],
         }
     }
 
     /// `crypt_rn(phrase, setting)`: the hash string, or `None` where libxcrypt refuses.
-    pub fn crypt(&mut self, phrase: &CStr, setting: &CStr) -> Option<Vec<u8>> {
+    pub(crate) fn crypt(&mut self, phrase: &CStr, setting: &CStr) -> Option<Vec<u8>> {
         // SAFETY: `phrase` and `setting` are NUL-terminated and live across the call; `data`
         // is a writable buffer of exactly `sizeof(struct crypt_data)` bytes owned by `self`
         // (borrowed mutably, so no other call uses it meanwhile), zeroed before first use;
@@ -61,20 +61,20 @@ impl Libxcrypt {
 
 /// CPU time of the calling thread, in nanoseconds: insensitive to other processes competing
 /// for the cores, unlike wall time.
-pub fn thread_cpu_ns() -> u128 {
+pub(crate) fn thread_cpu_ns() -> u128 {
     let t = rustix::time::clock_gettime(rustix::time::ClockId::ThreadCPUTime);
     u128::try_from(t.tv_sec).unwrap_or(0) * 1_000_000_000 + u128::try_from(t.tv_nsec).unwrap_or(0)
 }
 
 /// Median of `v` (sorted in place).
-pub fn median(v: &mut [f64]) -> f64 {
+pub(crate) fn median(v: &mut [f64]) -> f64 {
     v.sort_by(f64::total_cmp);
     v[v.len() / 2]
 }
 
 /// Runs `ours` and `theirs` alternately `pairs` times, timing each call in thread CPU time;
 /// returns (median ours, median theirs, median of the per-pair ratios ours/theirs), in seconds.
-pub fn paired(pairs: usize, mut ours: impl FnMut(), mut theirs: impl FnMut()) -> (f64, f64, f64) {
+pub(crate) fn paired(pairs: usize, mut ours: impl FnMut(), mut theirs: impl FnMut()) -> (f64, f64, f64) {
     let (mut a, mut b, mut r) = (Vec::new(), Vec::new(), Vec::new());
     for i in 0..pairs {
         // Alternate which goes first, so neither always runs on a warm or cold cache.
