@@ -193,3 +193,30 @@ fn libxcrypt_bcrypt_hash(bencher: divan::Bencher<'_, '_>, cost: u32) {
     let mut lib = Libxcrypt::new();
     bencher.bench_local(|| lib.crypt(black_box(&phrase), &set).expect("hash"));
 }
+
+/// Apache `htpasswd -nbB -C COST` once per hash (APR's own copy of crypt_blowfish; process
+/// start-up included, about 1 ms). Skipped without `htpasswd`.
+#[divan::bench(args = [10, 12], sample_count = 5, sample_size = 1)]
+fn apache_htpasswd_nbb_per_call(bencher: divan::Bencher<'_, '_>, cost: u32) {
+    if std::process::Command::new("htpasswd")
+        .arg("-h")
+        .output()
+        .is_err()
+    {
+        eprintln!("SKIPPED apache_htpasswd_nbb_per_call: `htpasswd` (apache2-utils) not found");
+        return;
+    }
+    bencher.bench(|| {
+        let out = std::process::Command::new("htpasswd")
+            .args([
+                "-nbB",
+                "-C",
+                &cost.to_string(),
+                "user",
+                "correct horse battery",
+            ])
+            .output()
+            .expect("htpasswd runs");
+        assert!(out.status.success());
+    });
+}

@@ -174,3 +174,25 @@ fn libxcrypt_sha256_crypt_hash(bencher: divan::Bencher<'_, '_>, rounds: u32) {
     let mut lib = Libxcrypt::new();
     bencher.bench_local(|| lib.crypt(black_box(&phrase), &set).expect("hash"));
 }
+
+/// Apache `htpasswd -nb5 -r 200000` (and `-nb2`) once per hash: Apache hands SHA-crypt to the
+/// system `crypt()`, libxcrypt (process start-up included, about 1 ms). Skipped without
+/// `htpasswd`.
+#[divan::bench(args = ["-nb5", "-nb2"], sample_count = 5, sample_size = 1)]
+fn apache_htpasswd_r200000_per_call(bencher: divan::Bencher<'_, '_>, flag: &str) {
+    if std::process::Command::new("htpasswd")
+        .arg("-h")
+        .output()
+        .is_err()
+    {
+        eprintln!("SKIPPED apache_htpasswd_r200000_per_call: `htpasswd` (apache2-utils) not found");
+        return;
+    }
+    bencher.bench(|| {
+        let out = std::process::Command::new("htpasswd")
+            .args([flag, "-r", "200000", "user", "pw12345678ab"])
+            .output()
+            .expect("htpasswd runs");
+        assert!(out.status.success());
+    });
+}

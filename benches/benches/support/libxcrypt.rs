@@ -74,7 +74,11 @@ pub(crate) fn median(v: &mut [f64]) -> f64 {
 
 /// Runs `ours` and `theirs` alternately `pairs` times, timing each call in thread CPU time;
 /// returns (median ours, median theirs, median of the per-pair ratios ours/theirs), in seconds.
-pub(crate) fn paired(pairs: usize, mut ours: impl FnMut(), mut theirs: impl FnMut()) -> (f64, f64, f64) {
+pub(crate) fn paired(
+    pairs: usize,
+    mut ours: impl FnMut(),
+    mut theirs: impl FnMut(),
+) -> (f64, f64, f64) {
     let (mut a, mut b, mut r) = (Vec::new(), Vec::new(), Vec::new());
     for i in 0..pairs {
         // Alternate which goes first, so neither always runs on a warm or cold cache.

@@ -193,8 +193,16 @@ fn pieces<'a>(i: usize, p: &'a [u8], s: &'a [u8]) -> [Option<&'a [u8]>; 4] {
     let odd = i % 2 == 1;
     [
         if odd { Some(p) } else { None },
-        if !i.is_multiple_of(3) { Some(s) } else { Some(&[][..]) },
-        if !i.is_multiple_of(7) { Some(p) } else { Some(&[][..]) },
+        if !i.is_multiple_of(3) {
+            Some(s)
+        } else {
+            Some(&[][..])
+        },
+        if !i.is_multiple_of(7) {
+            Some(p)
+        } else {
+            Some(&[][..])
+        },
         if odd { None } else { Some(p) },
     ]
 }
