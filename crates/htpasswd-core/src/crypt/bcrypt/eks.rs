@@ -3,11 +3,17 @@
 //! bcrypt's time is almost all in `2 x 2^cost` key expansions of 521 Blowfish encryptions
 //! each, every one depending on the last: the hash runs at the latency of one Blowfish round
 //! (four S-box loads, three additions/XORs, one XOR into the other half) times 16 x 521 x
-//! 2^(cost+1). What is written here to keep that chain as short as crypt_blowfish's:
+//! 2^(cost+1). What is written here keeps that chain at its floor, about 10 cycles a round
+//! (extract an index, load, add, XOR, add, XOR):
 //!
 //! - the P-array XOR of each round is applied to the half that is *not* waiting on the
 //!   S-boxes (`r ^ p[i] ^ f(l)`, as crypt_blowfish's `BF_ROUND`), so it is off the critical
-//!   path; RustCrypto's `blowfish` XORs it after `f` and so adds one cycle to every round;
+//!   path; RustCrypto's `blowfish` XORs it after `f` and so adds one cycle to every round. The
+//!   P words are copied into a loop-invariant local for the 512 encryptions that refill the
+//!   S-boxes, because the compiler orders XOR operands by where they are computed and would
+//!   otherwise put the P load back on the chain;
+//! - the cost loop ([`cost_loop`]) takes the four S-boxes as four unrelated references, so
+//!   each load is `[base + index]` or `[base + index*4]` with no displacement (see there);
 //! - the 16 rounds are unrolled with constant P indices and the S-box indices are bytes
 //!   (`u8` into `[u32; 256]`), so there is no bounds check anywhere in the loop;
 //! - the key and the salt enter as the 18 big-endian words crypt_blowfish computes once
@@ -129,11 +135,12 @@ fn expand(
 /// The cost loop: `rounds` times, expand with `key`, then with `salt`.
 ///
 /// Kept out of line on purpose: here the four S-boxes are four unrelated references, so the
-/// compiler addresses each from its own base register (`[base + index]`) instead of one base
-/// plus a constant displacement (`[base + index*4 + 0x400]`). On the AMD Zen 5 this was tuned
-/// on, a load with a displacement or a scaled index has one more cycle of latency, and the
-/// second S-box load sits on the critical path of every round: 11 cycles a round inlined,
-/// 10 like this (crypt_blowfish as Debian's GCC builds it: 11).
+/// compiler addresses each from its own base register instead of one base plus a constant
+/// displacement (`[base + index*4 + 0x400]`). On the AMD Zen 5 this was tuned on, a load with
+/// both an index and a displacement, or a scaled index, takes 5 cycles instead of 4; with one
+/// base the second S-box load (index `(x >> 14) & 0x3fc`, two instructions) costs 2 + 5 and
+/// the round 11 cycles, with four bases 2 + 4 and the round 10 (crypt_blowfish as Debian's GCC
+/// builds it indexes one `data.ctx` struct with displacements: about 10.5-11).
 #[inline(never)]
 #[allow(clippy::too_many_arguments)]
 fn cost_loop(
