@@ -95,6 +95,7 @@ fn expand(
     s3: &mut Sbox,
     p: &mut [u32; 18],
     key: &[u32; 18],
+    p_copy: &mut [u32; 18],
 ) {
     for (p, k) in p.iter_mut().zip(key) {
         *p ^= k;
@@ -108,8 +109,8 @@ fn expand(
     // The P-array is final for the 512 encryptions that refill the S-boxes: a copy made before
     // the loops is loop-invariant, which keeps the compiler from re-associating each P XOR
     // onto the chain after F (it orders XOR operands by where they are computed).
-    let p = *p;
-    let p = &p;
+    *p_copy = *p;
+    let p = &*p_copy;
     for j in 0..128 {
         (l, r) = encrypt(s0, s1, s2, s3, p, l, r);
         s0[2 * j] = l;
@@ -153,10 +154,13 @@ fn cost_loop(
     salt: &[u32; 18],
     rounds: u64,
 ) {
+    // Where `expand` keeps its loop-invariant copy of the P-array, so it can be wiped here.
+    let mut p_copy = [0u32; 18];
     for _ in 0..rounds {
-        expand(s0, s1, s2, s3, p, key);
-        expand(s0, s1, s2, s3, p, salt);
+        expand(s0, s1, s2, s3, p, key, &mut p_copy);
+        expand(s0, s1, s2, s3, p, salt, &mut p_copy);
     }
+    p_copy.zeroize();
 }
 
 impl Eks {
@@ -217,7 +221,7 @@ impl Eks {
     #[cfg(test)]
     fn expand(&mut self, key: &[u32; 18]) {
         let [s0, s1, s2, s3] = &mut self.s;
-        expand(s0, s1, s2, s3, &mut self.p, key);
+        expand(s0, s1, s2, s3, &mut self.p, key, &mut [0; 18]);
     }
 }
 
