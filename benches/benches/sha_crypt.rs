@@ -124,6 +124,28 @@ fn main() {
                 t_theirs * 1e3,
                 t_ours / bound
             );
+            // Before issue 18: RustCrypto's `sha-crypt` (a `Digest` per round).
+            let params = sha_crypt::Params::new(rounds).expect("rounds in range");
+            let (before, t_theirs, ratio) = libxcrypt::paired(
+                pairs,
+                || match variant {
+                    ShaVariant::Sha256 => {
+                        black_box(sha_crypt::sha256_crypt(PASSWORD, SALT, black_box(params)));
+                    }
+                    ShaVariant::Sha512 => {
+                        black_box(sha_crypt::sha512_crypt(PASSWORD, SALT, black_box(params)));
+                    }
+                },
+                || {
+                    black_box(lib.crypt(black_box(&phrase), &set)).expect("hash");
+                },
+            );
+            eprintln!(
+                "  before (RustCrypto sha-crypt) {:.2} ms, libxcrypt {:.2} ms, \
+                 before/libxcrypt {ratio:.3}",
+                before * 1e3,
+                t_theirs * 1e3
+            );
         }
     }
     divan::main();
