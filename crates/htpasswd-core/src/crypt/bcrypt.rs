@@ -1,4 +1,6 @@
-//! bcrypt (`$2a$`, `$2b$`, `$2x$`, `$2y$`) on RustCrypto's `blowfish` (feature `bcrypt`).
+//! bcrypt (`$2a$`, `$2b$`, `$2x$`, `$2y$`), on our own EksBlowfish key schedule (`bcrypt/eks.rs`:
+//! crypt_blowfish's round order, tuned to the round's latency chain; checked against RustCrypto's
+//! `blowfish` in tests).
 //!
 //! The reference is Openwall's crypt_blowfish 1.3, which Apache (APR), libxcrypt and musl all
 //! carry: the password is a C string (it ends at the first NUL byte), read cyclically with its
