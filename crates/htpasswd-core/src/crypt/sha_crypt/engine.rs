@@ -8,7 +8,9 @@
 //! out once, already padded with their length, and only the `C` bytes change: each round
 //! writes the previous state's words big-endian into its message and runs the compression
 //! function over it from the initial value. A round is then one compression (two for
-//! SHA-256-crypt once the message passes 55 bytes) plus 8 stores.
+//! SHA-256-crypt once the message passes 55 bytes) plus 8 stores. Where a round's message
+//! starts with whole blocks of password and salt bytes only (long passwords, odd rounds), those
+//! blocks are compressed once per hash and the round starts from that mid-state.
 //!
 //! The one-off parts (digests A, B, DP, DS) go through `sha2`'s `Digest`. Passwords so long
 //! that the 42 messages would exceed [`MAX_TEMPLATE_BLOCKS`] blocks each take the same plain
@@ -18,7 +20,7 @@
 
 use sha2::Digest as _;
 use sha2::block_api::{compress256, compress512};
-use zeroize::{Zeroize as _, Zeroizing};
+use zeroize::{Zeroize, Zeroizing};
 
 /// The longest round message, in compression blocks, laid out in advance.
 const MAX_TEMPLATE_BLOCKS: usize = 8;
@@ -242,6 +244,15 @@ fn rounds_on_templates<H: Sha>(p: &[u8], s: &[u8], rounds: u32, c: &mut [u8]) {
         let end = msg.len();
         msg[end - H::LEN_FIELD..].copy_from_slice(field);
     }
+    // Whole blocks before C's offset hold only password and salt bytes, the same in every
+    // round with that pattern (odd rounds once `P S P` fills a block): compress them once and
+    // start those rounds from the mid-state. `first` is the first byte each round compresses.
+    let mut mids = [H::IV; PATTERNS];
+    let mut first = [0usize; PATTERNS];
+    for ((mid, first), &(start, _, at)) in mids.iter_mut().zip(&mut first).zip(&spans) {
+        *first = start + at / H::BLOCK * H::BLOCK;
+        H::compress(mid, &buf[start..*first]);
+    }
     // Round 0 puts C first, so write the initial C (digest A) there; every round then writes
     // its result straight into the next round's message.
     let (start, _, at) = spans[0];
@@ -250,8 +261,8 @@ fn rounds_on_templates<H: Sha>(p: &[u8], s: &[u8], rounds: u32, c: &mut [u8]) {
     let mut state = H::IV;
     for _ in 0..rounds {
         let (start, len, _) = spans[pattern];
-        state = H::IV;
-        H::compress(&mut state, &buf[start..start + len]);
+        state = mids[pattern];
+        H::compress(&mut state, &buf[first[pattern]..start + len]);
         pattern = if pattern + 1 == PATTERNS {
             0
         } else {
@@ -264,6 +275,7 @@ fn rounds_on_templates<H: Sha>(p: &[u8], s: &[u8], rounds: u32, c: &mut [u8]) {
         H::write_digest(&state, c);
     }
     state.zeroize();
+    mids.iter_mut().for_each(Zeroize::zeroize);
 }
 
 /// The rounds through the streaming hasher (very long passwords).
