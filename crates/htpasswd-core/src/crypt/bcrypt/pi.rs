@@ -1,6 +1,6 @@
 //! Blowfish's initial P-array and S-boxes: the fractional part of pi in hexadecimal (Schneier,
 //! 1993), as in crypt_blowfish's `BF_init_state`. Copied from RustCrypto's `blowfish` 0.10
-//! (`src/consts.rs`, MIT OR Apache-2.0), whose tables are private; `tests/bcrypt_eks.rs`
+//! (`src/consts.rs`, MIT OR Apache-2.0), whose tables are private; the unit test in `eks.rs`
 //! checks these against that crate's Blowfish.
 
 pub(super) const P: [u32; 18] = [
