@@ -12,6 +12,8 @@
 
 mod support;
 
+mod bcrypt_sha_crypt_kat;
+mod bcrypt_sha_crypt_libxcrypt;
 mod file_check;
 mod file_lint;
 mod file_model;

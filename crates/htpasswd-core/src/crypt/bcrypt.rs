@@ -1,4 +1,6 @@
-//! bcrypt (`$2a$`, `$2b$`, `$2x$`, `$2y$`) on RustCrypto's `blowfish` (feature `bcrypt`).
+//! bcrypt (`$2a$`, `$2b$`, `$2x$`, `$2y$`), on our own EksBlowfish key schedule (`bcrypt/eks.rs`:
+//! crypt_blowfish's round order, tuned to the round's latency chain; checked against RustCrypto's
+//! `blowfish` in tests).
 //!
 //! The reference is Openwall's crypt_blowfish 1.3, which Apache (APR), libxcrypt and musl all
 //! carry: the password is a C string (it ends at the first NUL byte), read cyclically with its
@@ -18,13 +20,17 @@
 
 use core::fmt;
 
-use blowfish::Blowfish;
 use subtle::ConstantTimeEq as _;
 use zeroize::Zeroize as _;
 
 use super::error::{GenerateError, HashParseError, RandomError};
 use super::salt::random_bytes;
 use super::scheme::{BcryptVersion, Scheme};
+
+mod eks;
+mod pi;
+
+use eks::Eks;
 
 /// bcrypt's own base64 alphabet (big-endian bit order, unlike crypt's).
 const ALPHABET: &[u8; 64] = b"./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
@@ -96,10 +102,9 @@ fn decode(text: &[u8], out: &mut [u8]) -> Result<(), usize> {
     Ok(())
 }
 
-/// The 18 key words of crypt_blowfish's `BF_set_key`, serialised big-endian so that
-/// `blowfish`'s cyclic key reader (which restarts at byte 0 for every expansion) reads exactly
-/// these words. Returns (key for the first, salted expansion; key for the cost loop).
-fn key_schedule(password: &[u8], version: BcryptVersion) -> ([u8; 72], [u8; 72]) {
+/// The 18 key words of crypt_blowfish's `BF_set_key`. Returns (key for the first, salted
+/// expansion; key for the cost loop): they differ only in `$2a$`'s safety bit in word 0.
+fn key_schedule(password: &[u8], version: BcryptVersion) -> ([u32; 18], [u32; 18]) {
     let (bug, safety) = match version {
         BcryptVersion::V2x => (true, false),
         BcryptVersion::V2a => (false, true),
@@ -137,28 +142,24 @@ fn key_schedule(password: &[u8], version: BcryptVersion) -> ([u8; 72], [u8; 72])
     sign <<= 9; // bit 16 set iff a non-benign sign extension happened
     sign &= !diff & if safety { 0x1_0000 } else { 0 };
 
-    let mut expanded = [0u8; 72];
-    for (chunk, word) in expanded.chunks_exact_mut(4).zip(words) {
-        chunk.copy_from_slice(&word.to_be_bytes());
-    }
-    let mut initial = expanded;
-    initial[..4].copy_from_slice(&(words[0] ^ sign).to_be_bytes());
-    words.zeroize();
-    (initial, expanded)
+    let mut initial = words;
+    initial[0] ^= sign;
+    (initial, words)
 }
 
 /// The raw bcrypt computation: 23 checksum bytes.
 fn bcrypt_raw(password: &[u8], version: BcryptVersion, cost: u32, salt: &[u8; 16]) -> [u8; 23] {
     let (mut initial, mut expanded) = key_schedule(password, version);
-    // 1. EksBlowfishSetup: salted key expansion, then 2^cost rounds of key and salt expansion.
-    let mut state = Blowfish::bc_init_state();
-    state.salted_expand_key(salt, &initial);
-    for _ in 0..(1u64 << cost) {
-        state.bc_expand_key(&expanded);
-        state.bc_expand_key(salt);
+    let mut salt_words = [0u32; 4];
+    for (w, c) in salt_words.iter_mut().zip(salt.chunks_exact(4)) {
+        *w = u32::from_be_bytes([c[0], c[1], c[2], c[3]]);
     }
+    // 1. EksBlowfishSetup: salted key expansion, then 2^cost rounds of key and salt expansion.
+    let mut state = Eks::new();
+    state.setup(&initial, &expanded, &salt_words, cost);
     initial.zeroize();
     expanded.zeroize();
+    salt_words.zeroize();
     // 2. Encrypt "OrpheanBeholderScryDoubt" 64 times in ECB mode.
     let mut ctext = [0u32; 6];
     for (w, chunk) in ctext
@@ -167,13 +168,15 @@ fn bcrypt_raw(password: &[u8], version: BcryptVersion, cost: u32, salt: &[u8; 16
     {
         *w = u32::from_be_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);
     }
-    for _ in 0..64 {
-        for pair in ctext.chunks_exact_mut(2) {
-            let [l, r] = state.bc_encrypt([pair[0], pair[1]]);
-            pair[0] = l;
-            pair[1] = r;
+    for pair in ctext.chunks_exact_mut(2) {
+        let (mut l, mut r) = (pair[0], pair[1]);
+        for _ in 0..64 {
+            (l, r) = state.encrypt(l, r);
         }
+        pair[0] = l;
+        pair[1] = r;
     }
+    drop(state);
     // 3. Output all but the last byte, big-endian.
     let mut out = [0u8; 24];
     for (chunk, w) in out.chunks_exact_mut(4).zip(ctext) {

@@ -1,5 +1,6 @@
-//! SHA-256-crypt (`$5$`) and SHA-512-crypt (`$6$`), Ulrich Drepper's specification, computed by
-//! RustCrypto's `sha-crypt` crate and written out here.
+//! SHA-256-crypt (`$5$`) and SHA-512-crypt (`$6$`), Ulrich Drepper's specification, computed on
+//! RustCrypto's SHA-2 compression functions (see `sha_crypt/engine.rs` for why not through a
+//! `Digest` per round) and written out here.
 //!
 //! Layout: `$5$` or `$6$`, an optional `rounds=N$` (N from 1000 to 999999999; 5000 when
 //! absent; kept in the output whenever it was given, even as 5000), the salt (the text up to the
@@ -24,6 +25,8 @@ use zeroize::Zeroize as _;
 use super::error::{GenerateError, HashParseError};
 use super::salt::{CRYPT_ALPHABET, random_crypt_chars};
 use super::scheme::{Scheme, is_crypt_char};
+
+mod engine;
 
 /// Rounds when `rounds=` is absent.
 pub const DEFAULT_ROUNDS: u32 = 5_000;
@@ -145,17 +148,15 @@ fn encode_512(d: &[u8; 64]) -> Vec<u8> {
 }
 
 fn checksum(variant: ShaVariant, password: &[u8], salt: &[u8], rounds: u32) -> Vec<u8> {
-    // Rounds are range-checked by every caller; `new` cannot fail then.
-    let params = sha_crypt::Params::new(rounds).unwrap_or_default();
     match variant {
         ShaVariant::Sha256 => {
-            let mut raw = sha_crypt::sha256_crypt(password, salt, params);
+            let mut raw = engine::sha256_crypt(password, salt, rounds);
             let out = encode_256(&raw);
             raw.zeroize();
             out
         }
         ShaVariant::Sha512 => {
-            let mut raw = sha_crypt::sha512_crypt(password, salt, params);
+            let mut raw = engine::sha512_crypt(password, salt, rounds);
             let out = encode_512(&raw);
             raw.zeroize();
             out
