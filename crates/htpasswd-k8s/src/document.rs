@@ -12,7 +12,9 @@ use core::fmt;
 
 use core::cell::Cell;
 
-use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{
+    self, Deserialize, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor,
+};
 use serde::ser::Serialize;
 use serde_json::{Map, Number, Value};
 
@@ -300,6 +302,26 @@ pub fn parse_stream(input: &str, format: Format) -> Result<Vec<Value>, K8sError>
         .collect())
 }
 
+/// Reads a stream in the format [`detect_format`] finds. Input that opens with `{` or `[` but is
+/// not JSON is read as YAML (flow style); when that fails too, the JSON error is the one
+/// reported (the input looked like JSON).
+pub(crate) fn read_stream(input: &str) -> Result<(Format, Vec<Value>), K8sError> {
+    let format = detect_format(input);
+    match parse_stream(input, format) {
+        Ok(docs) => Ok((format, docs)),
+        Err(e)
+            if format == Format::Yaml
+                && matches!(input.trim_start().as_bytes().first(), Some(b'{' | b'[')) =>
+        {
+            match parse_stream(input, Format::Json) {
+                Err(json) => Err(json),
+                Ok(_) => Err(e),
+            }
+        }
+        Err(e) => Err(e),
+    }
+}
+
 /// The first line of a parser message (the rest may quote input, which may hold secrets).
 fn first_line(s: &str) -> &str {
     s.lines().next().unwrap_or(s)
@@ -462,9 +484,9 @@ fn plain_ok(s: &str) -> bool {
         if special == "inf" || special == "nan" {
             return false;
         }
-        let numberish = b.iter().all(|&c| {
-            c.is_ascii_hexdigit() || b"xXoObB_.:+-tTzZ ".contains(&c)
-        });
+        let numberish = b
+            .iter()
+            .all(|&c| c.is_ascii_hexdigit() || b"xXoObB_.:+-tTzZ ".contains(&c));
         if numberish {
             return false;
         }
@@ -490,7 +512,10 @@ fn literal_ok(s: &str) -> bool {
     let first_ok = lines
         .next()
         .is_some_and(|l| !l.is_empty() && !l.starts_with(' '));
-    first_ok && body.split('\n').all(|l| !l.ends_with(' ') && (l.is_empty() || !l.trim().is_empty()))
+    first_ok
+        && body
+            .split('\n')
+            .all(|l| !l.ends_with(' ') && (l.is_empty() || !l.trim().is_empty()))
 }
 
 /// `s` as a double-quoted scalar: `"` and `\` escaped, and every character that is not

@@ -284,7 +284,9 @@ impl fmt::Display for Message<'_> {
             K8sError::Serialize { message } => write!(f, "cannot write output: {message}"),
             K8sError::Shape { document, what } => write!(f, "document {document}: {what}"),
             K8sError::NoIngress { name: None } => f.write_str("no Ingress in the input"),
-            K8sError::NoIngress { name: Some(n) } => write!(f, "no Ingress named {n:?} in the input"),
+            K8sError::NoIngress { name: Some(n) } => {
+                write!(f, "no Ingress named {n:?} in the input")
+            }
             K8sError::NoSecret { name: None } => f.write_str("no Secret in the input"),
             K8sError::NoSecret { name: Some(n) } => write!(f, "no Secret named {n:?} in the input"),
             K8sError::SeveralSecrets { names } => {

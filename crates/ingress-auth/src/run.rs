@@ -15,9 +15,9 @@ use serde_json::Value;
 use zeroize::{Zeroize as _, Zeroizing};
 
 use crate::args::{
-    AnnotateCmd, Command, ControllerArg, GenerateCmd, IngressArgs, IngressCmd, MigrateCmd,
-    NetworkPolicyArgs, ObjectArgs, OutputFormat, PathTypeArg, RouteArgs, SchemeArg, SecretCmd,
-    SecretTypeArg, UserArgs, UsersCmd, VerifyCmd,
+    AnnotateCmd, Command, ControllerArg, DEFAULT_MAX_INPUT, GenerateCmd, IngressArgs, IngressCmd,
+    MigrateCmd, NetworkPolicyArgs, ObjectArgs, OutputFormat, PathTypeArg, RouteArgs, SchemeArg,
+    SecretCmd, SecretTypeArg, UserArgs, UsersCmd, VerifyCmd,
 };
 use crate::password;
 
@@ -215,19 +215,36 @@ fn object_ref(o: &ObjectArgs) -> Result<ObjectRef, Error> {
     Ok(at)
 }
 
-fn read_input(path: &Path, flag: &str) -> Result<Vec<u8>, Error> {
+/// Reads a whole input, refusing it past `limit` bytes (one byte more is read to tell): a
+/// hostile or mistaken input (`-f /dev/zero`) costs at most `limit` bytes of memory.
+fn read_input(path: &Path, flag: &str, limit: u64) -> Result<Vec<u8>, Error> {
     let mut bytes = Vec::new();
     let result = if path == Path::new("-") {
-        io::stdin().lock().read_to_end(&mut bytes).map(drop)
+        io::stdin()
+            .lock()
+            .take(limit.saturating_add(1))
+            .read_to_end(&mut bytes)
+            .map(drop)
     } else {
-        fs::File::open(path).and_then(|mut f| f.read_to_end(&mut bytes).map(drop))
+        fs::File::open(path).and_then(|f| {
+            f.take(limit.saturating_add(1))
+                .read_to_end(&mut bytes)
+                .map(drop)
+        })
     };
     result.map_err(|e| Error::io(format!("{flag} {}: {e}", path.display())))?;
+    if bytes.len() as u64 > limit {
+        return Err(Error::input(format!(
+            "{flag} {}: larger than {limit} bytes (the limit; --max-input-size raises it where \
+             the command has it)",
+            path.display()
+        )));
+    }
     Ok(bytes)
 }
 
-fn read_text(path: &Path, flag: &str) -> Result<String, Error> {
-    let bytes = read_input(path, flag)?;
+fn read_text(path: &Path, flag: &str, limit: u64) -> Result<String, Error> {
+    let bytes = read_input(path, flag, limit)?;
     String::from_utf8(bytes)
         .map_err(|_| Error::input(format!("{flag} {}: not UTF-8 text", path.display())))
 }
@@ -331,7 +348,7 @@ fn add_users(
     }
     for path in &args.users_file {
         let flag = format!("--users-file {}", path.display());
-        let text = Zeroizing::new(read_text(path, "--users-file")?);
+        let text = Zeroizing::new(read_text(path, "--users-file", DEFAULT_MAX_INPUT)?);
         // All lines are checked, then hashed in one batch (apr1: SIMD lanes on all cores).
         let mut users = Vec::new();
         let mut line_numbers = Vec::new();
@@ -352,7 +369,7 @@ fn add_users(
     }
     for path in &args.htpasswd {
         let flag = format!("--htpasswd {}", path.display());
-        let bytes = Zeroizing::new(read_input(path, "--htpasswd")?);
+        let bytes = Zeroizing::new(read_input(path, "--htpasswd", DEFAULT_MAX_INPUT)?);
         let found = set
             .add_htpasswd(&bytes)
             .map_err(|e| lib_error(Some(&flag), &e))?;
@@ -748,7 +765,7 @@ fn migrate(cmd: &MigrateCmd) -> Result<Output, Error> {
     if let Some(ns) = &cmd.namespace {
         check_flag("--namespace", ns, validate::namespace)?;
     }
-    let input = Zeroizing::new(read_text(&cmd.file, "-f")?);
+    let input = Zeroizing::new(read_text(&cmd.file, "-f", cmd.max_input_size)?);
     let flag = format!("-f {}", cmd.file.display());
     let req = MigrateRequest {
         to,
@@ -785,10 +802,21 @@ fn migrate(cmd: &MigrateCmd) -> Result<Output, Error> {
             missing.join(", ")
         )));
     }
+    let names = |keys: &[String]| -> String {
+        let keys: Vec<String> = keys.iter().map(|k| printable(k.as_bytes())).collect();
+        keys.join(", ")
+    };
     if !done.leftover_annotations.is_empty() {
         stderr.push(Zeroizing::new(format!(
             "warning: {to} ignores these ingress-nginx annotations, kept as they were: {}",
-            done.leftover_annotations.join(", ")
+            names(&done.leftover_annotations)
+        )));
+    }
+    if !done.snippet_annotations.is_empty() {
+        stderr.push(Zeroizing::new(format!(
+            "warning: snippet annotations kept (raw controller configuration: review them before \
+             {to} or another controller reads them): {}",
+            names(&done.snippet_annotations)
         )));
     }
     if to == Controller::EnvoyGateway {
@@ -815,14 +843,14 @@ fn annotate(cmd: &AnnotateCmd) -> Result<Output, Error> {
         no_ssl_redirect: cmd.no_ssl_redirect,
     };
     req.validate().map_err(k8s_err)?;
-    let input = read_text(&cmd.file, "-f")?;
+    let input = read_text(&cmd.file, "-f", cmd.max_input_size)?;
     let flag = format!("-f {}", cmd.file.display());
     let done = htpasswd_k8s::annotate(Controller::IngressNginx, &input, &req)
         .map_err(|e| lib_error(Some(&flag), &e))?;
     let stderr = done
         .annotated
         .iter()
-        .map(|n| Zeroizing::new(format!("annotated Ingress {n}")))
+        .map(|n| Zeroizing::new(format!("annotated Ingress {}", printable(n.as_bytes()))))
         .collect();
     Ok(Output {
         stdout: done.output,
@@ -830,8 +858,12 @@ fn annotate(cmd: &AnnotateCmd) -> Result<Output, Error> {
     })
 }
 
-fn read_secret(file: &Path, secret: Option<&str>) -> Result<htpasswd_k8s::SecretUsers, Error> {
-    let input = Zeroizing::new(read_text(file, "-f")?);
+fn read_secret(
+    file: &Path,
+    secret: Option<&str>,
+    limit: u64,
+) -> Result<htpasswd_k8s::SecretUsers, Error> {
+    let input = Zeroizing::new(read_text(file, "-f", limit)?);
     let flag = format!("-f {}", file.display());
     htpasswd_k8s::read_auth_secret(Controller::IngressNginx, &input, secret)
         .map_err(|e| lib_error(Some(&flag), &e))
@@ -843,12 +875,16 @@ fn verify(cmd: &VerifyCmd) -> Result<Output, Error> {
             "-f -: the password is read from standard input; give the Secret as a file",
         ));
     }
-    let users = read_secret(&cmd.file, cmd.secret.as_deref())?;
+    let users = read_secret(&cmd.file, cmd.secret.as_deref(), cmd.max_input_size)?;
     let user = &cmd.user;
     if !users.entries.iter().any(|(u, _)| u == user.as_bytes()) {
         return Err(Error {
             failure: Failure::NoSuchUser,
-            message: format!("user {user} not found in Secret {}", users.name),
+            message: format!(
+                "user {} not found in Secret {}",
+                printable(user.as_bytes()),
+                printable(users.name.as_bytes())
+            ),
         });
     }
     let pw = password::read_password_for(user)
@@ -861,7 +897,11 @@ fn verify(cmd: &VerifyCmd) -> Result<Output, Error> {
         }),
         Verified::NoSuchUser => Err(Error {
             failure: Failure::NoSuchUser,
-            message: format!("user {user} not found in Secret {}", users.name),
+            message: format!(
+                "user {} not found in Secret {}",
+                printable(user.as_bytes()),
+                printable(users.name.as_bytes())
+            ),
         }),
         _ => Err(Error {
             failure: Failure::Mismatch,
@@ -871,7 +911,7 @@ fn verify(cmd: &VerifyCmd) -> Result<Output, Error> {
 }
 
 fn users(cmd: &UsersCmd) -> Result<Output, Error> {
-    let users = read_secret(&cmd.file, cmd.secret.as_deref())?;
+    let users = read_secret(&cmd.file, cmd.secret.as_deref(), cmd.max_input_size)?;
     let mut rows = vec![(
         "USER".to_owned(),
         "SCHEME".to_owned(),
@@ -910,18 +950,18 @@ fn users(cmd: &UsersCmd) -> Result<Output, Error> {
     Ok(Output { stdout, stderr })
 }
 
-/// A user name for the terminal: control characters escaped, so that a hostile Secret cannot
-/// send escape sequences.
-fn printable(user: &[u8]) -> String {
-    String::from_utf8_lossy(user)
+/// A name or key from input, for the terminal: control characters (escape sequences),
+/// bidirectional overrides and other invisible characters escaped as Rust's `{:?}` escapes
+/// them, so that a hostile Secret or Ingress cannot write to the user's terminal.
+fn printable(text: &[u8]) -> String {
+    String::from_utf8_lossy(text)
         .chars()
-        .flat_map(|c| {
-            let escaped: Vec<char> = if c.is_control() {
-                c.escape_default().collect()
+        .map(|c| {
+            if matches!(c, '"' | '\\' | '\'') || c.escape_debug().nth(1).is_none() {
+                c.to_string()
             } else {
-                vec![c]
-            };
-            escaped
+                c.escape_debug().to_string()
+            }
         })
         .collect()
 }
