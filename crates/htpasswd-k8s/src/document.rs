@@ -355,8 +355,12 @@ fn emit_map(m: &Map<String, Value>, level: usize, inline: bool, out: &mut String
         }
         // go-yaml refuses implicit keys over 1024 characters: longer ones take `? `.
         let mut key = String::new();
-        emit_string(k, level + 2, &mut key);
-        let explicit = key.len() > 1000 || key.contains('\n');
+        if plain_ok(k) {
+            key.push_str(k);
+        } else {
+            double_quoted(k, &mut key);
+        }
+        let explicit = key.len() > 1000;
         if explicit {
             out.push_str("? ");
             out.push_str(&key);
@@ -468,6 +472,10 @@ fn plain_ok(s: &str) -> bool {
         return false;
     }
     if !(first.is_ascii_alphanumeric() || b"/$_.+-(".contains(&first)) {
+        return false;
+    }
+    // `- x` is a sequence entry, `-` alone too.
+    if first == b'-' && b.get(1).is_none_or(|&c| c == b' ') {
         return false;
     }
     if KEYWORDS.iter().any(|k| s.eq_ignore_ascii_case(k)) {

@@ -14,3 +14,4 @@ mod support;
 
 mod builders;
 mod controllers;
+mod yaml_roundtrip;
