@@ -237,3 +237,14 @@ fn tab_first_multi_line_string_is_quoted() {
         "a: \"\\tx\\ny\"\nb: |\n  line\n    indented\nc: \" lead\\nx\"\n"
     );
 }
+
+#[test]
+fn json_numbers_read_back_from_yaml() {
+    let docs = parse_stream(
+        "{\"a\": [0, -1, 18446744073709551615, -9223372036854775808, 1.5, 1e300, 1e-7, 100000000000000000000.0, 2.0]}",
+        Format::Json,
+    )
+    .unwrap();
+    let text = write_stream(&docs, Format::Yaml).unwrap();
+    assert_eq!(parse_stream(&text, Format::Yaml).unwrap(), docs, "{text}");
+}
