@@ -39,7 +39,10 @@ fn depth_is_bounded_at_max_depth() {
 #[test]
 fn documents_are_counted_while_reading() {
     let at = "{}\n".repeat(MAX_DOCUMENTS);
-    assert_eq!(parse_stream(&at, Format::Json).unwrap().len(), MAX_DOCUMENTS);
+    assert_eq!(
+        parse_stream(&at, Format::Json).unwrap().len(),
+        MAX_DOCUMENTS
+    );
     let err = parse_err(&"{}\n".repeat(MAX_DOCUMENTS + 1), Format::Json);
     assert!(err.contains("more than 1024 documents"), "{err}");
     let yaml_at = "a: 1\n---\n".repeat(MAX_DOCUMENTS - 1) + "a: 1\n";
@@ -86,7 +89,10 @@ fn yaml_flow_input_is_yaml() {
     assert_eq!(detect_format("{\"a\": 1}\n"), Format::Json);
     assert_eq!(detect_format("[1, 2]"), Format::Json);
     assert_eq!(detect_format("{a: 1}\n"), Format::Yaml);
-    assert_eq!(detect_format("{kind: Secret, metadata: {name: s}}"), Format::Yaml);
+    assert_eq!(
+        detect_format("{kind: Secret, metadata: {name: s}}"),
+        Format::Yaml
+    );
     assert_eq!(detect_format("kind: Secret"), Format::Yaml);
     let docs = parse_stream("{kind: Secret, data: {a: b}}", Format::Yaml).unwrap();
     assert_eq!(docs[0]["data"]["a"], "b");

@@ -119,7 +119,8 @@ fn random_string(rng: &mut Rng) -> String {
     }
     let mut s = String::new();
     for _ in 0..rng.below(7) {
-        s.push_str(*rng.pick(PIECES));
+        let piece: &&str = rng.pick(PIECES);
+        s.push_str(piece);
     }
     s
 }

@@ -395,7 +395,7 @@ fn large_json_is_refused_quickly() {
 
 #[test]
 fn wrapped_base64_and_yaml_flow_input_are_read() {
-    let hash = b64(format!("{DAVE}").as_bytes());
+    let hash = b64(DAVE.as_bytes());
     let (head, tail) = hash.split_at(40);
     // As `base64` wraps by default (and `kubectl get -o yaml` never does): line breaks inside.
     let wrapped = format!(
