@@ -336,7 +336,8 @@ fn emit_document(doc: &Value, out: &mut String) {
         Value::Object(m) if !m.is_empty() => emit_map(m, 0, false, out),
         Value::Array(a) if !a.is_empty() => emit_seq(a, 0, false, out),
         scalar => {
-            emit_scalar(scalar, 0, out);
+            // A literal block's lines indented, so that none reads as `---` or `...`.
+            emit_scalar(scalar, 2, out);
             out.push('\n');
         }
     }

@@ -140,7 +140,8 @@ fn every_string_reads_back_identically_with_go_yaml() {
         return;
     };
     let mut rng = Rng::new(seed(TEST));
-    // 8 Ingresses of 400 values (and 100 keys) each: 3,200 values, 800 keys.
+    // 8 Ingresses of 400 values (and 101 keys, one over 1,100 characters) each: 3,200
+    // values, 808 keys.
     let mut docs = Vec::new();
     let mut wanted: Vec<Map<String, Value>> = Vec::new();
     let mut tokens = PIECES.iter().map(|p| (*p).to_owned());
@@ -155,6 +156,9 @@ fn every_string_reads_back_identically_with_go_yaml() {
             let key = random_string(&mut rng);
             annotations.insert(key, Value::String("key".to_owned()));
         }
+        // Past go-yaml's 1,024-character limit on implicit keys, and long values.
+        let long = format!("{d}{}", random_string(&mut rng).repeat(50)) + &"k".repeat(1100);
+        annotations.insert(long.clone(), Value::String(long));
         wanted.push(annotations.clone());
         docs.push(json!({
             "apiVersion": "networking.k8s.io/v1",
@@ -227,6 +231,19 @@ fn numbers_as_strings_stay_strings() {
         assert!(text.contains(quoted), "{quoted} unquoted in:\n{text}");
     }
     assert_eq!(parse_stream(&text, Format::Yaml).unwrap(), docs);
+}
+
+#[test]
+fn documents_that_are_scalars_read_back() {
+    let docs = vec![
+        Value::from("---\n...\nx\n"),
+        Value::from("- a"),
+        Value::from(1),
+        json!([[["deep"]], {}, []]),
+        json!([{"k": [{"a": "b\nc"}]}]),
+    ];
+    let text = write_stream(&docs, Format::Yaml).unwrap();
+    assert_eq!(parse_stream(&text, Format::Yaml).unwrap(), docs, "{text}");
 }
 
 #[test]
