@@ -7,6 +7,10 @@
 //! wins; YAML forbids it). Integer, float and boolean mapping keys become strings, as kubectl
 //! reads them; other keys (null, sequences, mappings) are refused. Comments, anchors (expanded)
 //! and quoting style are not kept.
+//!
+//! Reading is bounded ([`MAX_DOCUMENTS`], [`MAX_NODES`], [`MAX_DEPTH`], [`MAX_SCALAR_BYTES`]),
+//! counted while parsing. YAML is read by serde-saphyr and written by this module's own
+//! emitter ([`write_stream`]), whose strings go-yaml (kubectl) reads back unchanged.
 
 use core::fmt;
 
@@ -557,6 +561,14 @@ fn double_quoted(s: &str, out: &mut String) {
 
 /// Writes documents as a YAML stream (`---` between documents) or as JSON (one document as
 /// it is, several as a `v1` `List`), newline-terminated.
+///
+/// YAML is block style, two spaces per level, sequences compact (as kubectl writes them), keys
+/// in order. Every string reads back as itself with go-yaml v2 (kubectl) and YAML 1.2 readers:
+/// plain only when nothing else could be read from it (no boolean or null word, nothing
+/// number-like in any base, ASCII, no indicator first), a literal block (`|`, `|-`) for
+/// multi-line printable text whose first line starts with neither a space nor a tab, and
+/// double-quoted with escapes otherwise; keys over 1,000 bytes are written as explicit `? `
+/// keys (go-yaml limits implicit keys to 1,024 characters).
 ///
 /// # Errors
 /// [`K8sError::Serialize`] when a value cannot be written in the format (a non-string JSON
