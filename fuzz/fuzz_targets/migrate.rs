@@ -26,18 +26,29 @@ fuzz_target!(|data: &[u8]| {
             parse_stream(&yaml, Format::Yaml).expect("our output reads back"),
             done.documents
         );
+        // No user smuggled in: every value of the Secret is hashes without white space or
+        // control characters (one per key, or one `user:hash` per line of the file key).
         let secret = &done.documents[0];
-        for section in ["data", "stringData"] {
-            if let Some(Value::Object(entries)) = secret.get(section) {
-                for (key, v) in entries {
-                    assert!(validate::secret_key(key).is_ok(), "Secret key {key:?}");
-                    if let Value::String(s) = v
-                        && section == "stringData"
-                    {
-                        for line in s.lines() {
-                            assert!(!line.contains(['\r', '\t']), "{to}: {line:?}");
-                        }
-                    }
+        if let Some(Value::Object(entries)) = secret.get("data") {
+            for (key, v) in entries {
+                assert!(validate::secret_key(key).is_ok(), "Secret key {key:?}");
+                let bytes: k8s_openapi::ByteString =
+                    serde_json::from_value(v.clone()).expect("data is base64");
+                let text = String::from_utf8(bytes.0).expect("hashes are UTF-8");
+                let file = Controller::ALL.iter().any(|c| c.auth_file_key() == Some(key));
+                let hashes: Vec<&str> = if file {
+                    text.lines()
+                        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                        .map(|l| l.split_once(':').map_or(l, |(_, hash)| hash))
+                        .collect()
+                } else {
+                    vec![text.as_str()]
+                };
+                for hash in hashes {
+                    assert!(
+                        !hash.chars().any(|c| c.is_whitespace() || c.is_control()),
+                        "{to}: a hash with white space or control characters"
+                    );
                 }
             }
         }
