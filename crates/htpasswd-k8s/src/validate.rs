@@ -293,6 +293,45 @@ mod tests {
     }
 
     #[test]
+    fn implementation_specific_paths_per_controller() {
+        use PathType::ImplementationSpecific as Is;
+        for ok in [
+            "/api/(.*)",
+            "/a{2}",
+            "/x\\.y",
+            "/^a$|b+?",
+            "/a&b=c",
+            "/a:b[0-9]*",
+        ] {
+            assert_eq!(path(ok, Is), Ok(()), "{ok}");
+        }
+        for bad in [
+            "/a\"b", "/a'b", "/a`b", "/a#b", "/a b", "/a;b", "/a%22", "/a\tb", "api", "/é",
+        ] {
+            assert_eq!(path(bad, Is), Err(Rule::Path), "{bad}");
+            for c in Controller::ALL {
+                assert!(controller_path(c, bad, Is).is_err(), "{c} {bad}");
+            }
+        }
+        assert_eq!(
+            controller_path(Controller::NginxInc, "/a{2}", Is),
+            Err(Rule::NginxIncPath)
+        );
+        assert_eq!(
+            controller_path(Controller::NginxInc, "/a\\", Is),
+            Err(Rule::NginxIncPath)
+        );
+        assert_eq!(controller_path(Controller::NginxInc, "/a\\.b", Is), Ok(()));
+        assert_eq!(controller_path(Controller::Traefik, "/a{2}", Is), Ok(()));
+        assert_eq!(controller_path(Controller::Haproxy, "/a{2}", Is), Ok(()));
+        // Exact and Prefix: the strict rule for every controller.
+        assert_eq!(
+            controller_path(Controller::NginxInc, "/a(b)", PathType::Prefix),
+            Err(Rule::StrictPath)
+        );
+    }
+
+    #[test]
     fn auth_values() {
         assert!(realm("Authentication Required ").is_ok());
         assert!(realm("a\"b").is_err());
