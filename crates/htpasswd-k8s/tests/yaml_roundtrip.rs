@@ -271,3 +271,102 @@ fn json_numbers_read_back_from_yaml() {
     let text = write_stream(&docs, Format::Yaml).unwrap();
     assert_eq!(parse_stream(&text, Format::Yaml).unwrap(), docs, "{text}");
 }
+
+/// A random value: mappings and sequences (empty ones too) down to `depth`, scalars of every
+/// type, keys and strings from [`random_string`], now and then a key over 1,024 characters.
+fn random_value(rng: &mut Rng, depth: usize) -> Value {
+    let pick = if depth == 0 {
+        rng.below(5)
+    } else {
+        rng.below(8)
+    };
+    match pick {
+        0 => Value::Null,
+        1 => Value::Bool(rng.below(2) == 0),
+        2 => Value::from(i64::try_from(rng.below(2_000_001)).unwrap() - 1_000_000),
+        3 => Value::from(f64::from(u32::try_from(rng.below(1000)).unwrap()) / 8.0 + 0.125),
+        4 => Value::String(random_string(rng)),
+        5 | 6 => {
+            let mut map = Map::new();
+            for _ in 0..rng.below(5) {
+                let key = if rng.below(50) == 0 {
+                    "k".repeat(1100)
+                } else {
+                    random_string(rng)
+                };
+                map.insert(key, random_value(rng, depth - 1));
+            }
+            Value::Object(map)
+        }
+        _ => Value::Array(
+            (0..rng.below(5))
+                .map(|_| random_value(rng, depth - 1))
+                .collect(),
+        ),
+    }
+}
+
+#[test]
+fn random_structures_read_back_identically_with_go_yaml() {
+    const TEST: &str = "random_structures_read_back_identically_with_go_yaml";
+    let mut rng = Rng::new(seed(TEST));
+    let docs: Vec<Value> = (0..300)
+        .map(|i| {
+            json!({
+                "apiVersion": "example.com/v1",
+                "kind": "Thing",
+                "metadata": {"name": format!("t{i}")},
+                "spec": {"value": random_value(&mut rng, 5)},
+            })
+        })
+        .collect();
+    let text = write_stream(&docs, Format::Yaml).unwrap();
+    assert_eq!(
+        parse_stream(&text, Format::Yaml).unwrap(),
+        docs,
+        "our reader"
+    );
+    let Some(kubectl) = htpasswd_test_support::reference_tool("kubectl", TEST) else {
+        return;
+    };
+    let mut child = Command::new(kubectl)
+        .args(["annotate", "--local", "-f", "-", "-o", "json", "probe=1"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || stdin.write_all(text.as_bytes()));
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap().unwrap();
+    assert!(
+        out.status.success(),
+        "kubectl refused our YAML: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let theirs = json_stream(&String::from_utf8(out.stdout).unwrap());
+    assert_eq!(theirs.len(), docs.len());
+    for (want, kube) in docs.iter().zip(&theirs) {
+        assert_eq!(
+            numbers_as_floats(&kube["spec"]),
+            numbers_as_floats(&want["spec"]),
+            "{}",
+            want["metadata"]["name"]
+        );
+    }
+}
+
+/// `v` with every number as a float: Go's JSON encoder writes the float `20.0` as `20`.
+fn numbers_as_floats(v: &Value) -> Value {
+    match v {
+        Value::Number(n) => Value::from(n.as_f64().unwrap()),
+        Value::Array(items) => Value::Array(items.iter().map(numbers_as_floats).collect()),
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| (k.clone(), numbers_as_floats(v)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
