@@ -54,16 +54,18 @@ pub fn user_lines(bytes: &[u8]) -> impl Iterator<Item = Result<UserLine<'_>, Mis
         })
 }
 
-/// `bytes` for a message on a terminal: invalid UTF-8 replaced, control characters escaped
-/// (`\u{1b}`, `\n`, ...), so that a hostile name cannot send escape sequences to the terminal.
+/// `bytes` for a message on a terminal: invalid UTF-8 replaced; control characters (`\u{1b}`,
+/// `\n`, ...), bidirectional overrides and other invisible characters escaped as Rust's `{:?}`
+/// escapes them, so that a hostile name cannot send escape sequences to the terminal or make a
+/// message read as something else. Quotes and backslashes are left as they are.
 #[must_use]
 pub fn printable(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len());
     for c in String::from_utf8_lossy(bytes).chars() {
-        if c.is_control() {
-            out.extend(c.escape_default());
-        } else {
+        if matches!(c, '"' | '\\' | '\'') || c.escape_debug().nth(1).is_none() {
             out.push(c);
+        } else {
+            out.extend(c.escape_debug());
         }
     }
     out
@@ -107,6 +109,22 @@ mod tests {
         assert_eq!(
             printable("jos\u{e9} \u{7f}".as_bytes()),
             "jos\u{e9} \\u{7f}"
+        );
+        assert_eq!(printable(b"\xff"), "\u{fffd}");
+    }
+
+    #[test]
+    fn printable_escapes_controls_and_invisible_characters_only() {
+        assert_eq!(printable(b"alice"), "alice");
+        assert_eq!(
+            printable("j\u{f6}rg \"q\" a\\b".as_bytes()),
+            "j\u{f6}rg \"q\" a\\b"
+        );
+        assert_eq!(printable(b"a\x1b[31mb\n"), "a\\u{1b}[31mb\\n");
+        // Right-to-left override and a zero-width space: invisible, so escaped.
+        assert_eq!(
+            printable("x\u{202e}y\u{200b}".as_bytes()),
+            "x\\u{202e}y\\u{200b}"
         );
         assert_eq!(printable(b"\xff"), "\u{fffd}");
     }

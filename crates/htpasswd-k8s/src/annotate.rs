@@ -3,7 +3,7 @@
 use serde_json::{Map, Value};
 
 use crate::controller::{AuthConfig, CLUSTER_ISSUER_ANNOTATION, Controller};
-use crate::document::{Format, detect_format, kind, objects_mut, parse_stream, write_stream};
+use crate::document::{Format, kind, objects_mut, read_stream, write_stream};
 use crate::error::{Field, K8sError, check};
 use crate::validate;
 
@@ -59,8 +59,7 @@ pub fn annotate(
     req: &AnnotateRequest,
 ) -> Result<Annotated, K8sError> {
     req.validate()?;
-    let format = detect_format(input);
-    let mut docs = parse_stream(input, format)?;
+    let (format, mut docs) = read_stream(input)?;
     let mut annotations: Vec<(String, String)> = controller
         .auth_annotations(&req.auth)?
         .into_iter()

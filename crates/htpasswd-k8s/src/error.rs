@@ -187,6 +187,14 @@ pub enum K8sError {
         /// Their names.
         names: Vec<String>,
     },
+    /// A user's hash, read from input, is not a hash (white space or control characters, or
+    /// not of the form of any scheme); the hash itself is never quoted.
+    InvalidHash {
+        /// The user name.
+        user: String,
+        /// What is wrong with it (never the value).
+        reason: String,
+    },
     /// A Secret's data is not what an auth Secret holds.
     SecretData {
         /// What is wrong.
@@ -194,16 +202,41 @@ pub enum K8sError {
     },
 }
 
+/// Escapes, in text bound for a terminal, every character that Rust's `{:?}` escapes except
+/// quotes and backslashes: control characters (escape sequences), bidirectional overrides and
+/// other invisible characters. Text already written with `{:?}` passes unchanged.
+pub(crate) fn escape_controls(text: &str, f: &mut impl fmt::Write) -> fmt::Result {
+    for c in text.chars() {
+        if matches!(c, '"' | '\\' | '\'') || c.escape_debug().nth(1).is_none() {
+            f.write_char(c)?;
+        } else {
+            write!(f, "{}", c.escape_debug())?;
+        }
+    }
+    Ok(())
+}
+
 impl fmt::Display for K8sError {
+    /// The message, with any control or invisible character that input smuggled into it
+    /// escaped (values are quoted with `{:?}` already; this is the net under the rest).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Invalid { field, value, rule } => {
+        escape_controls(&Message(self).to_string(), f)
+    }
+}
+
+/// The message of a [`K8sError`] before escaping.
+struct Message<'a>(&'a K8sError);
+
+impl fmt::Display for Message<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            K8sError::Invalid { field, value, rule } => {
                 write!(f, "invalid {} {value:?}: {rule}", field.name())
             }
-            Self::DuplicateUser { user } => write!(f, "user {user:?} is given more than once"),
-            Self::EmptyPassword { user } => write!(f, "user {user:?}: the password is empty"),
-            Self::NoUsers => f.write_str("no users given"),
-            Self::UnsupportedScheme {
+            K8sError::DuplicateUser { user } => write!(f, "user {user:?} is given more than once"),
+            K8sError::EmptyPassword { user } => write!(f, "user {user:?}: the password is empty"),
+            K8sError::NoUsers => f.write_str("no users given"),
+            K8sError::UnsupportedScheme {
                 user,
                 scheme,
                 target,
@@ -216,7 +249,7 @@ impl fmt::Display for K8sError {
                     accepted.join(", ")
                 )
             }
-            Self::UnsupportedLines { target, lines } => {
+            K8sError::UnsupportedLines { target, lines } => {
                 let each: Vec<String> = lines
                     .iter()
                     .map(|(n, user, scheme)| {
@@ -234,32 +267,40 @@ impl fmt::Display for K8sError {
                     accepted.join(", ")
                 )
             }
-            Self::Migrate { what } => write!(f, "cannot migrate: {what}"),
-            Self::Unsupported { controller, what } => {
+            K8sError::Migrate { what } => write!(f, "cannot migrate: {what}"),
+            K8sError::Unsupported { controller, what } => {
                 write!(f, "{controller} has no {what}")
             }
-            Self::InvalidHtpasswdLine { line, reason } => {
+            K8sError::InvalidHtpasswdLine { line, reason } => {
                 write!(f, "htpasswd line {line}: {reason}")
             }
-            Self::SecretTooLarge { size } => write!(
+            K8sError::SecretTooLarge { size } => write!(
                 f,
                 "the Secret would hold {size} bytes of data; Kubernetes allows at most 1048576 (1 MiB)"
             ),
-            Self::Hash(e) => write!(f, "cannot hash password: {e}"),
-            Self::Random(e) => write!(f, "random number generator: {e}"),
-            Self::Parse { message } => write!(f, "cannot parse input: {message}"),
-            Self::Serialize { message } => write!(f, "cannot write output: {message}"),
-            Self::Shape { document, what } => write!(f, "document {document}: {what}"),
-            Self::NoIngress { name: None } => f.write_str("no Ingress in the input"),
-            Self::NoIngress { name: Some(n) } => write!(f, "no Ingress named {n:?} in the input"),
-            Self::NoSecret { name: None } => f.write_str("no Secret in the input"),
-            Self::NoSecret { name: Some(n) } => write!(f, "no Secret named {n:?} in the input"),
-            Self::SeveralSecrets { names } => write!(
-                f,
-                "the input holds several Secrets ({}); choose one by name",
-                names.join(", ")
-            ),
-            Self::SecretData { what } => write!(f, "not an auth Secret: {what}"),
+            K8sError::Hash(e) => write!(f, "cannot hash password: {e}"),
+            K8sError::Random(e) => write!(f, "random number generator: {e}"),
+            K8sError::Parse { message } => write!(f, "cannot parse input: {message}"),
+            K8sError::Serialize { message } => write!(f, "cannot write output: {message}"),
+            K8sError::Shape { document, what } => write!(f, "document {document}: {what}"),
+            K8sError::NoIngress { name: None } => f.write_str("no Ingress in the input"),
+            K8sError::NoIngress { name: Some(n) } => {
+                write!(f, "no Ingress named {n:?} in the input")
+            }
+            K8sError::NoSecret { name: None } => f.write_str("no Secret in the input"),
+            K8sError::NoSecret { name: Some(n) } => write!(f, "no Secret named {n:?} in the input"),
+            K8sError::SeveralSecrets { names } => {
+                let names: Vec<String> = names.iter().map(|n| format!("{n:?}")).collect();
+                write!(
+                    f,
+                    "the input holds several Secrets ({}); choose one by name",
+                    names.join(", ")
+                )
+            }
+            K8sError::InvalidHash { user, reason } => {
+                write!(f, "user {user:?}: the hash is not usable: {reason}")
+            }
+            K8sError::SecretData { what } => write!(f, "not an auth Secret: {what}"),
         }
     }
 }

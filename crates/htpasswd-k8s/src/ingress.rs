@@ -304,6 +304,11 @@ fn tls(paths: &[IngressPath]) -> Vec<IngressTLS> {
 /// Gateway (no Ingress) or an annotation the controller lacks; nothing is built then.
 pub fn auth_ingress(controller: Controller, req: &IngressRequest) -> Result<Ingress, K8sError> {
     req.validate()?;
+    for p in &req.paths {
+        check(Field::Path, &p.path, |s| {
+            validate::controller_path(controller, s, p.path_type)
+        })?;
+    }
     let mut annotations = controller.auth_annotations(&req.auth)?;
     if let Some(issuer) = &req.cluster_issuer {
         annotations.insert(CLUSTER_ISSUER_ANNOTATION.to_owned(), issuer.clone());

@@ -46,7 +46,10 @@ pub use self::annotate::{AnnotateRequest, Annotated, annotate};
 pub use self::controller::{
     AuthConfig, CLUSTER_ISSUER_ANNOTATION, Controller, SecretType, TRAEFIK_MIDDLEWARES_ANNOTATION,
 };
-pub use self::document::{Format, MAX_DOCUMENTS, detect_format, parse_stream, write_stream};
+pub use self::document::{
+    Format, MAX_DEPTH, MAX_DOCUMENTS, MAX_NODES, MAX_SCALAR_BYTES, detect_format, parse_stream,
+    write_stream,
+};
 pub use self::error::{Field, K8sError};
 pub use self::ingress::{IngressPath, IngressRequest, PortRef, auth_ingress};
 pub use self::migrate::{MigrateRequest, Migrated, migrate};

@@ -5,12 +5,15 @@
 use serde_json::Value;
 
 use crate::controller::{AuthConfig, Controller, NGINX_PREFIX as NGINX};
-use crate::document::{detect_format, kind, objects_mut, parse_stream};
-use crate::error::K8sError;
+use crate::document::{kind, objects_mut, read_stream};
+use crate::error::{Field, K8sError, check};
+use crate::path_type::PathType;
 use crate::read::read_auth_secret;
 use crate::resources::{envoy_security_policy, traefik_middleware};
+use crate::rule::Rule;
 use crate::secret::{ObjectRef, auth_secret};
 use crate::users::UserSet;
+use crate::validate;
 
 /// What to migrate, and how.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,6 +39,64 @@ pub struct Migrated {
     pub missing_users: Vec<String>,
     /// ingress-nginx annotations the target ignores, left on the Ingress as they were.
     pub leftover_annotations: Vec<String>,
+    /// Snippet annotations kept on the Ingress (`*-snippet`, `*-snippets`: raw configuration
+    /// of ingress-nginx, NGINX Inc or HAProxy), which take effect wherever a controller of
+    /// their prefix reads them: worth a review before the switch.
+    pub snippet_annotations: Vec<String>,
+}
+
+/// Whether an annotation holds a configuration snippet (`nginx.ingress.kubernetes.io/*-snippet`,
+/// `nginx.org/*-snippets`, `haproxy.org/*-snippet`, and the like of any prefix).
+fn is_snippet(key: &str) -> bool {
+    let name = key.rsplit_once('/').map_or(key, |(_, n)| n);
+    name.ends_with("snippet") || name.ends_with("snippets")
+}
+
+/// Checks a value taken from the input Ingress with the rule of the flag it stands for.
+fn check_input(
+    ing_name: &str,
+    what: &str,
+    field: Field,
+    value: &str,
+    rule: impl FnOnce(&str) -> Result<(), Rule>,
+) -> Result<(), K8sError> {
+    check(field, value, rule).map_err(|e| K8sError::Migrate {
+        what: format!("Ingress {ing_name:?}: {what}: {e}"),
+    })
+}
+
+/// Checks every path of the input Ingress against the target's rule for its path type.
+fn check_paths(ing: &Value, ing_name: &str, to: Controller) -> Result<(), K8sError> {
+    let rules = ing
+        .pointer("/spec/rules")
+        .and_then(Value::as_array)
+        .map_or(&[][..], Vec::as_slice);
+    for rule in rules {
+        let paths = rule
+            .pointer("/http/paths")
+            .and_then(Value::as_array)
+            .map_or(&[][..], Vec::as_slice);
+        for p in paths {
+            let Some(path) = p.get("path").and_then(Value::as_str) else {
+                continue;
+            };
+            let type_name = p
+                .get("pathType")
+                .and_then(Value::as_str)
+                .unwrap_or("ImplementationSpecific");
+            let path_type = PathType::parse(type_name).map_err(|rule| K8sError::Migrate {
+                what: format!("Ingress {ing_name:?}: path type {type_name:?}: {rule}"),
+            })?;
+            check_input(
+                ing_name,
+                "spec.rules[].http.paths[].path",
+                Field::Path,
+                path,
+                |s| validate::controller_path(to, s, path_type),
+            )?;
+        }
+    }
+    Ok(())
 }
 
 fn annotation<'a>(ing: &'a Value, key: &str) -> Option<&'a str> {
@@ -55,7 +116,7 @@ fn annotation<'a>(ing: &'a Value, key: &str) -> Option<&'a str> {
 /// [`K8sError::Migrate`]); the Secret missing from the stream;
 /// a user name the target's Secret cannot hold; no user the target can check.
 pub fn migrate(input: &str, req: &MigrateRequest) -> Result<Migrated, K8sError> {
-    let mut docs = parse_stream(input, detect_format(input))?;
+    let (_, mut docs) = read_stream(input)?;
     let mut ingresses: Vec<Value> = docs
         .iter_mut()
         .flat_map(objects_mut)
@@ -89,7 +150,11 @@ pub fn migrate(input: &str, req: &MigrateRequest) -> Result<Migrated, K8sError> 
             return Err(K8sError::Migrate {
                 what: format!(
                     "several Ingresses with basic auth ({}); choose one with --ingress",
-                    ingresses.iter().map(name_of).collect::<Vec<_>>().join(", ")
+                    ingresses
+                        .iter()
+                        .map(|i| format!("{:?}", name_of(i)))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
             });
         }
@@ -109,6 +174,40 @@ pub fn migrate(input: &str, req: &MigrateRequest) -> Result<Migrated, K8sError> 
     let realm = annotation(&ing, "auth-realm")
         .unwrap_or(AuthConfig::DEFAULT_REALM)
         .to_owned();
+    // Every value taken from the input passes the rule of the flag it stands for.
+    check_input(
+        &ing_name,
+        "metadata.name",
+        Field::Name,
+        &ing_name,
+        validate::object_name,
+    )?;
+    if let Some(ns) = &ing_ns {
+        check_input(
+            &ing_name,
+            "metadata.namespace",
+            Field::Namespace,
+            ns,
+            validate::namespace,
+        )?;
+    }
+    check_input(
+        &ing_name,
+        "annotation nginx.ingress.kubernetes.io/auth-secret",
+        Field::AuthSecret,
+        &secret_ref,
+        validate::auth_secret,
+    )?;
+    check_input(
+        &ing_name,
+        "annotation nginx.ingress.kubernetes.io/auth-realm",
+        Field::Realm,
+        &realm,
+        validate::realm,
+    )?;
+    if req.to.uses_ingress() {
+        check_paths(&ing, &ing_name, req.to)?;
+    }
     let (secret_ns, secret_name) = match secret_ref.split_once('/') {
         Some((ns, n)) => (Some(ns.to_owned()), n.to_owned()),
         None => (ing_ns.clone(), secret_ref.clone()),
@@ -154,6 +253,7 @@ pub fn migrate(input: &str, req: &MigrateRequest) -> Result<Migrated, K8sError> 
             documents,
             missing_users,
             leftover_annotations: Vec::new(),
+            snippet_annotations: Vec::new(),
         });
     }
     let secret_type = if req.to == Controller::IngressNginx {
@@ -189,11 +289,12 @@ pub fn migrate(input: &str, req: &MigrateRequest) -> Result<Migrated, K8sError> 
             "resourceVersion",
             "uid",
         ] {
-            meta.remove(k);
+            // shift_remove: the other fields keep their order.
+            meta.shift_remove(k);
         }
     }
     if let Some(obj) = ing.as_object_mut() {
-        obj.remove("status");
+        obj.shift_remove("status");
     }
     if let (Some(ns), Some(meta)) = (
         &ing_ns,
@@ -203,14 +304,16 @@ pub fn migrate(input: &str, req: &MigrateRequest) -> Result<Migrated, K8sError> 
         meta.insert("namespace".into(), Value::from(ns.clone()));
     }
     let mut leftover_annotations = Vec::new();
+    let mut snippet_annotations = Vec::new();
     if let Some(ann) = ing
         .pointer_mut("/metadata/annotations")
         .and_then(Value::as_object_mut)
     {
-        ann.remove("kubectl.kubernetes.io/last-applied-configuration");
+        ann.shift_remove("kubectl.kubernetes.io/last-applied-configuration");
         for (k, _) in Controller::IngressNginx.auth_annotation_keys() {
-            ann.remove(*k);
+            ann.shift_remove(*k);
         }
+        snippet_annotations = ann.keys().filter(|k| is_snippet(k)).cloned().collect();
         if req.to != Controller::IngressNginx {
             leftover_annotations = ann
                 .keys()
@@ -232,6 +335,7 @@ pub fn migrate(input: &str, req: &MigrateRequest) -> Result<Migrated, K8sError> 
         documents,
         missing_users,
         leftover_annotations,
+        snippet_annotations,
     })
 }
 

@@ -4,8 +4,9 @@ use k8s_openapi::api::core::v1::Secret;
 use serde_json::Value;
 
 use crate::controller::{Controller, SecretType};
-use crate::document::{detect_format, kind, objects_mut, parse_stream};
+use crate::document::{kind, objects_mut, read_stream};
 use crate::error::K8sError;
+use crate::users::check_hash;
 use htpasswd_core::crypt::{Hash, Scheme};
 use htpasswd_core::htpasswd::{HtpasswdFile, Verdict, check_stored};
 
@@ -50,15 +51,19 @@ impl SecretUsers {
 /// (`users`, `.htpasswd`, `htpasswd`) holding htpasswd lines; any other is read as one key per
 /// user.
 ///
+/// `data` values may be wrapped (line breaks are dropped, as the API server does). Every hash
+/// is checked ([`K8sError::InvalidHash`]): no white space or control characters, and a
+/// well-formed hash of a known scheme, so that a value cannot smuggle in another user.
+///
 /// # Errors
 /// Unparsable input, no Secret or several without a name, a Secret that does not deserialise,
-/// or one without users.
+/// one without users, or a user whose hash is not usable.
 pub fn read_auth_secret(
     controller: Controller,
     input: &str,
     name: Option<&str>,
 ) -> Result<SecretUsers, K8sError> {
-    let mut docs = parse_stream(input, detect_format(input))?;
+    let (_, mut docs) = read_stream(input)?;
     let mut secrets: Vec<Value> = docs
         .iter_mut()
         .flat_map(objects_mut)
@@ -87,6 +92,18 @@ pub fn read_auth_secret(
             secrets.pop().ok_or(K8sError::NoSecret { name: None })?
         }
     };
+    let mut value = value;
+    // The API server reads `data` with Go's base64, which skips line breaks: wrapped base64
+    // (as `base64` writes it by default) is a valid Secret.
+    if let Some(Value::Object(data)) = value.get_mut("data") {
+        for v in data.values_mut() {
+            if let Value::String(text) = v
+                && text.contains(['\r', '\n'])
+            {
+                text.retain(|c| c != '\r' && c != '\n');
+            }
+        }
+    }
     let secret: Secret = serde_json::from_value(value).map_err(|e| K8sError::SecretData {
         what: format!("{e}"),
     })?;
@@ -136,6 +153,9 @@ pub fn read_auth_secret(
             data.into_iter().map(|(k, v)| (k.into_bytes(), v)).collect(),
         ),
     };
+    for (user, hash) in &entries {
+        check_hash(&String::from_utf8_lossy(user), hash)?;
+    }
     if entries.is_empty() {
         return Err(K8sError::SecretData {
             what: format!("Secret {name:?} holds no users"),

@@ -22,8 +22,11 @@ pub enum Rule {
     /// An `Exact`/`Prefix` path with `//`, `/./` or `/../` inside or `/.` or `/..` at the end,
     /// which the Kubernetes API server refuses.
     PathSegments,
-    /// An absolute path without white space, control characters, `;`, `{` or `}`.
+    /// An `ImplementationSpecific` path: `/`, then letters, digits, `-._~/:` and
+    /// `^$[](){}*+?|&=\` (ingress-nginx's rule for regex paths).
     Path,
+    /// An NGINX Inc `ImplementationSpecific` path: no `{` or `}`, no `\` at the end.
+    NginxIncPath,
     /// `Exact`, `Prefix` or `ImplementationSpecific`.
     PathType,
     /// A port number 1-65535 or an IANA service name.
@@ -77,7 +80,13 @@ impl fmt::Display for Rule {
                  (Kubernetes API server rule for pathType Exact and Prefix)"
             }
             Self::Path => {
-                "must start with '/' and contain no white space, control characters, ';', '{' or '}'"
+                "must start with '/' and contain only letters, digits, '-._~/:' and the regex \
+                 characters '^$[](){}*+?|&=\\' (ingress-nginx path rule for pathType \
+                 ImplementationSpecific)"
+            }
+            Self::NginxIncPath => {
+                "must not contain '{' or '}' nor end with '\\' (NGINX Inc path rule for pathType \
+                 ImplementationSpecific)"
             }
             Self::PathType => "must be one of Exact, Prefix, ImplementationSpecific",
             Self::Port => {

@@ -9,7 +9,7 @@ use crate::controller::Controller;
 use crate::error::{Field, K8sError, check};
 use crate::scheme::HashScheme;
 use crate::validate;
-use htpasswd_core::crypt::{Scheme, generate, generate_batch};
+use htpasswd_core::crypt::{Hash, Scheme, generate, generate_batch};
 use htpasswd_core::htpasswd::HtpasswdFile;
 
 /// Something worth telling the user that did not stop the build.
@@ -185,10 +185,12 @@ impl UserSet {
     /// Adds `user` with an existing `hash` (as read from another Secret).
     ///
     /// # Errors
-    /// An invalid or repeated user name, or a hash the controller cannot check.
+    /// An invalid or repeated user name; [`K8sError::InvalidHash`] for a hash with white space
+    /// or control characters (a line break would smuggle another user into an htpasswd file)
+    /// or one that does not parse as a hash of its scheme; a hash the controller cannot check.
     pub fn add_hash(&mut self, user: &str, hash: &str) -> Result<(), K8sError> {
         self.check_new_user(user)?;
-        let scheme = Scheme::classify(hash.as_bytes());
+        let scheme = check_hash(user, hash.as_bytes())?;
         self.check_scheme(user, scheme)?;
         self.entries.push(UserEntry {
             user: user.to_owned(),
@@ -307,6 +309,31 @@ impl UserSet {
         }
         out
     }
+}
+
+/// Checks a hash taken from input and returns its scheme: no white space or control characters
+/// anywhere (nginx would read up to the line's end, and a line break starts another user), and
+/// a well-formed hash of a scheme this library knows.
+///
+/// # Errors
+/// [`K8sError::InvalidHash`] naming `user` and the defect, never the hash.
+pub(crate) fn check_hash(user: &str, hash: &[u8]) -> Result<Scheme, K8sError> {
+    let bad = |reason: String| K8sError::InvalidHash {
+        user: user.to_owned(),
+        reason,
+    };
+    if String::from_utf8_lossy(hash)
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control())
+    {
+        return Err(bad(
+            "it holds white space or control characters (a line break would add another user)"
+                .to_owned(),
+        ));
+    }
+    Hash::parse(hash)
+        .map(|h| h.scheme())
+        .map_err(|e| bad(e.to_string()))
 }
 
 /// Hashes every password of `users` with a fresh salt, in order, on all cores

@@ -8,6 +8,7 @@
 //! This module holds the checks and [`Rule`] only; the types they check
 //! ([`PathType`], [`PortRef`](crate::PortRef)) are at the crate root.
 
+use crate::controller::Controller;
 use crate::path_type::PathType;
 pub use crate::rule::Rule;
 
@@ -93,7 +94,10 @@ pub fn host(s: &str) -> Result<(), Rule> {
 
 /// An HTTP path for `path_type`. `Exact` and `Prefix` paths follow ingress-nginx's strict rule
 /// (`^/[A-Za-z0-9-._~/]*$`, the default since controller 1.12); `ImplementationSpecific` paths
-/// may hold regex characters but no white space, control characters, `;`, `{` or `}`.
+/// follow ingress-nginx's rule for regex paths (`IsSafePath` with `use-regex`): `/`, then
+/// letters, digits, `-._~/:` and the regex characters `^$[](){}*+?|&=\`. Quotes, white space,
+/// `;`, `#`, `%` and anything else that could end the `location` nginx renders are refused.
+/// [`controller_path`] adds each controller's own rule.
 ///
 /// # Errors
 /// [`Rule::StrictPath`], [`Rule::PathSegments`] or [`Rule::Path`].
@@ -120,11 +124,41 @@ pub fn path(s: &str, path_type: PathType) -> Result<(), Rule> {
         PathType::ImplementationSpecific => {
             let ok = s.starts_with('/')
                 && s.len() <= 2048
-                && s.chars()
-                    .all(|c| !c.is_whitespace() && !c.is_control() && !";{}".contains(c));
+                && s.bytes().all(|c| {
+                    c.is_ascii_alphanumeric()
+                        || b"-._~/:".contains(&c)
+                        || b"^$[](){}*+?|&=\\".contains(&c)
+                });
             if ok { Ok(()) } else { Err(Rule::Path) }
         }
     }
+}
+
+/// An HTTP path for `path_type` as `controller` renders it: [`path`], and for NGINX Inc's
+/// `ImplementationSpecific` paths its own rule on top (its `validateIngressPath`: no `{` or `}`,
+/// and a `\` only before another character, as the quoted `location` it writes needs).
+/// Traefik (a backquoted `PathPrefix` rule) and HAProxy (a map file entry) take every path
+/// [`path`] takes; Envoy Gateway takes no `ImplementationSpecific` path at all (see
+/// [`http_route`](crate::http_route)).
+///
+/// # Errors
+/// What [`path`] says, or [`Rule::NginxIncPath`].
+pub fn controller_path(controller: Controller, s: &str, path_type: PathType) -> Result<(), Rule> {
+    path(s, path_type)?;
+    if controller == Controller::NginxInc && path_type == PathType::ImplementationSpecific {
+        let braces = s.contains(['{', '}']);
+        let mut escapes_ok = true;
+        let mut bytes = s.bytes();
+        while let Some(c) = bytes.next() {
+            if c == b'\\' && bytes.next().is_none() {
+                escapes_ok = false;
+            }
+        }
+        if braces || !escapes_ok {
+            return Err(Rule::NginxIncPath);
+        }
+    }
+    Ok(())
 }
 
 /// A named Service port (IANA service name syntax): at most 15 lower-case letters, digits and
@@ -256,6 +290,45 @@ mod tests {
         assert!(path("/api/(.*)", PathType::Prefix).is_err());
         assert!(path("/api/(.*)", PathType::ImplementationSpecific).is_ok());
         assert!(path("api", PathType::ImplementationSpecific).is_err());
+    }
+
+    #[test]
+    fn implementation_specific_paths_per_controller() {
+        use PathType::ImplementationSpecific as Is;
+        for ok in [
+            "/api/(.*)",
+            "/a{2}",
+            "/x\\.y",
+            "/^a$|b+?",
+            "/a&b=c",
+            "/a:b[0-9]*",
+        ] {
+            assert_eq!(path(ok, Is), Ok(()), "{ok}");
+        }
+        for bad in [
+            "/a\"b", "/a'b", "/a`b", "/a#b", "/a b", "/a;b", "/a%22", "/a\tb", "api", "/é",
+        ] {
+            assert_eq!(path(bad, Is), Err(Rule::Path), "{bad}");
+            for c in Controller::ALL {
+                assert!(controller_path(c, bad, Is).is_err(), "{c} {bad}");
+            }
+        }
+        assert_eq!(
+            controller_path(Controller::NginxInc, "/a{2}", Is),
+            Err(Rule::NginxIncPath)
+        );
+        assert_eq!(
+            controller_path(Controller::NginxInc, "/a\\", Is),
+            Err(Rule::NginxIncPath)
+        );
+        assert_eq!(controller_path(Controller::NginxInc, "/a\\.b", Is), Ok(()));
+        assert_eq!(controller_path(Controller::Traefik, "/a{2}", Is), Ok(()));
+        assert_eq!(controller_path(Controller::Haproxy, "/a{2}", Is), Ok(()));
+        // Exact and Prefix: the strict rule for every controller.
+        assert_eq!(
+            controller_path(Controller::NginxInc, "/a(b)", PathType::Prefix),
+            Err(Rule::StrictPath)
+        );
     }
 
     #[test]

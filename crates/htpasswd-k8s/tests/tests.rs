@@ -14,3 +14,5 @@ mod support;
 
 mod builders;
 mod controllers;
+mod limits;
+mod yaml_roundtrip;

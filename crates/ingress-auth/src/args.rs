@@ -248,6 +248,9 @@ pub(crate) struct MigrateCmd {
     /// Output format.
     #[arg(short = 'o', long, value_parser = values::formats(), default_value = "yaml")]
     pub(crate) output: Format,
+    /// Refuse input larger than this: bytes, or with a K, M or G suffix (KiB, MiB, GiB).
+    #[arg(long, value_name = "SIZE", default_value = "64M", value_parser = parse_size)]
+    pub(crate) max_input_size: u64,
 }
 
 #[derive(Debug, Args)]
@@ -283,6 +286,9 @@ pub(crate) struct AnnotateCmd {
     /// Set nginx.ingress.kubernetes.io/ssl-redirect: "false".
     #[arg(long)]
     pub(crate) no_ssl_redirect: bool,
+    /// Refuse input larger than this: bytes, or with a K, M or G suffix (KiB, MiB, GiB).
+    #[arg(long, value_name = "SIZE", default_value = "64M", value_parser = parse_size)]
+    pub(crate) max_input_size: u64,
 }
 
 #[derive(Debug, Args)]
@@ -297,6 +303,9 @@ pub(crate) struct VerifyCmd {
     /// The Secret's name, when the input holds several.
     #[arg(long, value_name = "NAME")]
     pub(crate) secret: Option<String>,
+    /// Refuse input larger than this: bytes, or with a K, M or G suffix (KiB, MiB, GiB).
+    #[arg(long, value_name = "SIZE", default_value = "64M", value_parser = parse_size)]
+    pub(crate) max_input_size: u64,
 }
 
 #[derive(Debug, Args)]
@@ -307,6 +316,31 @@ pub(crate) struct UsersCmd {
     /// The Secret's name, when the input holds several.
     #[arg(long, value_name = "NAME")]
     pub(crate) secret: Option<String>,
+    /// Refuse input larger than this: bytes, or with a K, M or G suffix (KiB, MiB, GiB).
+    #[arg(long, value_name = "SIZE", default_value = "64M", value_parser = parse_size)]
+    pub(crate) max_input_size: u64,
+}
+
+/// The default of `--max-input-size`: 64 MiB, as the YAML reader's bound on scalar text.
+pub(crate) const DEFAULT_MAX_INPUT: u64 = 64 * 1024 * 1024;
+
+/// `--max-input-size`: a number of bytes, optionally with a binary `K`, `M` or `G` suffix
+/// (`KiB`, `MiB`, `GiB` too).
+fn parse_size(s: &str) -> Result<u64, String> {
+    let digits = s.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    let unit: u64 = match &s[digits.len()..] {
+        "" => 1,
+        "K" | "KiB" | "k" => 1 << 10,
+        "M" | "MiB" => 1 << 20,
+        "G" | "GiB" => 1 << 30,
+        other => return Err(format!("unknown unit {other:?} (use K, M or G)")),
+    };
+    digits
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(unit))
+        .filter(|&n| n > 0)
+        .ok_or_else(|| "must be a positive number of bytes, e.g. 67108864 or 64M".to_owned())
 }
 
 #[cfg(test)]
@@ -314,6 +348,16 @@ mod tests {
     use clap::CommandFactory as _;
 
     use super::Cli;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(super::parse_size("64M"), Ok(super::DEFAULT_MAX_INPUT));
+        assert_eq!(super::parse_size("1024"), Ok(1024));
+        assert_eq!(super::parse_size("2GiB"), Ok(2 << 30));
+        assert!(super::parse_size("0").is_err());
+        assert!(super::parse_size("12X").is_err());
+        assert!(super::parse_size("99999999999999999999G").is_err());
+    }
 
     #[test]
     fn cli_definition_is_consistent() {

@@ -10,21 +10,38 @@ use zeroize::Zeroizing;
 
 use crate::error::Error;
 
-/// All of `path` (standard input for `-`); errors name `flag` and the path.
-pub(crate) fn read_input(path: &Path, flag: &str) -> Result<Vec<u8>, Error> {
+/// All of `path` (standard input for `-`), refusing it past `limit` bytes (one byte more is
+/// read to tell): a hostile or mistaken input (`-f /dev/zero`) costs at most `limit` bytes of
+/// memory. Errors name `flag` and the path.
+pub(crate) fn read_input(path: &Path, flag: &str, limit: u64) -> Result<Vec<u8>, Error> {
     let mut bytes = Vec::new();
     let result = if path == Path::new("-") {
-        io::stdin().lock().read_to_end(&mut bytes).map(drop)
+        io::stdin()
+            .lock()
+            .take(limit.saturating_add(1))
+            .read_to_end(&mut bytes)
+            .map(drop)
     } else {
-        fs::File::open(path).and_then(|mut f| f.read_to_end(&mut bytes).map(drop))
+        fs::File::open(path).and_then(|f| {
+            f.take(limit.saturating_add(1))
+                .read_to_end(&mut bytes)
+                .map(drop)
+        })
     };
     result.map_err(|e| Error::io(format!("{flag} {}: {e}", path.display())))?;
+    if bytes.len() as u64 > limit {
+        return Err(Error::input(format!(
+            "{flag} {}: larger than {limit} bytes (the limit; --max-input-size raises it where \
+             the command has it)",
+            path.display()
+        )));
+    }
     Ok(bytes)
 }
 
 /// [`read_input`], as UTF-8 text.
-pub(crate) fn read_text(path: &Path, flag: &str) -> Result<String, Error> {
-    let bytes = read_input(path, flag)?;
+pub(crate) fn read_text(path: &Path, flag: &str, limit: u64) -> Result<String, Error> {
+    let bytes = read_input(path, flag, limit)?;
     String::from_utf8(bytes)
         .map_err(|_| Error::input(format!("{flag} {}: not UTF-8 text", path.display())))
 }

@@ -10,7 +10,7 @@ use htpasswd_cli_support::user_lines;
 use htpasswd_k8s::{Controller, HashScheme, SecretType, UserSet};
 use zeroize::{Zeroize as _, Zeroizing};
 
-use crate::args::UserArgs;
+use crate::args::{DEFAULT_MAX_INPUT, UserArgs};
 use crate::error::{Error, lib_error};
 use crate::files::{read_input, read_text};
 use crate::password::{self, Answer};
@@ -166,7 +166,7 @@ fn add_users(
     }
     for path in &args.users_file {
         let flag = format!("--users-file {}", path.display());
-        let text = Zeroizing::new(read_text(path, "--users-file")?);
+        let text = Zeroizing::new(read_text(path, "--users-file", DEFAULT_MAX_INPUT)?);
         // All lines are checked, then hashed in one batch (apr1: SIMD lanes on all cores).
         let mut users = Vec::new();
         let mut line_numbers = Vec::new();
@@ -187,7 +187,7 @@ fn add_users(
     }
     for path in &args.htpasswd {
         let flag = format!("--htpasswd {}", path.display());
-        let bytes = Zeroizing::new(read_input(path, "--htpasswd")?);
+        let bytes = Zeroizing::new(read_input(path, "--htpasswd", DEFAULT_MAX_INPUT)?);
         let found = set
             .add_htpasswd(&bytes)
             .map_err(|e| lib_error(Some(&flag), &e))?;

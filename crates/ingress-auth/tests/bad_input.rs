@@ -764,7 +764,7 @@ const CASES: &[Case] = &[
     },
     Case {
         args: &["annotate", "--auth-secret", "basic-auth"],
-        stdin: "{\"kind\": \"Ingress\",}",
+        stdin: "{\"kind\": \"Ingress\", [",
         code: 2,
         expect: &["-f -", "cannot parse input: JSON"],
     },
@@ -796,7 +796,7 @@ const CASES: &[Case] = &[
         args: &["users", "-f", "-"],
         stdin: "apiVersion: v1\nkind: Secret\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: b\n",
         code: 2,
-        expect: &["-f -", "several Secrets (a, b)"],
+        expect: &["-f -", "several Secrets (\"a\", \"b\")"],
     },
     Case {
         args: &["users", "-f", "-"],

@@ -19,6 +19,7 @@ mod bulk;
 mod cli;
 mod controllers;
 mod crds;
+mod hostile;
 mod migrate;
 mod network_policy;
 mod reference;

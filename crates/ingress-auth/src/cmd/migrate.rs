@@ -40,7 +40,7 @@ pub(super) fn migrate(cmd: &MigrateCmd) -> Result<Output, Error> {
     if let Some(ns) = &cmd.namespace {
         check_flag("--namespace", ns, validate::namespace)?;
     }
-    let input = Zeroizing::new(read_text(&cmd.file, "-f")?);
+    let input = Zeroizing::new(read_text(&cmd.file, "-f", cmd.max_input_size)?);
     let flag = format!("-f {}", cmd.file.display());
     let req = MigrateRequest {
         to,
@@ -72,10 +72,21 @@ pub(super) fn migrate(cmd: &MigrateCmd) -> Result<Output, Error> {
             missing.join(", ")
         )));
     }
+    let names = |keys: &[String]| -> String {
+        let keys: Vec<String> = keys.iter().map(|k| printable(k.as_bytes())).collect();
+        keys.join(", ")
+    };
     if !done.leftover_annotations.is_empty() {
         stderr.push(Zeroizing::new(format!(
             "warning: {to} ignores these ingress-nginx annotations, kept as they were: {}",
-            done.leftover_annotations.join(", ")
+            names(&done.leftover_annotations)
+        )));
+    }
+    if !done.snippet_annotations.is_empty() {
+        stderr.push(Zeroizing::new(format!(
+            "warning: snippet annotations kept (raw controller configuration: review them before \
+             {to} or another controller reads them): {}",
+            names(&done.snippet_annotations)
         )));
     }
     if to == Controller::EnvoyGateway {

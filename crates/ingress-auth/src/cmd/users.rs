@@ -13,15 +13,19 @@ use crate::error::{Error, lib_error};
 use crate::files::read_text;
 
 /// The users of the auth Secret in `file` (the one named `secret`, or the only one).
-pub(super) fn read_secret(file: &Path, secret: Option<&str>) -> Result<SecretUsers, Error> {
-    let input = Zeroizing::new(read_text(file, "-f")?);
+pub(super) fn read_secret(
+    file: &Path,
+    secret: Option<&str>,
+    limit: u64,
+) -> Result<SecretUsers, Error> {
+    let input = Zeroizing::new(read_text(file, "-f", limit)?);
     let flag = format!("-f {}", file.display());
     htpasswd_k8s::read_auth_secret(Controller::IngressNginx, &input, secret)
         .map_err(|e| lib_error(Some(&flag), &e))
 }
 
 pub(super) fn users(cmd: &UsersCmd) -> Result<Output, Error> {
-    let users = read_secret(&cmd.file, cmd.secret.as_deref())?;
+    let users = read_secret(&cmd.file, cmd.secret.as_deref(), cmd.max_input_size)?;
     let mut rows = vec![(
         "USER".to_owned(),
         "SCHEME".to_owned(),

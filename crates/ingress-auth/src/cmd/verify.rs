@@ -2,6 +2,7 @@
 
 use std::path::Path;
 
+use htpasswd_cli_support::printable;
 use htpasswd_core::htpasswd::Verdict;
 use htpasswd_k8s::K8sError;
 use zeroize::Zeroizing;
@@ -18,12 +19,16 @@ pub(super) fn verify(cmd: &VerifyCmd) -> Result<Output, Error> {
             "-f -: the password is read from standard input; give the Secret as a file",
         ));
     }
-    let users = read_secret(&cmd.file, cmd.secret.as_deref())?;
+    let users = read_secret(&cmd.file, cmd.secret.as_deref(), cmd.max_input_size)?;
     let user = &cmd.user;
     if !users.entries.iter().any(|(u, _)| u == user.as_bytes()) {
         return Err(Error {
             failure: Failure::NoSuchUser,
-            message: format!("user {user} not found in Secret {}", users.name),
+            message: format!(
+                "user {} not found in Secret {}",
+                printable(user.as_bytes()),
+                printable(users.name.as_bytes())
+            ),
         });
     }
     let pw = match password::read_password_for(user)
@@ -45,7 +50,11 @@ pub(super) fn verify(cmd: &VerifyCmd) -> Result<Output, Error> {
         }),
         Verdict::NoSuchUser => Err(Error {
             failure: Failure::NoSuchUser,
-            message: format!("user {user} not found in Secret {}", users.name),
+            message: format!(
+                "user {} not found in Secret {}",
+                printable(user.as_bytes()),
+                printable(users.name.as_bytes())
+            ),
         }),
         Verdict::Unusable { reason } => Err(k8s_err(K8sError::SecretData {
             what: format!("the hash of user {user:?} is malformed: {reason}"),
