@@ -85,7 +85,7 @@ _ingress__auth() {
             return 0
             ;;
         ingress__auth__subcmd__annotate)
-            opts="-f -h --filename --auth-secret --realm --ingress --secret-type --cluster-issuer --no-ssl-redirect --help"
+            opts="-f -h --filename --auth-secret --realm --ingress --secret-type --cluster-issuer --no-ssl-redirect --max-input-size --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -116,6 +116,10 @@ _ingress__auth() {
                     return 0
                     ;;
                 --cluster-issuer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-input-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -473,7 +477,7 @@ _ingress__auth() {
             return 0
             ;;
         ingress__auth__subcmd__migrate)
-            opts="-f -n -o -h --to --filename --ingress --httproute --namespace --class --allow-missing-users --output --help"
+            opts="-f -n -o -h --to --filename --ingress --httproute --namespace --class --allow-missing-users --output --max-input-size --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -517,6 +521,10 @@ _ingress__auth() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "yaml json" -- "${cur}"))
+                    return 0
+                    ;;
+                --max-input-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -589,7 +597,7 @@ _ingress__auth() {
             return 0
             ;;
         ingress__auth__subcmd__users)
-            opts="-f -h --filename --secret --help"
+            opts="-f -h --filename --secret --max-input-size --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -607,6 +615,10 @@ _ingress__auth() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-input-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -615,7 +627,7 @@ _ingress__auth() {
             return 0
             ;;
         ingress__auth__subcmd__verify)
-            opts="-f -h --filename --user --secret --help"
+            opts="-f -h --filename --user --secret --max-input-size --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -634,6 +646,10 @@ _ingress__auth() {
                     return 0
                     ;;
                 --secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-input-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -135,14 +135,17 @@ complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand annotate" -l i
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand annotate" -l secret-type -d 'How the auth Secret holds its users (annotation auth-secret-type)' -r -f -a "auth-file\t'One key holding the htpasswd file (auth, traefik users, envoy-gateway .htpasswd, nginx-inc htpasswd)'
 auth-map\t'One key per user'"
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand annotate" -l cluster-issuer -d 'cert-manager ClusterIssuer (annotation cert-manager.io/cluster-issuer)' -r
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand annotate" -l max-input-size -d 'Refuse input larger than this: bytes, or with a K, M or G suffix (KiB, MiB, GiB)' -r
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand annotate" -l no-ssl-redirect -d 'Set nginx.ingress.kubernetes.io/ssl-redirect: "false"'
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand annotate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand verify" -s f -l filename -d 'The Secret manifest (YAML or JSON; a stream or List is searched); not standard input, which holds the password' -r -F
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand verify" -l user -d 'The user to check' -r
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand verify" -l secret -d 'The Secret\'s name, when the input holds several' -r
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand verify" -l max-input-size -d 'Refuse input larger than this: bytes, or with a K, M or G suffix (KiB, MiB, GiB)' -r
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand users" -s f -l filename -d 'The Secret manifest (YAML or JSON; a stream or List is searched); - for standard input' -r -F
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand users" -l secret -d 'The Secret\'s name, when the input holds several' -r
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand users" -l max-input-size -d 'Refuse input larger than this: bytes, or with a K, M or G suffix (KiB, MiB, GiB)' -r
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand users" -s h -l help -d 'Print help'
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand migrate" -l to -d 'The controller to move to' -r -f -a "ingress-nginx\t'ingress-nginx (nginx.ingress.kubernetes.io annotations)'
 traefik\t'Traefik v3 (Middleware + router.middlewares annotation)'
@@ -156,6 +159,7 @@ complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand migrate" -s n 
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand migrate" -l class -d 'spec.ingressClassName of the migrated Ingress (default: unchanged)' -r
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand migrate" -s o -l output -d 'Output format' -r -f -a "yaml\t'YAML (documents separated by ---)'
 json\t'JSON (several objects as a v1 List)'"
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand migrate" -l max-input-size -d 'Refuse input larger than this: bytes, or with a K, M or G suffix (KiB, MiB, GiB)' -r
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand migrate" -l allow-missing-users -d 'Write the result even when some users\' hashes cannot be checked by the target (they are left out and named on stderr)'
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand migrate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand help; and not __fish_seen_subcommand_from secret ingress generate annotate verify users migrate help" -f -a "secret" -d 'Print an auth Secret (htpasswd users) for the controller'
