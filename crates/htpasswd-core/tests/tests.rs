@@ -13,6 +13,7 @@
 mod support;
 
 mod file_check;
+mod file_linear;
 mod file_lint;
 mod file_model;
 mod file_support;
