@@ -47,8 +47,9 @@ fn main() -> ExitCode {
     }
 }
 
-/// Prints the manifests on stdout, then notices and generated credentials on stderr. A closed
-/// pipe ends quietly.
+/// Prints the manifests on stdout, then notices and generated credentials on stderr. A manifest
+/// that could not be written whole (a closed pipe included: its Secret, and so any generated
+/// password, never reached anyone) is an I/O failure, and the credentials are not printed.
 fn print(output: &Output) -> Result<(), Error> {
     let result = io::stdout()
         .lock()
@@ -56,7 +57,11 @@ fn print(output: &Output) -> Result<(), Error> {
         .and_then(|()| io::stdout().lock().flush());
     match result {
         Ok(()) => {}
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+            return Err(Error::io(
+                "writing output: the reader closed the pipe before the whole manifest was written",
+            ));
+        }
         Err(e) => return Err(Error::io(format!("writing output: {e}"))),
     }
     let mut err = io::stderr().lock();
