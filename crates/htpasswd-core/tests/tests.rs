@@ -14,6 +14,7 @@ mod support;
 
 mod file_check;
 mod file_linear;
+mod file_links_and_temps;
 mod file_lint;
 mod file_model;
 mod file_support;
