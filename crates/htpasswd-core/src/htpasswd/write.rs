@@ -296,7 +296,9 @@ fn temp_name(target: &Path) -> PathBuf {
 /// unnamed where possible, else named.
 fn temp_file(target: &Path, mode: u32) -> io::Result<Temp> {
     #[cfg(any(target_os = "linux", target_os = "android"))]
-    if let Some(file) = unnamed_temp(parent_dir(target), mode) {
+    if !named_only()
+        && let Some(file) = unnamed_temp(parent_dir(target), mode)
+    {
         return Ok(Temp { file, path: None });
     }
     loop {
@@ -584,4 +586,70 @@ fn rename_no_replace(from: &Path, to: &Path) -> io::Result<()> {
     }
     fs::hard_link(from, to)?;
     fs::remove_file(from)
+}
+
+/// Whether to skip unnamed temporary files: never, outside this module's tests.
+#[cfg(not(test))]
+#[cfg_attr(not(any(target_os = "linux", target_os = "android")), allow(dead_code))]
+const fn named_only() -> bool {
+    false
+}
+
+#[cfg(test)]
+#[cfg_attr(not(any(target_os = "linux", target_os = "android")), allow(dead_code))]
+fn named_only() -> bool {
+    tests::named_only()
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use std::cell::Cell;
+    use std::fs;
+    use std::path::Path;
+
+    use super::{Create, EditOptions, Written, edit_file};
+
+    thread_local! {
+        static NAMED_ONLY: Cell<bool> = const { Cell::new(false) };
+    }
+
+    /// Whether this thread uses named temporary files only (as where `O_TMPFILE` is
+    /// unsupported), so that path is tested on filesystems that support it.
+    pub(super) fn named_only() -> bool {
+        NAMED_ONLY.with(Cell::get)
+    }
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn named_temporary_files_create_replace_and_leave_nothing() {
+        let dir =
+            std::env::temp_dir().join(format!("htpasswd-core-named-temp-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("htpasswd");
+        for named in [true, false] {
+            NAMED_ONLY.with(|n| n.set(named));
+            let _ = fs::remove_file(&path);
+            let create = EditOptions::default().create(Create::Umask);
+            let done = edit_file(&path, &create, |f| f.set(b"a", b"1")).unwrap();
+            assert_eq!(done.written, Written::Created);
+            // A creator that finds the file made meanwhile edits it instead.
+            let done = edit_file(&path, &create, |f| f.set(b"b", b"2")).unwrap();
+            assert_eq!(done.written, Written::Replaced);
+            assert_eq!(fs::read(&path).unwrap(), b"a:1\nb:2\n");
+            assert_eq!(names(&dir), ["htpasswd"], "named only: {named}");
+        }
+        NAMED_ONLY.with(|n| n.set(false));
+        let _ = fs::remove_dir_all(&dir);
+    }
 }
