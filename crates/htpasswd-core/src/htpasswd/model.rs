@@ -676,6 +676,10 @@ impl HtpasswdFile {
 
     /// What Apache's htpasswd does: update every entry of `user`, or append one if there is none.
     ///
+    /// Setting many users costs time linear in their number and the file's size: the first
+    /// lookup scans the lines, later ones go through an index of the entries by user that edits
+    /// keep (a [`delete`](Self::delete) drops it; it is built again when needed).
+    ///
     /// # Errors
     /// A username, hash or length error when the record cannot be stored; the model is unchanged.
     pub fn set(&mut self, user: &[u8], hash: &[u8]) -> Result<SetOutcome, EditError> {
