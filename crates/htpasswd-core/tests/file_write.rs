@@ -366,7 +366,9 @@ fn writer_killed_at_random_moments_leaves_old_or_new_content() {
                 new.len()
             );
         }
-        // Temp files of killed writers may stay behind; they are never the file itself.
+        // Temp files are never the file itself. On Linux none stay behind (unnamed until the
+        // rename); named ones, where unnamed files are unsupported, are removed by the next
+        // writer (`file_links_and_temps`). Removed here so each kill starts clean.
         for e in fs::read_dir(dir.path()).unwrap() {
             let name = e.unwrap().file_name();
             if name != "htpasswd" {

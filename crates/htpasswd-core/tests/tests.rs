@@ -15,6 +15,8 @@ mod support;
 mod bcrypt_sha_crypt_kat;
 mod bcrypt_sha_crypt_libxcrypt;
 mod file_check;
+mod file_linear;
+mod file_links_and_temps;
 mod file_lint;
 mod file_model;
 mod file_support;

@@ -2,6 +2,7 @@
 //! existing htpasswd file.
 
 use core::fmt;
+use std::collections::HashSet;
 
 use zeroize::Zeroizing;
 
@@ -62,6 +63,8 @@ pub struct UserSet {
     entries: Vec<UserEntry>,
     /// Per entry: whether it came from `file_text` (and so is already in the text).
     from_file: Vec<bool>,
+    /// The user names of `entries`, so that a repeated name is found without a scan.
+    names: HashSet<String>,
 }
 
 impl UserSet {
@@ -73,6 +76,7 @@ impl UserSet {
             file_text: String::new(),
             entries: Vec::new(),
             from_file: Vec::new(),
+            names: HashSet::new(),
         }
     }
 
@@ -90,12 +94,19 @@ impl UserSet {
 
     fn check_new_user(&self, user: &str) -> Result<(), K8sError> {
         check(Field::Username, user, validate::username)?;
-        if self.entries.iter().any(|e| e.user == user) {
+        if self.names.contains(user) {
             return Err(K8sError::DuplicateUser {
                 user: user.to_owned(),
             });
         }
         Ok(())
+    }
+
+    /// Adds a checked entry (its name is new: [`UserSet::check_new_user`]).
+    fn push(&mut self, entry: UserEntry, from_file: bool) {
+        self.names.insert(entry.user.clone());
+        self.entries.push(entry);
+        self.from_file.push(from_file);
     }
 
     fn check_scheme(&self, user: &str, scheme: Scheme) -> Result<(), K8sError> {
@@ -132,12 +143,14 @@ impl UserSet {
         let made = generate(&scheme.params(), password)?;
         let hash = Zeroizing::new(made.as_bytes().to_vec());
         let hash = String::from_utf8_lossy(&hash).into_owned();
-        self.entries.push(UserEntry {
-            user: user.to_owned(),
-            hash,
-            scheme: made.scheme(),
-        });
-        self.from_file.push(false);
+        self.push(
+            UserEntry {
+                user: user.to_owned(),
+                hash,
+                scheme: made.scheme(),
+            },
+            false,
+        );
         Ok(())
     }
 
@@ -153,9 +166,10 @@ impl UserSet {
         users: &[(&str, &[u8])],
         scheme: HashScheme,
     ) -> Result<(), (usize, K8sError)> {
+        let mut given: HashSet<&str> = HashSet::with_capacity(users.len());
         for (i, (user, password)) in users.iter().enumerate() {
             self.check_new_user(user).map_err(|e| (i, e))?;
-            if users[..i].iter().any(|(earlier, _)| earlier == user) {
+            if !given.insert(user) {
                 let repeated = K8sError::DuplicateUser {
                     user: (*user).to_owned(),
                 };
@@ -172,12 +186,12 @@ impl UserSet {
         }
         let hashes = hash_all(users, scheme)?;
         for ((user, _), hash) in users.iter().zip(hashes) {
-            self.entries.push(UserEntry {
+            let entry = UserEntry {
                 user: (*user).to_owned(),
                 hash,
                 scheme: scheme.scheme(),
-            });
-            self.from_file.push(false);
+            };
+            self.push(entry, false);
         }
         Ok(())
     }
@@ -192,12 +206,12 @@ impl UserSet {
         self.check_new_user(user)?;
         let scheme = check_hash(user, hash.as_bytes())?;
         self.check_scheme(user, scheme)?;
-        self.entries.push(UserEntry {
+        let entry = UserEntry {
             user: user.to_owned(),
             hash: hash.to_owned(),
             scheme,
-        });
-        self.from_file.push(false);
+        };
+        self.push(entry, false);
         Ok(())
     }
 
@@ -274,8 +288,7 @@ impl UserSet {
                 unsupported.push((entry.line, user, scheme));
                 continue;
             }
-            self.entries.push(UserEntry { user, hash, scheme });
-            self.from_file.push(true);
+            self.push(UserEntry { user, hash, scheme }, true);
         }
         if !unsupported.is_empty() {
             return Err(K8sError::UnsupportedLines {

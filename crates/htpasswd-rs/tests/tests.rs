@@ -16,4 +16,5 @@ mod apache_batch;
 mod apache_cli;
 mod apache_diff;
 mod apache_tty;
+mod links_and_batch;
 mod openssl_mode;

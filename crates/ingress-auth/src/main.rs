@@ -86,17 +86,38 @@ fn check_md5_kernel_env() -> Result<(), String> {
     }
 }
 
-/// Prints the manifests on stdout, then notices and generated credentials on stderr. A closed
-/// pipe ends quietly.
+/// Prints the manifests on stdout, then notices and generated credentials on stderr. A manifest
+/// that could not be written whole (a closed pipe included: its Secret, and so any generated
+/// password, never reached anyone) is an I/O failure, and the credentials are not printed.
 fn print(output: &Output) -> Result<(), Error> {
     let result = io::stdout()
         .lock()
         .write_all(output.stdout.as_bytes())
         .and_then(|()| io::stdout().lock().flush());
-    match result {
-        Ok(()) => {}
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(()),
-        Err(e) => return Err(Error::io(format!("writing output: {e}"))),
+    let failed = match result {
+        Ok(()) => None,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Some(
+            "writing output: the reader closed the pipe before the whole manifest was written"
+                .to_owned(),
+        ),
+        Err(e) => Some(format!("writing output: {e}")),
+    };
+    if let Some(mut message) = failed {
+        // The Secret never reached anyone: its passwords must not stay behind in a file.
+        if let Some(path) = &output.credentials_file {
+            match std::fs::remove_file(path) {
+                Ok(()) => message.push_str(&format!(
+                    "; removed the credentials file {} (its Secret was not written)",
+                    path.display()
+                )),
+                Err(e) => message.push_str(&format!(
+                    "; the credentials file {} belongs to a Secret that was not written and could \
+                     not be removed: {e}",
+                    path.display()
+                )),
+            }
+        }
+        return Err(Error::io(message));
     }
     let mut err = io::stderr().lock();
     for line in &output.stderr {

@@ -320,11 +320,15 @@ fn users_lists_schemes_and_controllers() {
     );
 }
 
-/// A reader that goes away early: the binary ends quietly (exit 0, no panic, no error).
+/// A reader that goes away early: the manifest was not delivered, so the binary fails (exit 1,
+/// one line on stderr, no panic) instead of reporting success (issue 19 item 8; more cases in
+/// `output_failures`).
 #[test]
-fn broken_pipe_ends_quietly() {
+fn broken_pipe_is_a_failure() {
     use std::process::Stdio;
-    let mut child = ours()
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = ours()
         .args([
             "ingress",
             "--name",
@@ -336,14 +340,17 @@ fn broken_pipe_ends_quietly() {
             "--port",
             "80",
         ])
-        .stdout(Stdio::piped())
+        .stdin(Stdio::null())
+        .stdout(writer)
         .stderr(Stdio::piped())
-        .spawn()
+        .output()
         .unwrap();
-    drop(child.stdout.take());
-    let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(out.stderr.is_empty(), "{}", stderr(&out));
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out),
+        "ingress-auth: writing output: the reader closed the pipe before the whole manifest was \
+         written\n"
+    );
 }
 
 /// On a terminal (a pty from util-linux `script`, part of Debian's essential bsdutils), `verify`

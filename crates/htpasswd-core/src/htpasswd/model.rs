@@ -1,5 +1,8 @@
 //! The lossless file model: parse, serialise, look up, edit.
 
+use std::collections::HashMap;
+use std::collections::hash_map::RandomState;
+use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
 use std::io;
 use std::sync::OnceLock;
 
@@ -263,6 +266,100 @@ pub struct HtpasswdFile {
     /// What [`HtpasswdFile::check`] hashes when the user's hash is missing or unusable; computed
     /// on first use, reset by every edit.
     decoy: OnceLock<Hash>,
+    /// Where each user's entries are, once edits have looked users up more than once since the
+    /// model was parsed or last had lines deleted (see [`UserIndex`]).
+    index: Option<UserIndex>,
+    /// Lookups by edits since then without the index: the first one scans the lines (a single
+    /// edit of a big file builds nothing), the second builds the index.
+    scans: u8,
+}
+
+/// A [`Hasher`] for keys that are already keyed hashes (the `u64`s of [`UserIndex`]).
+#[derive(Debug, Clone, Copy, Default)]
+struct PreHashed(u64);
+
+impl Hasher for PreHashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `write_u64` is used; fold anything else in rather than lose it.
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+/// The line indices of one hash bucket of [`UserIndex`], ascending: almost always one line.
+#[derive(Debug, Clone)]
+enum Slots {
+    One(usize),
+    Many(Vec<usize>),
+}
+
+impl Slots {
+    fn as_slice(&self) -> &[usize] {
+        match self {
+            Self::One(i) => std::slice::from_ref(i),
+            Self::Many(v) => v,
+        }
+    }
+
+    /// Adds line index `i`, keeping the order.
+    fn insert(&mut self, i: usize) {
+        match self {
+            Self::One(j) if *j == i => {}
+            Self::One(j) => {
+                let j = *j;
+                *self = Self::Many(if j < i { vec![j, i] } else { vec![i, j] });
+            }
+            Self::Many(v) => {
+                if let Err(at) = v.binary_search(&i) {
+                    v.insert(at, i);
+                }
+            }
+        }
+    }
+}
+
+/// Index of the entries by user, so that edits cost O(1) per user instead of a scan of the file:
+/// a keyed hash of the username (SipHash with a random key, so crafted names cannot pile into one
+/// bucket) maps to the line indices of every entry whose user has that hash, ascending, so the
+/// first one of a user is still the one servers use. Names are compared on lookup, so two users
+/// sharing a hash are told apart. No username is copied. Appends and updates keep it; a delete
+/// (which shifts line indices) drops it, and it is built again on demand.
+#[derive(Debug, Clone)]
+struct UserIndex {
+    keys: RandomState,
+    map: HashMap<u64, Slots, BuildHasherDefault<PreHashed>>,
+}
+
+impl UserIndex {
+    fn key(&self, user: &[u8]) -> u64 {
+        self.keys.hash_one(user)
+    }
+
+    fn insert(&mut self, user: &[u8], i: usize) {
+        let key = self.key(user);
+        match self.map.get_mut(&key) {
+            Some(slots) => slots.insert(i),
+            None => {
+                self.map.insert(key, Slots::One(i));
+            }
+        }
+    }
+
+    /// Candidate line indices for `user` (every entry of the user, maybe others), ascending.
+    fn candidates(&self, user: &[u8]) -> &[usize] {
+        self.map
+            .get(&self.key(user))
+            .map_or(&[][..], Slots::as_slice)
+    }
 }
 
 fn is_c_space(b: u8) -> bool {
@@ -341,6 +438,8 @@ impl HtpasswdFile {
             lines,
             limits: Limits::default(),
             decoy: OnceLock::new(),
+            index: None,
+            scans: 0,
         }
     }
 
@@ -434,11 +533,50 @@ impl HtpasswdFile {
         }
     }
 
-    fn positions<'a>(&'a self, user: &'a [u8]) -> impl Iterator<Item = usize> + 'a {
-        (0..self.lines.len()).filter(move |&i| self.entry_at(i).is_some_and(|e| e.user == user))
+    fn is_user_at(&self, i: usize, user: &[u8]) -> bool {
+        self.entry_at(i).is_some_and(|e| e.user == user)
+    }
+
+    /// Line indices of `user`'s entries, ascending: through the index when it is built, else by a
+    /// scan of every line.
+    fn positions<'a>(&'a self, user: &'a [u8]) -> Box<dyn Iterator<Item = usize> + 'a> {
+        match &self.index {
+            Some(index) => Box::new(
+                index
+                    .candidates(user)
+                    .iter()
+                    .copied()
+                    .filter(move |&i| self.is_user_at(i, user)),
+            ),
+            None => Box::new((0..self.lines.len()).filter(move |&i| self.is_user_at(i, user))),
+        }
+    }
+
+    /// Makes sure the index is there when edits keep looking users up (see `scans`).
+    fn prepare_lookup(&mut self) {
+        if self.index.is_some() {
+            return;
+        }
+        if self.scans == 0 {
+            self.scans = 1;
+            return;
+        }
+        let mut index = UserIndex {
+            keys: RandomState::new(),
+            map: HashMap::default(),
+        };
+        for i in 0..self.lines.len() {
+            if let Some(e) = self.entry_at(i) {
+                index.insert(e.user, i);
+            }
+        }
+        self.index = Some(index);
     }
 
     /// The entry servers use for `user`: the first one (Apache `mod_authn_file`, nginx).
+    ///
+    /// A scan of the lines, or a hash lookup once edits have built the model's index (a model
+    /// that many users are added to or updated in).
     #[must_use]
     pub fn get(&self, user: &[u8]) -> Option<Entry<'_>> {
         self.positions(user).next().and_then(|i| self.entry_at(i))
@@ -483,7 +621,11 @@ impl HtpasswdFile {
         {
             last.ending = ending;
         }
+        let i = self.lines.len();
         self.lines.push(entry_line(user, hash, b"", ending));
+        if let Some(index) = &mut self.index {
+            index.insert(user, i);
+        }
     }
 
     /// Appends `user:hash` at the end of the file (with the file's line ending; a last line
@@ -494,6 +636,7 @@ impl HtpasswdFile {
     /// error when the record cannot be stored. The model is unchanged on error.
     pub fn add(&mut self, user: &[u8], hash: &[u8]) -> Result<(), EditError> {
         self.limits.check_record(user, hash)?;
+        self.prepare_lookup();
         if let Some(e) = self.get(user) {
             return Err(EditError::UserExists { line: e.line });
         }
@@ -509,6 +652,7 @@ impl HtpasswdFile {
     /// A username, hash or length error when the record cannot be stored; the model is unchanged.
     pub fn update(&mut self, user: &[u8], hash: &[u8], which: Which) -> Result<usize, EditError> {
         self.limits.check_record(user, hash)?;
+        self.prepare_lookup();
         let targets: Vec<usize> = match which {
             Which::All => self.positions(user).collect(),
             Which::First => self.positions(user).take(1).collect(),
@@ -523,11 +667,18 @@ impl HtpasswdFile {
                 .unwrap_or_default();
             let ending = self.lines[i].ending;
             self.lines[i] = entry_line(user, hash, &rest, ending);
+            // The index needs no change: `check_record` refused every username that would read
+            // back as another (a `:`, a leading `#` or white space), so the line is still `user`'s.
+            debug_assert!(self.is_user_at(i, user));
         }
         Ok(targets.len())
     }
 
     /// What Apache's htpasswd does: update every entry of `user`, or append one if there is none.
+    ///
+    /// Setting many users costs time linear in their number and the file's size: the first
+    /// lookup scans the lines, later ones go through an index of the entries by user that edits
+    /// keep (a [`delete`](Self::delete) drops it; it is built again when needed).
     ///
     /// # Errors
     /// A username, hash or length error when the record cannot be stored; the model is unchanged.
@@ -558,6 +709,10 @@ impl HtpasswdFile {
         let removed = before - self.lines.len();
         if removed > 0 {
             self.decoy.take();
+            // Line indices after the first removed line have moved: build the index again when
+            // edits need it.
+            self.index = None;
+            self.scans = 0;
         }
         removed
     }

@@ -7,6 +7,12 @@
 //! 3. write a temporary file in the same directory, give it the original's mode and owner, fsync
 //!    it, rename it over the original, fsync the directory; the lock is released after the rename.
 //!
+//! The temporary file has no name until its content is complete and synced (`O_TMPFILE`, then
+//! `linkat` through `/proc/self/fd`, on Linux filesystems that support it), so a writer killed
+//! mid-write leaves nothing behind; elsewhere it is a named `.NAME.PID.N.tmp`, and the next writer
+//! removes those of writers that no longer run, under the lock. A symbolic link is kept: its
+//! target is edited, or created when the link dangles (as Apache's htpasswd does).
+//!
 //! A reader therefore always sees the old or the new content, never a mix. Where the rename is
 //! impossible (`EBUSY`/`EXDEV`: a single-file bind mount) or the owner cannot be kept, the content
 //! is rewritten in place under the lock instead, and [`Written::InPlace`] says so and why.
@@ -135,14 +141,29 @@ fn lock(file: &File, op: FlockOperation) -> io::Result<()> {
     }
 }
 
-/// The file a symbolic link points at (so the link is kept), or the path itself.
-fn resolve(path: &Path) -> PathBuf {
-    match fs::symlink_metadata(path) {
-        Ok(m) if m.file_type().is_symlink() => {
-            fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+/// Most symbolic links followed in a row, as Linux (`ELOOP` after 40).
+const MAX_LINKS: usize = 40;
+
+/// The file a symbolic link points at, through any chain of links (so the links are kept), or
+/// the path itself. A dangling link gives the path it points at, which an edit that may create
+/// the file then creates, as Apache's htpasswd does (`fopen` follows the link).
+fn resolve(path: &Path) -> io::Result<PathBuf> {
+    let mut current = path.to_path_buf();
+    for _ in 0..MAX_LINKS {
+        match fs::symlink_metadata(&current) {
+            Ok(m) if m.file_type().is_symlink() => {
+                let to = fs::read_link(&current)?;
+                // A relative target is relative to the directory holding the link.
+                current = if to.is_absolute() {
+                    to
+                } else {
+                    parent_dir(&current).join(to)
+                };
+            }
+            _ => return Ok(current),
         }
-        _ => path.to_path_buf(),
     }
+    Err(io::Error::from(rustix::io::Errno::LOOP))
 }
 
 fn parent_dir(path: &Path) -> &Path {
@@ -210,7 +231,7 @@ pub fn edit_file<T, E, F>(
 where
     F: FnMut(&mut HtpasswdFile) -> Result<T, E>,
 {
-    let target = resolve(path.as_ref());
+    let target = resolve(path.as_ref()).map_err(io_err("cannot resolve", path.as_ref()))?;
     for _ in 0..MAX_ATTEMPTS {
         let mut file = match OpenOptions::new().read(true).write(true).open(&target) {
             Ok(f) => f,
@@ -241,6 +262,7 @@ where
                 written: Written::Unchanged,
             });
         }
+        remove_stale_temps(&target);
         let written = replace(&target, &file, &meta, &model, options.strategy)?;
         drop(file); // releases the lock, after the rename
         return Ok(Edited { value, written });
@@ -251,26 +273,166 @@ where
     })
 }
 
-/// A new, empty temporary file next to `target`, opened for writing, with `mode` (before umask).
-fn temp_file(target: &Path, mode: u32) -> io::Result<(File, PathBuf)> {
+/// The temporary file the new content is written to before it takes the target's place.
+struct Temp {
+    file: File,
+    /// Its name, for a named temporary file; `None` for an unnamed one (`O_TMPFILE`), which
+    /// disappears with its last descriptor until [`Temp::link_as`] names it.
+    path: Option<PathBuf>,
+}
+
+/// `.NAME.PID.N.tmp` next to `target`, with a fresh `N`.
+fn temp_name(target: &Path) -> PathBuf {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let dir = parent_dir(target);
     let name = target.file_name().unwrap_or_else(|| "htpasswd".as_ref());
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let mut tmp_name = std::ffi::OsString::from(".");
+    tmp_name.push(name);
+    tmp_name.push(format!(".{}.{n}.tmp", std::process::id()));
+    parent_dir(target).join(tmp_name)
+}
+
+/// A new, empty temporary file next to `target`, opened for writing, with `mode` (before umask):
+/// unnamed where possible, else named.
+fn temp_file(target: &Path, mode: u32) -> io::Result<Temp> {
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    if !named_only()
+        && let Some(file) = unnamed_temp(parent_dir(target), mode)
+    {
+        return Ok(Temp { file, path: None });
+    }
     loop {
-        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let mut tmp_name = std::ffi::OsString::from(".");
-        tmp_name.push(name);
-        tmp_name.push(format!(".{}.{n}.tmp", std::process::id()));
-        let tmp = dir.join(tmp_name);
+        let tmp = temp_name(target);
         match OpenOptions::new()
             .write(true)
             .create_new(true)
             .mode(mode)
             .open(&tmp)
         {
-            Ok(f) => return Ok((f, tmp)),
+            Ok(file) => {
+                return Ok(Temp {
+                    file,
+                    path: Some(tmp),
+                });
+            }
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
             Err(e) => return Err(e),
+        }
+    }
+}
+
+/// An unnamed file in `dir` (`O_TMPFILE`) that [`Temp::link_as`] can name later: `None` where the
+/// filesystem does not support it or `/proc` (through which it is linked without privileges:
+/// `AT_EMPTY_PATH` needs `CAP_DAC_READ_SEARCH`) is not mounted.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+fn unnamed_temp(dir: &Path, mode: u32) -> Option<File> {
+    use rustix::fs::{CWD, Mode, OFlags, openat};
+    let fd = openat(
+        CWD,
+        dir,
+        OFlags::WRONLY | OFlags::TMPFILE | OFlags::CLOEXEC,
+        Mode::from_bits_truncate(mode),
+    )
+    .ok()?;
+    let file = File::from(fd);
+    fs::symlink_metadata(proc_fd_path(&file)).ok()?;
+    Some(file)
+}
+
+#[cfg(any(target_os = "linux", target_os = "android"))]
+fn proc_fd_path(file: &File) -> PathBuf {
+    use std::os::fd::AsRawFd as _;
+    PathBuf::from(format!("/proc/self/fd/{}", file.as_raw_fd()))
+}
+
+impl Temp {
+    /// Gives the file the name `to`, which must not exist (then `AlreadyExists`).
+    fn link_as(&self, to: &Path) -> io::Result<()> {
+        match &self.path {
+            Some(from) => rename_no_replace(from, to),
+            #[cfg(any(target_os = "linux", target_os = "android"))]
+            None => {
+                use rustix::fs::{AtFlags, CWD, linkat};
+                linkat(
+                    CWD,
+                    proc_fd_path(&self.file),
+                    CWD,
+                    to,
+                    AtFlags::SYMLINK_FOLLOW,
+                )
+                .map_err(io::Error::from)
+            }
+            #[cfg(not(any(target_os = "linux", target_os = "android")))]
+            None => Err(io::ErrorKind::Unsupported.into()),
+        }
+    }
+
+    /// A name next to `target` for the complete file, to rename over it: its own, or a fresh
+    /// `.NAME.PID.N.tmp` linked to the unnamed file (so only the moment between this link and
+    /// the rename could leave a name behind).
+    fn named(&self, target: &Path) -> io::Result<PathBuf> {
+        if let Some(path) = &self.path {
+            return Ok(path.clone());
+        }
+        loop {
+            let tmp = temp_name(target);
+            match self.link_as(&tmp) {
+                Ok(()) => return Ok(tmp),
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// Removes the file's name, if it has one (after a failure).
+    fn discard(&self) {
+        if let Some(path) = &self.path {
+            let _ = fs::remove_file(path);
+        }
+    }
+}
+
+/// Removes the `.NAME.PID.N.tmp` files next to `target` left by writers that were killed before
+/// they renamed them (their process no longer exists, as `/proc` says). Called with the lock on
+/// `target` held, when no other writer that follows the protocol can be writing one (creators of
+/// a missing file work without the lock, and their process exists). Nothing is removed without
+/// `/proc`, and failures are ignored: this only tidies.
+fn remove_stale_temps(target: &Path) {
+    let proc = Path::new("/proc");
+    if !proc.join("self").exists() {
+        return;
+    }
+    let Some(name) = target.file_name() else {
+        return;
+    };
+    let Ok(entries) = fs::read_dir(parent_dir(target)) else {
+        return;
+    };
+    let mut prefix = b".".to_vec();
+    prefix.extend_from_slice(name.as_encoded_bytes());
+    prefix.push(b'.');
+    let own = std::process::id().to_string();
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(middle) = file_name
+            .as_encoded_bytes()
+            .strip_prefix(&prefix[..])
+            .and_then(|rest| rest.strip_suffix(b".tmp"))
+        else {
+            continue;
+        };
+        let Some((pid, n)) = std::str::from_utf8(middle)
+            .ok()
+            .and_then(|m| m.split_once('.'))
+        else {
+            continue;
+        };
+        let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        if !digits(pid) || !digits(n) || pid == own || proc.join(pid).exists() {
+            continue;
+        }
+        if entry.file_type().is_ok_and(|t| t.is_file()) {
+            let _ = fs::remove_file(entry.path());
         }
     }
 }
@@ -312,30 +474,38 @@ fn replace<E>(
     if strategy == WriteStrategy::InPlace {
         return in_place_because(InPlaceReason::Requested);
     }
-    let (tmp, tmp_path) = match temp_file(target, 0o600) {
+    let tmp = match temp_file(target, 0o600) {
         Ok(t) => t,
         Err(e) => return in_place_because(InPlaceReason::NoTempFile(e.kind())),
     };
+    // Errors name the temporary file, or the target for an unnamed one.
+    let tmp_label = tmp.path.clone().unwrap_or_else(|| target.to_path_buf());
     let cleanup = |e: io::Error, action| {
-        let _ = fs::remove_file(&tmp_path);
-        io_err(action, &tmp_path)(e)
+        tmp.discard();
+        io_err(action, &tmp_label)(e)
     };
-    let tmp_meta = tmp.metadata().map_err(|e| cleanup(e, "cannot stat"))?;
+    let tmp_meta = tmp.file.metadata().map_err(|e| cleanup(e, "cannot stat"))?;
     if (tmp_meta.uid() != meta.uid() || tmp_meta.gid() != meta.gid())
-        && let Err(e) = std::os::unix::fs::fchown(&tmp, Some(meta.uid()), Some(meta.gid()))
+        && let Err(e) = std::os::unix::fs::fchown(&tmp.file, Some(meta.uid()), Some(meta.gid()))
     {
-        let _ = fs::remove_file(&tmp_path);
+        tmp.discard();
         return if e.kind() == io::ErrorKind::PermissionDenied {
             in_place_because(InPlaceReason::OwnerNotKept)
         } else {
-            Err(io_err("cannot set the owner of", &tmp_path)(e))
+            Err(io_err("cannot set the owner of", &tmp_label)(e))
         };
     }
     // After fchown, which may clear set-id bits.
-    tmp.set_permissions(fs::Permissions::from_mode(meta.mode() & 0o7777))
+    tmp.file
+        .set_permissions(fs::Permissions::from_mode(meta.mode() & 0o7777))
         .map_err(|e| cleanup(e, "cannot set the mode of"))?;
-    write_model(&tmp, model).map_err(|e| cleanup(e, "cannot write"))?;
-    tmp.sync_all().map_err(|e| cleanup(e, "cannot fsync"))?;
+    write_model(&tmp.file, model).map_err(|e| cleanup(e, "cannot write"))?;
+    tmp.file
+        .sync_all()
+        .map_err(|e| cleanup(e, "cannot fsync"))?;
+    let tmp_path = tmp
+        .named(target)
+        .map_err(|e| cleanup(e, "cannot name the temporary file for"))?;
     drop(tmp);
     match fs::rename(&tmp_path, target) {
         Ok(()) => {}
@@ -344,7 +514,10 @@ fn replace<E>(
             let _ = fs::remove_file(&tmp_path);
             return in_place_because(InPlaceReason::RenameImpossible(e.kind()));
         }
-        Err(e) => return Err(cleanup(e, "cannot rename over the file from")),
+        Err(e) => {
+            let _ = fs::remove_file(&tmp_path);
+            return Err(io_err("cannot rename over the file from", &tmp_path)(e));
+        }
     }
     sync_dir(parent_dir(target)).map_err(io_err("cannot fsync the directory of", target))?;
     Ok(Written::Replaced)
@@ -363,27 +536,33 @@ where
     let mut model = HtpasswdFile::new();
     let value = edit(&mut model).map_err(FileError::Edit)?;
     let out = model.to_bytes();
-    let (mut tmp, tmp_path) = temp_file(target, 0o666)
+    let mut tmp = temp_file(target, 0o666)
         .map_err(io_err("cannot create a temporary file next to", target))?;
-    let cleanup = |e: io::Error, action| {
-        let _ = fs::remove_file(&tmp_path);
-        io_err(action, &tmp_path)(e)
+    let tmp_label = tmp.path.clone().unwrap_or_else(|| target.to_path_buf());
+    let fail = |tmp: &Temp, e: io::Error, action| {
+        tmp.discard();
+        io_err(action, &tmp_label)(e)
     };
     if let Create::Mode(mode) = create {
-        tmp.set_permissions(fs::Permissions::from_mode(mode & 0o7777))
-            .map_err(|e| cleanup(e, "cannot set the mode of"))?;
+        tmp.file
+            .set_permissions(fs::Permissions::from_mode(mode & 0o7777))
+            .map_err(|e| fail(&tmp, e, "cannot set the mode of"))?;
     }
-    tmp.write_all(&out)
-        .map_err(|e| cleanup(e, "cannot write"))?;
-    tmp.sync_all().map_err(|e| cleanup(e, "cannot fsync"))?;
-    drop(tmp);
-    match rename_no_replace(&tmp_path, target) {
+    if let Err(e) = tmp.file.write_all(&out) {
+        return Err(fail(&tmp, e, "cannot write"));
+    }
+    tmp.file
+        .sync_all()
+        .map_err(|e| fail(&tmp, e, "cannot fsync"))?;
+    // Named into place without replacing anything: `linkat` of the unnamed file, or
+    // `RENAME_NOREPLACE` of the named one.
+    match tmp.link_as(target) {
         Ok(()) => {}
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-            let _ = fs::remove_file(&tmp_path);
+            tmp.discard();
             return Ok(None);
         }
-        Err(e) => return Err(cleanup(e, "cannot move into place the new file")),
+        Err(e) => return Err(fail(&tmp, e, "cannot move into place the new file")),
     }
     sync_dir(parent_dir(target)).map_err(io_err("cannot fsync the directory of", target))?;
     Ok(Some(Edited {
@@ -407,4 +586,70 @@ fn rename_no_replace(from: &Path, to: &Path) -> io::Result<()> {
     }
     fs::hard_link(from, to)?;
     fs::remove_file(from)
+}
+
+/// Whether to skip unnamed temporary files: never, outside this module's tests.
+#[cfg(not(test))]
+#[cfg_attr(not(any(target_os = "linux", target_os = "android")), allow(dead_code))]
+const fn named_only() -> bool {
+    false
+}
+
+#[cfg(test)]
+#[cfg_attr(not(any(target_os = "linux", target_os = "android")), allow(dead_code))]
+fn named_only() -> bool {
+    tests::named_only()
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use std::cell::Cell;
+    use std::fs;
+    use std::path::Path;
+
+    use super::{Create, EditOptions, Written, edit_file};
+
+    thread_local! {
+        static NAMED_ONLY: Cell<bool> = const { Cell::new(false) };
+    }
+
+    /// Whether this thread uses named temporary files only (as where `O_TMPFILE` is
+    /// unsupported), so that path is tested on filesystems that support it.
+    pub(super) fn named_only() -> bool {
+        NAMED_ONLY.with(Cell::get)
+    }
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn named_temporary_files_create_replace_and_leave_nothing() {
+        let dir =
+            std::env::temp_dir().join(format!("htpasswd-core-named-temp-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("htpasswd");
+        for named in [true, false] {
+            NAMED_ONLY.with(|n| n.set(named));
+            let _ = fs::remove_file(&path);
+            let create = EditOptions::default().create(Create::Umask);
+            let done = edit_file(&path, &create, |f| f.set(b"a", b"1")).unwrap();
+            assert_eq!(done.written, Written::Created);
+            // A creator that finds the file made meanwhile edits it instead.
+            let done = edit_file(&path, &create, |f| f.set(b"b", b"2")).unwrap();
+            assert_eq!(done.written, Written::Replaced);
+            assert_eq!(fs::read(&path).unwrap(), b"a:1\nb:2\n");
+            assert_eq!(names(&dir), ["htpasswd"], "named only: {named}");
+        }
+        NAMED_ONLY.with(|n| n.set(false));
+        let _ = fs::remove_dir_all(&dir);
+    }
 }

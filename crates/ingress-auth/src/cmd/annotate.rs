@@ -33,5 +33,6 @@ pub(super) fn annotate(cmd: &AnnotateCmd) -> Result<Output, Error> {
     Ok(Output {
         stdout: done.output,
         stderr,
+        credentials_file: None,
     })
 }

@@ -24,7 +24,11 @@ pub(super) fn ingress(cmd: &IngressCmd) -> Result<Output, Error> {
         secret_type,
     )?;
     let stdout = htpasswd_k8s::write_stream(&docs, cmd.object.output).map_err(k8s_err)?;
-    Ok(Output { stdout, stderr })
+    Ok(Output {
+        stdout,
+        stderr,
+        credentials_file: None,
+    })
 }
 
 /// The resources that switch basic auth on (everything but the Secret): the annotated Ingress,

@@ -97,5 +97,9 @@ pub(super) fn migrate(cmd: &MigrateCmd) -> Result<Output, Error> {
         ));
     }
     let stdout = htpasswd_k8s::write_stream(&done.documents, cmd.output).map_err(k8s_err)?;
-    Ok(Output { stdout, stderr })
+    Ok(Output {
+        stdout,
+        stderr,
+        credentials_file: None,
+    })
 }

@@ -26,6 +26,9 @@ pub(crate) struct Output {
     pub(crate) stdout: String,
     /// Lines for standard error: notices and generated credentials.
     pub(crate) stderr: Vec<Zeroizing<String>>,
+    /// The credentials file written for the Secret in `stdout`: removed again when `stdout`
+    /// cannot be written whole (its passwords would belong to a Secret nobody received).
+    pub(crate) credentials_file: Option<std::path::PathBuf>,
 }
 
 /// Runs one command.

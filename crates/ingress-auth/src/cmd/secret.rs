@@ -42,5 +42,9 @@ pub(super) fn finish(stdout: String, users: Users) -> Result<Output, Error> {
         }
         None => stderr.extend(users.generated),
     }
-    Ok(Output { stdout, stderr })
+    Ok(Output {
+        stdout,
+        stderr,
+        credentials_file: users.credentials_file,
+    })
 }

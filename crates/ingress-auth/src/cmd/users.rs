@@ -61,5 +61,9 @@ pub(super) fn users(cmd: &UsersCmd) -> Result<Output, Error> {
             unchecked.join(", ")
         )));
     }
-    Ok(Output { stdout, stderr })
+    Ok(Output {
+        stdout,
+        stderr,
+        credentials_file: None,
+    })
 }

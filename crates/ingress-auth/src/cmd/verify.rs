@@ -47,6 +47,7 @@ pub(super) fn verify(cmd: &VerifyCmd) -> Result<Output, Error> {
         Verdict::Match => Ok(Output {
             stdout: String::new(),
             stderr: vec![Zeroizing::new(format!("Password for user {user} correct."))],
+            credentials_file: None,
         }),
         Verdict::NoSuchUser => Err(Error {
             failure: Failure::NoSuchUser,
