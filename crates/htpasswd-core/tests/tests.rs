@@ -12,6 +12,7 @@
 
 mod support;
 
+mod auth_serving;
 mod file_check;
 mod file_lint;
 mod file_model;

@@ -129,7 +129,8 @@ impl Cache {
                 .unwrap_or_else(PoisonError::into_inner)
                 .retain(|_, e| {
                     e.expires > now
-                        && current(&e.user).is_some_and(|s| Arc::ptr_eq(&s, &e.stored) || *s == *e.stored)
+                        && current(&e.user)
+                            .is_some_and(|s| Arc::ptr_eq(&s, &e.stored) || *s == *e.stored)
                 });
         }
     }

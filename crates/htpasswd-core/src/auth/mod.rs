@@ -55,7 +55,7 @@ use zeroize::Zeroizing;
 
 use self::cache::{Cache, Keyer, Mac};
 use self::flight::{Flight, Outcome};
-use self::pool::Pool;
+use self::pool::{Permit, Pool};
 use self::snapshot::{Identity, Snapshot};
 use self::throttle::Throttle;
 use crate::RandomError;
@@ -459,7 +459,7 @@ impl Inner {
             Ok(identity) => identity,
             Err(e) => {
                 // Gone (deleted, or a dangling symlink): keep serving the last good file.
-                if state.failed.is_none() && state.status.last_error.as_ref() != Some(&e) {
+                if state.status.last_error.as_ref() != Some(&e) {
                     state.status.failures += 1;
                     state.status.last_error = Some(e.clone());
                 }
@@ -481,10 +481,7 @@ impl Inner {
             }
             Ok(Ok((file, identity))) => {
                 let fresh = Arc::new(Snapshot::of(&file));
-                *self
-                    .current
-                    .write()
-                    .unwrap_or_else(PoisonError::into_inner) = Arc::clone(&fresh);
+                *self.current.write().unwrap_or_else(PoisonError::into_inner) = Arc::clone(&fresh);
                 if let Some(cache) = &self.shared.cache {
                     cache.purge(|user| fresh.users.get(user).cloned(), Instant::now());
                 }
@@ -518,6 +515,7 @@ impl Inner {
         let mac = self.keyer.mac(user, password, stored.as_deref());
         if shared.cache.as_ref().is_some_and(|c| c.hit(&mac, now)) {
             bump(&shared.counters.cache_hits);
+            throttle.success(&source, now);
             return Started::Done(Decision::Allowed {
                 user: user.to_vec(),
             });
@@ -543,7 +541,10 @@ impl Inner {
             mac,
             flight: Arc::clone(&flight),
         };
-        match self.pool.try_submit(Box::new(move || job.run())) {
+        match self
+            .pool
+            .try_submit(Box::new(move |permit| job.run(permit)))
+        {
             Ok(()) => {
                 flights.insert(mac, Arc::clone(&flight));
                 Started::Wait(flight)
@@ -575,19 +576,19 @@ struct HashJob {
 }
 
 impl HashJob {
-    fn run(self) {
+    fn run(self, permit: Permit) {
         let shared = &self.shared;
         let verdict = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             check_stored(self.stored.as_deref(), &self.password, &self.snapshot.decoy)
         }));
+        drop(permit);
         bump(&shared.counters.hashes);
         let outcome = match verdict {
             Ok(v) if v.is_match() => Outcome::Match,
             _ => Outcome::NoMatch,
         };
         let now = Instant::now();
-        if let (Outcome::Match, Some(cache), Some(stored)) =
-            (outcome, &shared.cache, &self.stored)
+        if let (Outcome::Match, Some(cache), Some(stored)) = (outcome, &shared.cache, &self.stored)
         {
             cache.insert(self.mac, Arc::clone(&self.user), Arc::clone(stored), now);
         }

@@ -7,7 +7,20 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread;
 
-pub(crate) type Job = Box<dyn FnOnce() + Send + 'static>;
+/// A job gets its admission [`Permit`], and releases it by dropping it (as soon as its hash is
+/// done, before it hands out the result: a caller that sees the result can be admitted again).
+pub(crate) type Job = Box<dyn FnOnce(Permit) + Send + 'static>;
+
+/// One admitted job's slot; dropping it frees the slot.
+pub(crate) struct Permit {
+    shared: Arc<Shared>,
+}
+
+impl Drop for Permit {
+    fn drop(&mut self) {
+        lock(&self.shared.queue).admitted -= 1;
+    }
+}
 
 #[derive(Default)]
 struct Queue {
@@ -90,7 +103,7 @@ impl Drop for Pool {
     }
 }
 
-fn work(shared: &Shared) {
+fn work(shared: &Arc<Shared>) {
     loop {
         let job = {
             let mut queue = lock(&shared.queue);
@@ -107,9 +120,11 @@ fn work(shared: &Shared) {
                     .unwrap_or_else(PoisonError::into_inner);
             }
         };
+        let permit = Permit {
+            shared: Arc::clone(shared),
+        };
         // A panicking job (none is expected: hashing does not panic on any input) must not
-        // take the worker down or leak its admission slot.
-        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
-        lock(&shared.queue).admitted -= 1;
+        // take the worker down; its permit is released by the unwinding.
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || job(permit)));
     }
 }

@@ -89,10 +89,16 @@ impl fmt::Display for LoadError {
                 ..
             } => write!(f, "cannot {action} {}: {message}", path.display()),
             Self::TooLarge { len, max } => {
-                write!(f, "the htpasswd file is {len} bytes, over the maximum of {max}")
+                write!(
+                    f,
+                    "the htpasswd file is {len} bytes, over the maximum of {max}"
+                )
             }
             Self::InvalidLines { lines, count } => {
-                write!(f, "{count} line(s) of the htpasswd file are not entries: line")?;
+                write!(
+                    f,
+                    "{count} line(s) of the htpasswd file are not entries: line"
+                )?;
                 for (i, line) in lines.iter().enumerate() {
                     write!(f, "{}{line}", if i == 0 { " " } else { ", " })?;
                 }

@@ -324,9 +324,14 @@ impl Throttle {
         if !self.config.enabled {
             return;
         }
+        // Called for every cache hit: one uncontended shard lock, and a lookup.
         let mut shard = self.shard(source);
         let key = (source.user, source.addr);
-        if shard.pairs.get(&key).is_some_and(|t| t.blocked(now).is_none()) {
+        if shard
+            .pairs
+            .get(&key)
+            .is_some_and(|t| t.blocked(now).is_none())
+        {
             shard.pairs.remove(&key);
         }
     }
