@@ -208,10 +208,7 @@ mod tests {
         );
         // All hops trusted: the left-most.
         let mut only = HeaderMap::new();
-        only.insert(
-            "x-forwarded-for",
-            "10.1.1.1, 10.2.2.2:80".parse().unwrap(),
-        );
+        only.insert("x-forwarded-for", "10.1.1.1, 10.2.2.2:80".parse().unwrap());
         assert_eq!(
             resolve(Some(ip("10.0.0.1")), &only, &trusted, xff),
             ip("10.1.1.1")
