@@ -386,7 +386,7 @@ fn kubelet_swap(root: &Path, n: usize, content: &[u8]) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reload_under_requests() {
-    const ROUNDS: usize = 20;
+    const ROUNDS: usize = 50;
     let interval = Duration::from_millis(100);
     let dir = TempDir::new("layer-reload");
     let root = dir.path().to_path_buf();

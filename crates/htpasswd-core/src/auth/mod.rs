@@ -1,36 +1,5 @@
-//! Checking passwords at serving time: [`Authenticator`], the one object a server holds.
-//!
-//! A check goes: verdict cache -> guessing throttle -> singleflight -> bounded hash pool.
-//!
-//! - **Snapshot.** Each load of the file builds one immutable snapshot (user -> stored hash, the
-//!   first entry of a user winning as in Apache and nginx, plus the decoy); a reload swaps the
-//!   whole snapshot under a lock held only to clone or replace an `Arc`. A check never sees half
-//!   a file and never holds a lock while hashing.
-//! - **Reload.** A thread re-checks the path every [`reload_interval`](AuthenticatorBuilder::reload_interval)
-//!   (1 s by default): what the path resolves to (so a Kubernetes Secret volume's `..data`
-//!   symlink swap is seen) and the target's device, inode, length and times. On a change the file
-//!   is read again; a file that cannot be read, or has lines that are not entries, keeps the
-//!   last good snapshot in force and is reported by [`Authenticator::reload_status`].
-//! - **Cache.** Successes only are cached, under HMAC-SHA256 of (user, password, stored hash)
-//!   with a per-process random key: no password or plain digest of one is kept. Entries live
-//!   [`cache`](AuthenticatorBuilder::cache) TTL (5 min by default), at most 10 000 of them (oldest
-//!   evicted first); a user's entries miss as soon as the stored hash changes (it is in the MAC)
-//!   and are purged at the reload that changed it. Failures are not cached, so a flood of wrong
-//!   passwords cannot evict the entries of real users. A cache hit is answered before the
-//!   throttle: it proves the password was already known, and it keeps users sharing an address
-//!   with a guesser served.
-//! - **Singleflight.** Identical concurrent checks (the same MAC) wait for one hash. The map of
-//!   hashes in flight is keyed by the same MAC, so joining one reveals nothing about which users
-//!   exist.
-//! - **Timing.** An unknown user, an unusable stored hash and a wrong password all cost one hash
-//!   of the same scheme and cost ([`check_stored`](crate::htpasswd::check_stored)).
-//! - **Admission.** Hashes run on a pool of std threads (one per core by default) admitting at
-//!   most `workers + queue` jobs; past that the answer is [`Decision::Busy`] at once.
-//! - **Throttle.** See [`ThrottleConfig`]: backed-off sources get [`Decision::Throttled`] without
-//!   a hash.
-//!
-//! [`Authenticator::check`] blocks the calling thread; [`Authenticator::check_async`] returns a
-//! future that an async executor polls without blocking (no runtime is required or assumed).
+//! Checking passwords at serving time: [`Authenticator`] (documented there, since this module is
+//! private and re-exported at the crate root).
 
 mod bounded;
 mod cache;
@@ -614,10 +583,42 @@ impl HashJob {
     }
 }
 
-/// The authenticator: checks user names and passwords against an htpasswd file kept current,
-/// with a verdict cache, a bounded hash pool and a guessing throttle (see the
-/// [module documentation](self) of `auth` in the crate docs). Cheap to clone (one `Arc`); the
-/// pool and the reload thread stop when the last clone is dropped.
+/// The one object a server holds to check passwords at serving time: user names and passwords
+/// against an htpasswd file kept current, with a success cache, a bounded hash pool and a
+/// guessing throttle. Cheap to clone (one `Arc`); the pool and the reload thread stop when the
+/// last clone is dropped.
+///
+/// A check goes: verdict cache -> guessing throttle -> singleflight -> bounded hash pool.
+///
+/// - **Snapshot.** Each load of the file builds one immutable snapshot (user -> stored hash, the
+///   first entry of a user winning as in Apache and nginx, plus the decoy); a reload swaps the
+///   whole snapshot under a lock held only to clone or replace an `Arc`. A check never sees half
+///   a file and never holds a lock while hashing.
+/// - **Reload.** A thread re-checks the path every [`reload_interval`](AuthenticatorBuilder::reload_interval)
+///   (1 s by default): what the path resolves to (so a Kubernetes Secret volume's `..data`
+///   symlink swap is seen) and the target's device, inode, length and times. On a change the file
+///   is read again; a file that cannot be read, or has lines that are not entries, keeps the
+///   last good snapshot in force and is reported by [`Authenticator::reload_status`].
+/// - **Cache.** Successes only are cached, under HMAC-SHA256 of (user, password, stored hash)
+///   with a per-process random key: no password or plain digest of one is kept. Entries live
+///   [`cache`](AuthenticatorBuilder::cache) TTL (5 min by default), at most 10 000 of them (oldest
+///   evicted first); a user's entries miss as soon as the stored hash changes (it is in the MAC)
+///   and are purged at the reload that changed it. Failures are not cached, so a flood of wrong
+///   passwords cannot evict the entries of real users. A cache hit is answered before the
+///   throttle: it proves the password was already known, and it keeps users sharing an address
+///   with a guesser served.
+/// - **Singleflight.** Identical concurrent checks (the same MAC) wait for one hash. The map of
+///   hashes in flight is keyed by the same MAC, so joining one reveals nothing about which users
+///   exist.
+/// - **Timing.** An unknown user, an unusable stored hash and a wrong password all cost one hash
+///   of the same scheme and cost ([`check_stored`](crate::htpasswd::check_stored)).
+/// - **Admission.** Hashes run on a pool of std threads (one per core by default) admitting at
+///   most `workers + queue` jobs; past that the answer is [`Decision::Busy`] at once.
+/// - **Throttle.** See [`ThrottleConfig`]: backed-off sources get [`Decision::Throttled`] without
+///   a hash.
+///
+/// [`Authenticator::check`] blocks the calling thread; [`Authenticator::check_async`] returns a
+/// future that an async executor polls without blocking (no runtime is required or assumed).
 ///
 /// ```
 /// use std::net::{IpAddr, Ipv4Addr};
