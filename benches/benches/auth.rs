@@ -61,10 +61,7 @@ fn file(cost: u32, users: usize) -> Vec<u8> {
 fn cached_auth() -> &'static Authenticator {
     static AUTH: OnceLock<Authenticator> = OnceLock::new();
     AUTH.get_or_init(|| {
-        let auth = Authenticator::builder()
-            .bytes(file(10, 4))
-            .build()
-            .unwrap();
+        let auth = Authenticator::builder().bytes(file(10, 4)).build().unwrap();
         assert!(auth.check(b"user1", PASSWORD, CLIENT).is_allowed());
         auth
     })
@@ -98,7 +95,9 @@ fn uncached_bcrypt10(bencher: divan::Bencher<'_, '_>) {
         .queue(BATCH)
         .build()
         .unwrap();
-    let users: Vec<Vec<u8>> = (0..BATCH).map(|i| format!("user{i}").into_bytes()).collect();
+    let users: Vec<Vec<u8>> = (0..BATCH)
+        .map(|i| format!("user{i}").into_bytes())
+        .collect();
     bencher
         .counter(divan::counter::ItemsCount::new(BATCH))
         .bench_local(|| {

@@ -44,9 +44,17 @@ wait_port() { # port
   echo "port $1 never opened" >&2; return 1
 }
 
-# wrk's summary: requests/s and latency percentiles.
+# wrk's summary: requests/s and latency percentiles (after checking the URL refuses anonymous
+# requests and serves the credentials).
 run_wrk() { # label url [extra wrk args...]
   local label=$1 url=$2; shift 2
+  local anon authed
+  anon=$(curl -s -o /dev/null -w '%{http_code}' "$url")
+  authed=$(curl -s -o /dev/null -w '%{http_code}' -H "$AUTH" "$url")
+  if [[ $label != *no-auth* && $anon != 401 ]] || [[ $authed != 200 ]]; then
+    printf '| %s | INVALID: anonymous %s, with credentials %s | | | |\n' "$label" "$anon" "$authed"
+    return
+  fi
   local out
   out=$(wrk -t1 -c8 -d"${SECS}s" --latency -H "$AUTH" "$@" "$url")
   local rps p50 p99 non2xx
@@ -70,8 +78,10 @@ EXAMPLE="$ROOT/target/release/examples/axum_static"
 "$EXAMPLE" --htpasswd "$WORK/htpasswd" --listen 127.0.0.1:18082 --no-auth "$WORK/www" & PIDS+=($!)
 wait_port 18081; wait_port 18082
 curl -sf -o /dev/null -H "$AUTH" http://127.0.0.1:18081/index.html # warm the cache
-run_wrk "axum_static + tower-htpasswd" http://127.0.0.1:18081/index.html
-run_wrk "axum_static --no-auth" http://127.0.0.1:18082/index.html
+run_wrk "axum_static + tower-htpasswd, file" http://127.0.0.1:18081/index.html
+run_wrk "axum_static --no-auth, file" http://127.0.0.1:18082/index.html
+run_wrk "axum_static + tower-htpasswd, /hello" http://127.0.0.1:18081/hello
+run_wrk "axum_static --no-auth, /hello" http://127.0.0.1:18082/hello
 
 # 2. nginx auth_basic.
 if need nginx; then
@@ -88,12 +98,15 @@ http {
     root $WORK/www;
     auth_basic "bench";
     auth_basic_user_file $WORK/htpasswd;
+    # empty_gif is a content handler: it runs after auth_basic (a "return" would run before it).
+    location = /hello { empty_gif; }
   }
 }
 CONF
   nginx -c "$WORK/nginx.conf" -p "$WORK" & PIDS+=($!)
   wait_port 18083
-  run_wrk "nginx $(nginx -v 2>&1 | cut -d/ -f2) auth_basic" http://127.0.0.1:18083/index.html
+  run_wrk "nginx $(nginx -v 2>&1 | cut -d/ -f2) auth_basic, file" http://127.0.0.1:18083/index.html
+  run_wrk "nginx auth_basic, /hello" http://127.0.0.1:18083/hello
 else
   echo "| nginx | SKIPPED (not installed) | | | |"
 fi
@@ -110,13 +123,15 @@ http://127.0.0.1:18084 {
   basicauth {
     $USER_NAME $HASH
   }
+  respond /hello "hello" 200
   file_server
 }
 CONF
   XDG_DATA_HOME="$WORK" XDG_CONFIG_HOME="$WORK" caddy run --config "$WORK/Caddyfile" --adapter caddyfile >"$WORK/caddy.log" 2>&1 & PIDS+=($!)
   wait_port 18084
   curl -sf -o /dev/null -H "$AUTH" http://127.0.0.1:18084/index.html || { echo "caddy refused the credentials:"; tail -5 "$WORK/caddy.log"; }
-  run_wrk "caddy $(caddy version | cut -d' ' -f1) basicauth" http://127.0.0.1:18084/index.html
+  run_wrk "caddy $(caddy version | cut -d' ' -f1) basicauth, file" http://127.0.0.1:18084/index.html
+  run_wrk "caddy basicauth, /hello" http://127.0.0.1:18084/hello
 else
   echo "| caddy | SKIPPED (not installed) | | | |"
 fi
