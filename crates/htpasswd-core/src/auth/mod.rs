@@ -109,7 +109,7 @@ pub struct ReloadStatus {
     pub last_error: Option<LoadError>,
     /// When the snapshot in force was loaded.
     pub loaded_at: Option<SystemTime>,
-    /// Users in the snapshot in force.
+    /// Users in the snapshot in force (each user once, duplicates aside).
     pub users: usize,
 }
 
@@ -269,10 +269,16 @@ impl AuthenticatorBuilder {
         let (snapshot, identity, status) = match &source {
             Source::Bytes(bytes) => {
                 let file = snapshot::parse(bytes.clone()).map_err(BuildError::Load)?;
-                (Snapshot::of(&file), None, loaded_status(&file))
+                let snapshot = Snapshot::of(&file);
+                let status = loaded_status(&snapshot);
+                (snapshot, None, status)
             }
             Source::File(path) => match initial_load(path, self.max_file_len) {
-                Ok((file, identity)) => (Snapshot::of(&file), Some(identity), loaded_status(&file)),
+                Ok((file, identity)) => {
+                    let snapshot = Snapshot::of(&file);
+                    let status = loaded_status(&snapshot);
+                    (snapshot, Some(identity), status)
+                }
                 Err(e @ LoadError::Io { .. }) if self.allow_missing => {
                     let status = ReloadStatus {
                         failures: 1,
@@ -340,11 +346,11 @@ fn initial_load(path: &Path, max_len: u64) -> Result<(HtpasswdFile, Identity), L
     })
 }
 
-fn loaded_status(file: &HtpasswdFile) -> ReloadStatus {
+fn loaded_status(snapshot: &Snapshot) -> ReloadStatus {
     ReloadStatus {
         loads: 1,
         loaded_at: Some(SystemTime::now()),
-        users: file.entries().count(),
+        users: snapshot.users.len(),
         ..ReloadStatus::default()
     }
 }
