@@ -524,3 +524,134 @@ where
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use std::convert::Infallible;
+    use std::net::SocketAddr;
+    use std::sync::Mutex;
+    use std::task::Wake;
+
+    use base64ct::{Base64, Encoding};
+    use htpasswd_core::ThrottleConfig;
+
+    use super::*;
+
+    /// An inner service that records the user it saw and answers 200 (no axum: as hyper users
+    /// would wire it).
+    #[derive(Clone, Default)]
+    struct Echo(Arc<Mutex<Vec<Option<AuthenticatedUser>>>>);
+
+    impl Service<Request<()>> for Echo {
+        type Response = Response<()>;
+        type Error = Infallible;
+        type Future = core::future::Ready<Result<Response<()>, Infallible>>;
+
+        fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+            Poll::Ready(Ok(()))
+        }
+
+        fn call(&mut self, req: Request<()>) -> Self::Future {
+            self.0
+                .lock()
+                .unwrap()
+                .push(req.extensions().get::<AuthenticatedUser>().cloned());
+            core::future::ready(Ok(Response::new(())))
+        }
+    }
+
+    fn block_on<F: Future>(future: F) -> F::Output {
+        struct Unpark(std::thread::Thread);
+        impl Wake for Unpark {
+            fn wake(self: Arc<Self>) {
+                self.0.unpark();
+            }
+        }
+        let waker = Waker::from(Arc::new(Unpark(std::thread::current())));
+        let mut cx = Context::from_waker(&waker);
+        let mut future = core::pin::pin!(future);
+        loop {
+            if let Poll::Ready(out) = future.as_mut().poll(&mut cx) {
+                return out;
+            }
+            std::thread::park();
+        }
+    }
+
+    fn request(password: &str, peer: Option<SocketAddr>, as_client_addr: bool) -> Request<()> {
+        let value = format!(
+            "Basic {}",
+            Base64::encode_string(format!("alice:{password}").as_bytes())
+        );
+        let mut req = Request::builder()
+            .uri("/x")
+            .header(header::AUTHORIZATION, value)
+            .body(())
+            .unwrap();
+        match (peer, as_client_addr) {
+            (Some(p), true) => {
+                req.extensions_mut().insert(ClientAddr(p));
+            }
+            (Some(p), false) => {
+                req.extensions_mut().insert(p);
+            }
+            (None, _) => {}
+        }
+        req
+    }
+
+    fn status(svc: &mut Htpasswd<Echo>, req: Request<()>) -> StatusCode {
+        block_on(core::future::poll_fn(|cx| svc.poll_ready(cx))).unwrap();
+        block_on(svc.call(req)).unwrap().status()
+    }
+
+    /// Without axum: the peer comes from a `ClientAddr` or `SocketAddr` extension, and requests
+    /// without one share the `::` counter.
+    #[test]
+    fn client_address_extensions_and_the_hash_path() {
+        let auth = Authenticator::builder()
+            // `htpasswd -nbB -C 4 alice password`: uncached checks go through the pool.
+            .bytes(&b"alice:$2y$04$GwFKH5XjDN95Nn/dsPCCxehn13Hu8otxXPIHVAvQn3WU1cuP3Z23W\n"[..])
+            .throttle(ThrottleConfig::default().per_user_address(2, Duration::from_secs(60)))
+            .build()
+            .unwrap();
+        let echo = Echo::default();
+        let mut svc = HtpasswdLayer::new(auth.clone()).layer(echo.clone());
+        let a: SocketAddr = "192.0.2.1:1000".parse().unwrap();
+        let b: SocketAddr = "192.0.2.2:1000".parse().unwrap();
+        for _ in 0..2 {
+            assert_eq!(
+                status(&mut svc, request("bad", Some(a), true)),
+                StatusCode::UNAUTHORIZED
+            );
+        }
+        // A (user, address) backed off through ClientAddr; B (a bare SocketAddr) is not.
+        assert_eq!(
+            status(&mut svc, request("bad", Some(a), false)),
+            StatusCode::TOO_MANY_REQUESTS
+        );
+        assert_eq!(
+            status(&mut svc, request("password", Some(b), false)),
+            StatusCode::OK
+        );
+        assert!(auth.stats().hashes >= 3);
+        // No address at all: counted under `::`.
+        for _ in 0..2 {
+            assert_eq!(
+                status(&mut svc, request("bad", None, true)),
+                StatusCode::UNAUTHORIZED
+            );
+        }
+        assert_eq!(
+            status(&mut svc, request("bad", None, true)),
+            StatusCode::TOO_MANY_REQUESTS
+        );
+        let seen = echo.0.lock().unwrap();
+        assert_eq!(
+            seen.as_slice(),
+            &[Some(AuthenticatedUser(b"alice".to_vec()))]
+        );
+    }
+}
