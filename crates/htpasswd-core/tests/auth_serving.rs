@@ -297,6 +297,8 @@ fn bad_new_file_keeps_the_old_one_and_is_reported() {
     let auth = Authenticator::builder()
         .file(&path)
         .reload_interval(Duration::from_millis(20))
+        // Polling with the next password before its reload counts failures.
+        .throttle(ThrottleConfig::disabled())
         .build()
         .unwrap();
     replace_by_rename(&path, "alice:{PLAIN}bad\nthis line is not an entry\n");
@@ -588,4 +590,18 @@ fn throttle_counts_ipv6_by_prefix_and_is_bounded() {
         let _ = auth.check(b"u", b"x", ip);
     }
     assert!(auth.stats().throttle_tracked <= 64, "{:?}", auth.stats());
+}
+
+#[test]
+fn debug_output_holds_no_hash_or_password() {
+    let auth = from_bytes(&format!("alice:{APR1}\n"));
+    assert!(auth.check(b"alice", b"password", A).is_allowed());
+    let builder = Authenticator::builder().bytes(format!("alice:{APR1}\n"));
+    for debug in [format!("{auth:?}"), format!("{builder:?}")] {
+        assert!(!debug.contains("FBwExRW4dCc8aL"), "{debug}");
+        assert!(!debug.contains("password"), "{debug}");
+        // Nor the content as a list of byte values (`[97, 108, ...]`).
+        assert!(!debug.contains("97, 108"), "{debug}");
+    }
+    assert!(format!("{builder:?}").contains("Bytes(44 bytes)"));
 }

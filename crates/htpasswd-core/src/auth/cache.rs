@@ -69,11 +69,20 @@ struct Entry {
 
 const SHARDS: usize = 16;
 
-/// The cache, sharded by MAC so that checks on different cores rarely share a lock.
-#[derive(Debug)]
+/// The cache, sharded by MAC so that checks on different cores rarely share a lock. `Debug`
+/// shows the TTL and the entry count only.
 pub(crate) struct Cache {
     ttl: Duration,
     shards: Vec<Mutex<BoundedMap<Mac, Entry>>>,
+}
+
+impl core::fmt::Debug for Cache {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Cache")
+            .field("ttl", &self.ttl)
+            .field("entries", &self.len())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Cache {

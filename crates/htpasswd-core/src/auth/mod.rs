@@ -151,10 +151,20 @@ impl std::error::Error for BuildError {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 enum Source {
     File(PathBuf),
     Bytes(Vec<u8>),
+}
+
+impl fmt::Debug for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::File(path) => f.debug_tuple("File").field(path).finish(),
+            // The content holds hashes: its length only.
+            Self::Bytes(bytes) => write!(f, "Bytes({} bytes)", bytes.len()),
+        }
+    }
 }
 
 /// Settings of an [`Authenticator`]; from [`Authenticator::builder`].
@@ -265,8 +275,8 @@ impl AuthenticatorBuilder {
     /// be read (unless [`allow_missing`](Self::allow_missing)) or has lines that are not entries;
     /// [`BuildError::Random`] / [`BuildError::Thread`] when the OS refuses randomness or threads.
     pub fn build(self) -> Result<Authenticator, BuildError> {
-        let source = self.source.clone().ok_or(BuildError::NoSource)?;
-        let (snapshot, identity, status) = match &source {
+        let source = self.source.as_ref().ok_or(BuildError::NoSource)?;
+        let (snapshot, identity, status) = match source {
             Source::Bytes(bytes) => {
                 let file = snapshot::parse(bytes.clone()).map_err(BuildError::Load)?;
                 let snapshot = Snapshot::of(&file);
@@ -313,10 +323,13 @@ impl AuthenticatorBuilder {
             shared,
             max_file_len: self.max_file_len,
             max_credential_len: self.max_credential_len,
-            source,
+            path: match source {
+                Source::File(path) => Some(path.clone()),
+                Source::Bytes(_) => None,
+            },
             _stop: stop,
         });
-        if matches!(inner.source, Source::File(_)) && !self.reload_interval.is_zero() {
+        if inner.path.is_some() && !self.reload_interval.is_zero() {
             let weak = Arc::downgrade(&inner);
             let interval = self.reload_interval;
             thread::Builder::new()
@@ -414,7 +427,8 @@ struct Inner {
     shared: Arc<Shared>,
     max_file_len: u64,
     max_credential_len: usize,
-    source: Source,
+    /// The file to reload (none when built from bytes).
+    path: Option<PathBuf>,
     /// Dropped with the authenticator: ends the reload thread.
     _stop: mpsc::Sender<()>,
 }
@@ -425,7 +439,7 @@ impl Inner {
     }
 
     fn reload_if_changed(&self) -> Result<bool, LoadError> {
-        let Source::File(path) = &self.source else {
+        let Some(path) = &self.path else {
             return Ok(false);
         };
         // One reload at a time (the thread and reload_now).

@@ -13,12 +13,22 @@ use crate::crypt::Hash;
 use crate::htpasswd::HtpasswdFile;
 
 /// What one load of the file holds: user -> stored hash (the first entry of a user, as Apache
-/// and nginx read it), and the decoy hashed for unknown users and unusable hashes.
-#[derive(Debug)]
+/// and nginx read it), and the decoy hashed for unknown users and unusable hashes. `Debug` shows
+/// counts only (stored hashes are not for logs).
 pub(crate) struct Snapshot {
     pub(crate) users: HashMap<Box<[u8]>, Arc<[u8]>>,
     pub(crate) decoy: Hash,
     pub(crate) ready: bool,
+}
+
+impl fmt::Debug for Snapshot {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Snapshot")
+            .field("users", &self.users.len())
+            .field("decoy", &self.decoy.scheme())
+            .field("ready", &self.ready)
+            .finish()
+    }
 }
 
 impl Snapshot {
