@@ -605,3 +605,18 @@ fn debug_output_holds_no_hash_or_password() {
     }
     assert!(format!("{builder:?}").contains("Bytes(44 bytes)"));
 }
+
+#[test]
+fn a_dropped_check_still_counts() {
+    let auth = Authenticator::builder()
+        .bytes(format!("alice:{}\n", bcrypt(b"pw", 6)))
+        .throttle(ThrottleConfig::default().per_user_address(1, Duration::from_secs(60)))
+        .build()
+        .unwrap();
+    // The caller goes away (a client that disconnects) before the hash ends.
+    drop(auth.check_async(b"alice", b"guess", A));
+    eventually(Duration::from_secs(5), || auth.stats().throttle_tracked == 2);
+    assert_eq!(auth.stats().hashes, 1);
+    assert!(throttled(&auth.check(b"alice", b"pw", A)));
+    assert!(auth.check(b"alice", b"pw", B).is_allowed());
+}
