@@ -615,7 +615,9 @@ fn a_dropped_check_still_counts() {
         .unwrap();
     // The caller goes away (a client that disconnects) before the hash ends.
     drop(auth.check_async(b"alice", b"guess", A));
-    eventually(Duration::from_secs(5), || auth.stats().throttle_tracked == 2);
+    eventually(Duration::from_secs(5), || {
+        auth.stats().throttle_tracked == 2
+    });
     assert_eq!(auth.stats().hashes, 1);
     assert!(throttled(&auth.check(b"alice", b"pw", A)));
     assert!(auth.check(b"alice", b"pw", B).is_allowed());
