@@ -12,6 +12,7 @@
 
 mod support;
 
+mod auth_serving;
 mod bcrypt_sha_crypt_kat;
 mod bcrypt_sha_crypt_libxcrypt;
 mod file_check;
