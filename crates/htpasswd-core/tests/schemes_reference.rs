@@ -10,10 +10,9 @@
 //! Missing tools skip loudly (fail under HTPASSWD_RS_REQUIRE_REFERENCE_TOOLS).
 
 use std::fs;
-use std::io::Write as _;
 use std::os::unix::ffi::OsStrExt as _;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use htpasswd_core::crypt::bcrypt::{BcryptHash, LongPassword};
 use htpasswd_core::crypt::des_crypt::DesCryptHash;
@@ -86,17 +85,7 @@ fn hex(bytes: &[u8]) -> String {
 
 /// Runs `cmd` with `input` on stdin; returns stdout, asserting success.
 fn run_stdin(cmd: &mut Command, input: &[u8]) -> Vec<u8> {
-    let mut child = cmd
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let input = input.to_vec();
-    let writer = std::thread::spawn(move || stdin.write_all(&input));
-    let out = child.wait_with_output().unwrap();
-    writer.join().unwrap().unwrap();
+    let out = htpasswd_test_support::run_with_stdin(cmd, input);
     assert!(
         out.status.success(),
         "{cmd:?} failed: {}",

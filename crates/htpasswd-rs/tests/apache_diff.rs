@@ -22,7 +22,7 @@ use std::process::{Command, Stdio};
 
 use htpasswd_core::Scheme;
 
-use crate::support::{apache_htpasswd, scratch_dir};
+use crate::support::{apache_htpasswd, run_with_stdin, scratch_dir};
 
 const SHA_P: &str = "{SHA}UWuXg/ylF+7L0dBk2i0WUxCxl1k=";
 const APR1_PASSWORD: &str = "$apr1$abcdefgh$FBwExRW4dCc8aL.OvjpIE1";
@@ -160,31 +160,12 @@ fn setup(dir: &Path, state: State) {
     }
 }
 
-/// Like `support::run_with_stdin`, for tools that may exit without reading their input.
-fn run_ignoring_epipe(mut cmd: Command, stdin: &[u8]) -> std::process::Output {
-    use std::io::Write as _;
-    let mut child = cmd
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut input = child.stdin.take().unwrap();
-    let bytes = stdin.to_vec();
-    let writer = std::thread::spawn(move || {
-        let _ = input.write_all(&bytes);
-    });
-    let out = child.wait_with_output().unwrap();
-    writer.join().unwrap();
-    out
-}
-
 fn run(tools: &Tools, ours: bool, sc: &Scenario) -> Run {
     let dir = scratch_dir(if ours { "diff-ours" } else { "diff-apache" });
     setup(&dir, sc.state);
     let mut cmd = tools.command(ours);
     cmd.args(&sc.args).current_dir(&dir);
-    let out = run_ignoring_epipe(cmd, &sc.stdin);
+    let out = run_with_stdin(cmd, &sc.stdin);
     fs::set_permissions(&dir, fs::Permissions::from_mode(0o755)).unwrap();
     let f = dir.join("f");
     let (file, mode) = match fs::metadata(&f) {

@@ -150,8 +150,10 @@ impl Drop for TempDir {
     }
 }
 
-/// Runs `cmd` with `stdin` fed in and its output captured (the program may exit before it has
-/// read its input: a broken pipe on our side is ignored).
+/// Runs `cmd` with `stdin` fed in and its output captured. The input is written from another
+/// thread, so that a program writing much output before it has read all its input cannot
+/// deadlock against us; the program may exit before it has read its input (a broken pipe on
+/// our side is ignored).
 pub fn run_with_stdin(cmd: &mut Command, stdin: &[u8]) -> Output {
     let mut child = cmd
         .stdin(Stdio::piped())
@@ -160,7 +162,11 @@ pub fn run_with_stdin(cmd: &mut Command, stdin: &[u8]) -> Output {
         .spawn()
         .unwrap();
     let mut input = child.stdin.take().unwrap();
-    let _ = input.write_all(stdin);
-    drop(input);
-    child.wait_with_output().unwrap()
+    let bytes = stdin.to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = input.write_all(&bytes);
+    });
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    out
 }
