@@ -131,7 +131,7 @@ _ingress__auth() {
             return 0
             ;;
         ingress__auth__subcmd__generate)
-            opts="-n -o -h --name --namespace --output --controller --user --users-file --password-stdin --htpasswd --scheme --secret-type --credentials-file --show-passwords --host --service --port --path --path-type --rule --class --tls-secret --cluster-issuer --realm --no-ssl-redirect --httproute --gateway --network-policy --pod-selector --target-port --controller-namespace --controller-selector --help"
+            opts="-n -o -h --name --namespace --output --controller --user --users-file --password-stdin --htpasswd --scheme --secret-type --credentials-file --show-passwords --host --service --port --path --path-type --rule --class --tls-secret --cluster-issuer --realm --no-ssl-redirect --no-auth-path --httproute --gateway --network-policy --pod-selector --target-port --controller-namespace --controller-selector --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -222,6 +222,10 @@ _ingress__auth() {
                     return 0
                     ;;
                 --realm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --no-auth-path)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -383,7 +387,7 @@ _ingress__auth() {
             return 0
             ;;
         ingress__auth__subcmd__ingress)
-            opts="-n -o -h --name --namespace --output --controller --host --service --port --path --path-type --rule --class --tls-secret --cluster-issuer --realm --no-ssl-redirect --httproute --gateway --auth-secret --secret-type --help"
+            opts="-n -o -h --name --namespace --output --controller --host --service --port --path --path-type --rule --class --tls-secret --cluster-issuer --realm --no-ssl-redirect --no-auth-path --httproute --gateway --auth-secret --secret-type --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -450,6 +454,10 @@ _ingress__auth() {
                     return 0
                     ;;
                 --realm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --no-auth-path)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -78,6 +78,7 @@ complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand ingress" -l cl
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand ingress" -l tls-secret -d 'TLS Secret for the main rule\'s host' -r
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand ingress" -l cluster-issuer -d 'cert-manager ClusterIssuer (annotation cert-manager.io/cluster-issuer)' -r
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand ingress" -l realm -d 'The realm shown in the browser\'s login prompt' -r
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand ingress" -l no-auth-path -d 'A path served without auth, on a second Ingress (HTTPRoute) NAME-no-auth with the backend of the rule that routes it: PATH is Exact, PATH* a Prefix. Repeatable' -r
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand ingress" -l httproute -d 'envoy-gateway: the HTTPRoute the SecurityPolicy targets (default: --name)' -r
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand ingress" -l gateway -d 'envoy-gateway: also write the HTTPRoute, attached to this Gateway (NAME or NS/NAME), from --host/--service/--port/--path/--rule' -r
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand ingress" -l auth-secret -d 'The auth Secret: NAME or NAMESPACE/NAME (traefik: also the Middleware\'s name and namespace; envoy-gateway: NAME only)' -r
@@ -117,6 +118,7 @@ complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l c
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l tls-secret -d 'TLS Secret for the main rule\'s host' -r
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l cluster-issuer -d 'cert-manager ClusterIssuer (annotation cert-manager.io/cluster-issuer)' -r
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l realm -d 'The realm shown in the browser\'s login prompt' -r
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l no-auth-path -d 'A path served without auth, on a second Ingress (HTTPRoute) NAME-no-auth with the backend of the rule that routes it: PATH is Exact, PATH* a Prefix. Repeatable' -r
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l httproute -d 'envoy-gateway: the HTTPRoute the SecurityPolicy targets (default: --name)' -r
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l gateway -d 'envoy-gateway: also write the HTTPRoute, attached to this Gateway (NAME or NS/NAME), from --host/--service/--port/--path/--rule' -r
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l pod-selector -d 'A label KEY=VALUE of the backend\'s pods. Repeatable' -r

@@ -23,6 +23,7 @@ mod hostile;
 mod linear_users;
 mod migrate;
 mod network_policy;
+mod no_auth;
 mod output_failures;
 mod reference;
 mod secrets;

@@ -2,7 +2,8 @@
 //! elsewhere. Its builder serves `generate` too.
 
 use htpasswd_k8s::{
-    AuthConfig, Controller, Field, K8sError, ObjectRef, SecretType, Value, validate,
+    AuthConfig, Controller, Field, IngressRequest, K8sError, NoAuthPath, ObjectRef, SecretType,
+    Value, validate,
 };
 use zeroize::Zeroizing;
 
@@ -43,6 +44,13 @@ pub(super) fn auth_resources(
     secret_type: SecretType,
 ) -> Result<(Vec<Value>, Vec<Zeroizing<String>>), Error> {
     let mut notices = Vec::new();
+    let exempt = args
+        .no_auth_paths
+        .iter()
+        .map(|p| {
+            NoAuthPath::parse(p).map_err(|e| lib_error(Some(&format!("--no-auth-path {p:?}")), &e))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     if controller != Controller::EnvoyGateway {
         refuse(
             route.httproute.is_some(),
@@ -98,10 +106,11 @@ pub(super) fn auth_resources(
                     namespace: at.namespace.clone(),
                 };
                 let req = ingress_request(route_at.clone(), args, auth_secret, secret_type)?;
-                docs.push(
-                    htpasswd_k8s::http_route(&route_at, gateway, &req.paths)
-                        .map_err(|e| lib_error(Some("--gateway"), &e))?,
-                );
+                let route = htpasswd_k8s::http_route(&route_at, gateway, &req.paths)
+                    .map_err(|e| lib_error(Some("--gateway"), &e))?;
+                let free = no_auth_route(controller, &route, &route_at, gateway, &req, &exempt)?;
+                docs.push(route);
+                docs.extend(free);
             } else {
                 let why = "needs --gateway (without it only the SecurityPolicy for an existing \
                            --httproute is written)";
@@ -109,6 +118,12 @@ pub(super) fn auth_resources(
                 refuse(args.port.is_some(), "--port", why)?;
                 refuse(args.host.is_some(), "--host", why)?;
                 refuse(!args.rules.is_empty(), "--rule", why)?;
+                refuse(
+                    !exempt.is_empty(),
+                    "--no-auth-path",
+                    "needs --gateway (the exempt paths go on a second HTTPRoute, which the \
+                     SecurityPolicy does not target)",
+                )?;
             }
             docs.push(policy);
             Ok((docs, notices))
@@ -139,12 +154,70 @@ pub(super) fn auth_resources(
             let mw =
                 htpasswd_k8s::traefik_middleware(&mw_at, name, &args.realm).map_err(k8s_err)?;
             let ing = htpasswd_k8s::auth_ingress(controller, &req).map_err(k8s_err)?;
-            Ok((vec![mw, to_value(&ing)?], notices))
+            let mut docs = vec![mw, to_value(&ing)?];
+            docs.extend(no_auth_ingress(controller, &req, &exempt)?);
+            Ok((docs, notices))
         }
         _ => {
             let req = ingress_request(at.clone(), args, auth_secret, secret_type)?;
             let ing = htpasswd_k8s::auth_ingress(controller, &req).map_err(k8s_err)?;
-            Ok((vec![to_value(&ing)?], notices))
+            let mut docs = vec![to_value(&ing)?];
+            docs.extend(no_auth_ingress(controller, &req, &exempt)?);
+            Ok((docs, notices))
         }
     }
+}
+
+/// `--no-auth-path`'s refusals, with the flag named.
+fn no_auth_err(e: K8sError) -> Error {
+    match e {
+        K8sError::Invalid { .. } => flag_err(e),
+        e => lib_error(Some("--no-auth-path"), &e),
+    }
+}
+
+/// The second HTTPRoute, `ROUTE-no-auth`, for `exempt` (none when it is empty): an HTTPRoute's
+/// rules hold for all its `hostnames`, so the exempt paths are found as if every path had no
+/// host, and the route gets the protected route's `hostnames`.
+fn no_auth_route(
+    controller: Controller,
+    route: &Value,
+    route_at: &ObjectRef,
+    gateway: &str,
+    req: &IngressRequest,
+    exempt: &[NoAuthPath],
+) -> Result<Option<Value>, Error> {
+    if exempt.is_empty() {
+        return Ok(None);
+    }
+    let hostless: Vec<_> = req
+        .paths
+        .iter()
+        .map(|p| htpasswd_k8s::IngressPath {
+            host: None,
+            ..p.clone()
+        })
+        .collect();
+    let paths = htpasswd_k8s::no_auth_paths(controller, &hostless, exempt).map_err(no_auth_err)?;
+    let free_at = htpasswd_k8s::no_auth_ref(route_at).map_err(flag_err)?;
+    let mut free = htpasswd_k8s::http_route(&free_at, gateway, &paths)
+        .map_err(|e| lib_error(Some("--no-auth-path"), &e))?;
+    if let Some(hosts) = route["spec"].get("hostnames") {
+        free["spec"]["hostnames"] = hosts.clone();
+    }
+    Ok(Some(free))
+}
+
+/// The second Ingress, without auth, for `exempt` (none when it is empty).
+fn no_auth_ingress(
+    controller: Controller,
+    req: &IngressRequest,
+    exempt: &[NoAuthPath],
+) -> Result<Option<Value>, Error> {
+    if exempt.is_empty() {
+        return Ok(None);
+    }
+    let paths = htpasswd_k8s::no_auth_paths(controller, &req.paths, exempt).map_err(no_auth_err)?;
+    let ing = htpasswd_k8s::no_auth_ingress(controller, req, &paths).map_err(k8s_err)?;
+    Ok(Some(to_value(&ing)?))
 }
