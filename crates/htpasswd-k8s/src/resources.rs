@@ -76,6 +76,83 @@ pub fn envoy_security_policy(
     }))
 }
 
+fn route_target(httproute: &str) -> Value {
+    json!([{
+        "group": "gateway.networking.k8s.io",
+        "kind": "HTTPRoute",
+        "name": httproute,
+    }])
+}
+
+/// The policy that puts basic auth on the HTTPRoute `httproute` for a Gateway API target
+/// ([`Controller::uses_gateway_api`]), with users from the Secret `secret` (its default key,
+/// [`Controller::auth_file_key`]); all three live in one namespace:
+/// - Envoy Gateway: as [`envoy_security_policy`];
+/// - kgateway: a `gateway.kgateway.dev/v1alpha1` TrafficPolicy, `spec.basicAuth.secretRef`;
+/// - agentgateway: an `agentgateway.dev/v1alpha1` AgentgatewayPolicy,
+///   `spec.traffic.basicAuthentication` (`mode: Strict`, `realm`, `secretRef`).
+///
+/// `realm` is used where the controller has one ([`Controller::has_realm`]) and must be `None`
+/// elsewhere.
+///
+/// # Errors
+/// [`K8sError::Invalid`] for an invalid name, namespace, route, Secret name or realm;
+/// [`K8sError::Unsupported`] for a controller without such a policy, or a realm where it has
+/// none.
+pub fn gateway_auth_policy(
+    controller: Controller,
+    at: &ObjectRef,
+    httproute: &str,
+    secret: &str,
+    realm: Option<&str>,
+) -> Result<Value, K8sError> {
+    at.validate()?;
+    check(Field::HttpRoute, httproute, validate::object_name)?;
+    check(Field::AuthSecret, secret, validate::object_name)?;
+    if let Some(r) = realm {
+        check(Field::Realm, r, validate::realm)?;
+        if !controller.has_realm() {
+            return Err(K8sError::Unsupported {
+                controller,
+                what: "realm setting for basic auth",
+            });
+        }
+    }
+    match controller {
+        Controller::EnvoyGateway => envoy_security_policy(at, httproute, secret),
+        Controller::Kgateway => Ok(json!({
+            "apiVersion": "gateway.kgateway.dev/v1alpha1",
+            "kind": "TrafficPolicy",
+            "metadata": metadata(at),
+            "spec": {
+                "targetRefs": route_target(httproute),
+                "basicAuth": {"secretRef": {"name": secret}},
+            },
+        })),
+        Controller::Agentgateway => {
+            let mut basic = serde_json::Map::new();
+            basic.insert("mode".into(), Value::from("Strict"));
+            if let Some(r) = realm {
+                basic.insert("realm".into(), Value::from(r));
+            }
+            basic.insert("secretRef".into(), json!({"name": secret}));
+            Ok(json!({
+                "apiVersion": "agentgateway.dev/v1alpha1",
+                "kind": "AgentgatewayPolicy",
+                "metadata": metadata(at),
+                "spec": {
+                    "targetRefs": route_target(httproute),
+                    "traffic": {"basicAuthentication": Value::Object(basic)},
+                },
+            }))
+        }
+        _ => Err(K8sError::Unsupported {
+            controller,
+            what: "policy on an HTTPRoute (it takes Ingress annotations)",
+        }),
+    }
+}
+
 /// Whether an `Exact`/`PathPrefix` path (already checked by [`validate::path`]: absolute, only
 /// `A-Za-z0-9-._~/`, no `//`, `/./`, `/../` and no trailing `/.` or `/..`, which the HTTPRoute
 /// CRD's CEL rules refuse too) also fits the HTTPRoute CRD's `maxLength: 1024` (Gateway API

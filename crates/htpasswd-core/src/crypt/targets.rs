@@ -46,11 +46,18 @@ pub enum Target {
     EnvoyGateway,
     /// HAProxy (haproxytech kubernetes-ingress) `userlist`: `crypt(3)` `$1$`, `$5$`, `$6$`.
     HaproxyIngress,
+    /// kgateway `TrafficPolicy.basicAuth` (Envoy's basic auth filter): `{SHA}` only.
+    Kgateway,
+    /// agentgateway `AgentgatewayPolicy.traffic.basicAuthentication` (Rust
+    /// `htpasswd-verify-fork`): `$apr1$`, bcrypt `$2a$`/`$2b$`/`$2y$` (the `bcrypt` crate
+    /// computes `$2x$` like `$2b$`), `{SHA}`, and anything else as DES crypt; no `$1$`, no
+    /// SHA-crypt.
+    Agentgateway,
 }
 
 impl Target {
     /// Every target, in declaration order.
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 10] = [
         Self::ApacheHttpd,
         Self::NginxGlibc,
         Self::NginxLibxcrypt,
@@ -59,10 +66,13 @@ impl Target {
         Self::Traefik,
         Self::EnvoyGateway,
         Self::HaproxyIngress,
+        Self::Kgateway,
+        Self::Agentgateway,
     ];
 
     /// A short lower-case name: `apache-httpd`, `nginx-glibc`, `nginx-libxcrypt`,
-    /// `ingress-nginx`, `nginx-inc-ingress`, `traefik`, `envoy-gateway`, `haproxy-ingress`.
+    /// `ingress-nginx`, `nginx-inc-ingress`, `traefik`, `envoy-gateway`, `haproxy-ingress`,
+    /// `kgateway`, `agentgateway`.
     #[must_use]
     pub const fn name(self) -> &'static str {
         match self {
@@ -74,6 +84,8 @@ impl Target {
             Self::Traefik => "traefik",
             Self::EnvoyGateway => "envoy-gateway",
             Self::HaproxyIngress => "haproxy-ingress",
+            Self::Kgateway => "kgateway",
+            Self::Agentgateway => "agentgateway",
         }
     }
 
@@ -128,7 +140,10 @@ impl Target {
                 scheme,
                 S::Apr1 | S::Md5Crypt | S::Bcrypt(V2a | V2b | V2y) | S::Sha1
             ),
-            Self::EnvoyGateway => matches!(scheme, S::Sha1),
+            Self::EnvoyGateway | Self::Kgateway => matches!(scheme, S::Sha1),
+            Self::Agentgateway => {
+                matches!(scheme, S::Apr1 | S::Bcrypt(V2a | V2b | V2y) | S::Sha1 | S::DesCrypt)
+            }
             // musl would also do bcrypt and DES, but HAProxy documents crypt(3) SHA/MD5 only.
             Self::HaproxyIngress => {
                 matches!(scheme, S::Md5Crypt | S::Sha256Crypt | S::Sha512Crypt)

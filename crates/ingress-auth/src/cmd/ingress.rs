@@ -51,17 +51,10 @@ pub(super) fn auth_resources(
             NoAuthPath::parse(p).map_err(|e| lib_error(Some(&format!("--no-auth-path {p:?}")), &e))
         })
         .collect::<Result<Vec<_>, _>>()?;
-    if controller != Controller::EnvoyGateway {
-        refuse(
-            route.httproute.is_some(),
-            "--httproute",
-            "only with --controller envoy-gateway",
-        )?;
-        refuse(
-            route.gateway.is_some(),
-            "--gateway",
-            "only with --controller envoy-gateway",
-        )?;
+    if !controller.uses_gateway_api() {
+        let why = "only with a Gateway API --controller (envoy-gateway, kgateway, agentgateway)";
+        refuse(route.httproute.is_some(), "--httproute", why)?;
+        refuse(route.gateway.is_some(), "--gateway", why)?;
     }
     refuse(
         args.no_ssl_redirect && controller.no_ssl_redirect_annotation().is_none(),
@@ -69,30 +62,32 @@ pub(super) fn auth_resources(
         &format!("{controller} has no annotation that turns off the HTTPS redirect"),
     )?;
     match controller {
-        Controller::EnvoyGateway => {
-            let why = "envoy-gateway takes no Ingress (TLS and classes are set on the Gateway)";
-            refuse(args.class.is_some(), "--class", why)?;
-            refuse(args.cluster_issuer.is_some(), "--cluster-issuer", why)?;
-            refuse(args.tls_secret.is_some(), "--tls-secret", why)?;
+        c if c.uses_gateway_api() => {
+            let why = format!("{c} takes no Ingress (TLS and classes are set on the Gateway)");
+            refuse(args.class.is_some(), "--class", &why)?;
+            refuse(args.cluster_issuer.is_some(), "--cluster-issuer", &why)?;
+            refuse(args.tls_secret.is_some(), "--tls-secret", &why)?;
             refuse(
-                args.realm != AuthConfig::DEFAULT_REALM,
+                args.realm != AuthConfig::DEFAULT_REALM && !c.has_realm(),
                 "--realm",
-                "envoy-gateway's basic auth has no realm setting",
+                &format!("{c}'s basic auth has no realm setting"),
             )?;
+            let kind = c.auth_policy_kind().unwrap_or("policy");
             let route_name = route.httproute.clone().unwrap_or_else(|| at.name.clone());
             // Built first: the library checks --httproute and --auth-secret.
-            let policy = htpasswd_k8s::envoy_security_policy(at, &route_name, auth_secret)
-                .map_err(|e| match e {
-                    K8sError::Invalid {
-                        field: Field::AuthSecret,
-                        ..
-                    } => Error::input(format!(
-                        "{} (envoy-gateway reads the Secret from the SecurityPolicy's namespace: \
-                         give NAME)",
-                        flag_err(e).message
-                    )),
-                    e => flag_err(e),
-                })?;
+            let realm = c.has_realm().then_some(args.realm.as_str());
+            let policy =
+                htpasswd_k8s::gateway_auth_policy(c, at, &route_name, auth_secret, realm)
+                    .map_err(|e| match e {
+                        K8sError::Invalid {
+                            field: Field::AuthSecret,
+                            ..
+                        } => Error::input(format!(
+                            "{} ({c} reads the Secret from the {kind}'s namespace: give NAME)",
+                            flag_err(e).message
+                        )),
+                        e => flag_err(e),
+                    })?;
             let mut docs = Vec::new();
             if let Some(gateway) = &route.gateway {
                 if validate::auth_secret(gateway).is_err() {
@@ -112,17 +107,21 @@ pub(super) fn auth_resources(
                 docs.push(route);
                 docs.extend(free);
             } else {
-                let why = "needs --gateway (without it only the SecurityPolicy for an existing \
-                           --httproute is written)";
-                refuse(args.service.is_some(), "--service", why)?;
-                refuse(args.port.is_some(), "--port", why)?;
-                refuse(args.host.is_some(), "--host", why)?;
-                refuse(!args.rules.is_empty(), "--rule", why)?;
+                let why = format!(
+                    "needs --gateway (without it only the {kind} for an existing --httproute is \
+                     written)"
+                );
+                refuse(args.service.is_some(), "--service", &why)?;
+                refuse(args.port.is_some(), "--port", &why)?;
+                refuse(args.host.is_some(), "--host", &why)?;
+                refuse(!args.rules.is_empty(), "--rule", &why)?;
                 refuse(
                     !exempt.is_empty(),
                     "--no-auth-path",
-                    "needs --gateway (the exempt paths go on a second HTTPRoute, which the \
-                     SecurityPolicy does not target)",
+                    &format!(
+                        "needs --gateway (the exempt paths go on a second HTTPRoute, which the \
+                         {kind} does not target)"
+                    ),
                 )?;
             }
             docs.push(policy);

@@ -2,7 +2,7 @@
 //! another controller's resources.
 
 use htpasswd_cli_support::printable;
-use htpasswd_k8s::{Controller, MigrateRequest, validate};
+use htpasswd_k8s::{MigrateRequest, validate};
 use zeroize::Zeroizing;
 
 use super::Output;
@@ -24,9 +24,9 @@ fn check_flag(
 pub(super) fn migrate(cmd: &MigrateCmd) -> Result<Output, Error> {
     let to = cmd.to;
     refuse(
-        cmd.httproute.is_some() && to != Controller::EnvoyGateway,
+        cmd.httproute.is_some() && !to.uses_gateway_api(),
         "--httproute",
-        "only with --to envoy-gateway",
+        "only with a Gateway API --to (envoy-gateway, kgateway, agentgateway)",
     )?;
     for (flag, v) in [
         ("--httproute", &cmd.httproute),
@@ -89,12 +89,11 @@ pub(super) fn migrate(cmd: &MigrateCmd) -> Result<Output, Error> {
             names(&done.snippet_annotations)
         )));
     }
-    if to == Controller::EnvoyGateway {
-        stderr.push(Zeroizing::new(
-            "note: the SecurityPolicy targets an HTTPRoute of the Ingress's name (or \
-             --httproute); the Ingress itself must become that HTTPRoute"
-                .to_owned(),
-        ));
+    if let Some(kind) = to.auth_policy_kind() {
+        stderr.push(Zeroizing::new(format!(
+            "note: the {kind} targets an HTTPRoute of the Ingress's name (or --httproute); the \
+             Ingress itself must become that HTTPRoute"
+        )));
     }
     let stdout = htpasswd_k8s::write_stream(&done.documents, cmd.output).map_err(k8s_err)?;
     Ok(Output {
