@@ -214,7 +214,10 @@ impl Controller {
     /// Gateway, kgateway, agentgateway) instead of Ingress annotations.
     #[must_use]
     pub const fn uses_gateway_api(self) -> bool {
-        matches!(self, Self::EnvoyGateway | Self::Kgateway | Self::Agentgateway)
+        matches!(
+            self,
+            Self::EnvoyGateway | Self::Kgateway | Self::Agentgateway
+        )
     }
 
     /// The kind of the policy resource that puts basic auth on an HTTPRoute, for the Gateway

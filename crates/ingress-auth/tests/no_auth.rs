@@ -32,7 +32,10 @@ fn prefix_matches(prefix: &str, request: &str) -> bool {
 fn routes(docs: &[Value]) -> Vec<Route> {
     let targeted: Vec<&str> = docs
         .iter()
-        .filter(|d| d["kind"] == "SecurityPolicy")
+        .filter(|d| {
+            ["SecurityPolicy", "TrafficPolicy", "AgentgatewayPolicy"]
+                .contains(&d["kind"].as_str().unwrap())
+        })
         .flat_map(|d| d["spec"]["targetRefs"].as_array().unwrap())
         .map(|t| t["name"].as_str().unwrap())
         .collect();
@@ -117,7 +120,16 @@ fn protected(routes: &[Route], traefik: bool, host: &str, path: &str) -> Option<
     best.map(|r| r.protected)
 }
 
-const CONTROLLERS: [&str; 4] = ["ingress-nginx", "traefik", "envoy-gateway", "haproxy"];
+const CONTROLLERS: [&str; 6] = [
+    "ingress-nginx",
+    "traefik",
+    "envoy-gateway",
+    "haproxy",
+    "kgateway",
+    "agentgateway",
+];
+
+const GATEWAY_API: [&str; 3] = ["envoy-gateway", "kgateway", "agentgateway"];
 
 fn generate(controller: &str, extra: &[&str]) -> std::process::Output {
     let mut args = vec![
@@ -131,7 +143,7 @@ fn generate(controller: &str, extra: &[&str]) -> std::process::Output {
         "--auth-secret",
         "web-auth",
     ];
-    if controller == "envoy-gateway" {
+    if GATEWAY_API.contains(&controller) {
         args.extend(["--gateway", "gw"]);
     }
     args.extend_from_slice(extra);
@@ -207,7 +219,7 @@ fn exempt_paths_are_open_and_everything_else_protected() {
         // The Ingress's rule for b.example.com routes only /api: /healthz is not exempted (nor
         // routed) there. An HTTPRoute's rules hold for all its hostnames, so the protected
         // route serves / on b.example.com too, and the exempt route matches it.
-        let want = (controller == "envoy-gateway").then_some(false);
+        let want = GATEWAY_API.contains(&controller).then_some(false);
         assert_eq!(
             protected(&routes, traefik, "b.example.com", "/healthz"),
             want,
@@ -264,7 +276,13 @@ fn exempt_prefix_over_a_protected_prefix_where_precedence_keeps_it() {
         "--no-auth-path",
         "/app*",
     ];
-    for controller in ["ingress-nginx", "envoy-gateway", "haproxy"] {
+    for controller in [
+        "ingress-nginx",
+        "envoy-gateway",
+        "haproxy",
+        "kgateway",
+        "agentgateway",
+    ] {
         let routes = generated(controller, &args);
         for (path, want) in [
             ("/app", false),

@@ -142,7 +142,10 @@ impl Target {
             ),
             Self::EnvoyGateway | Self::Kgateway => matches!(scheme, S::Sha1),
             Self::Agentgateway => {
-                matches!(scheme, S::Apr1 | S::Bcrypt(V2a | V2b | V2y) | S::Sha1 | S::DesCrypt)
+                matches!(
+                    scheme,
+                    S::Apr1 | S::Bcrypt(V2a | V2b | V2y) | S::Sha1 | S::DesCrypt
+                )
             }
             // musl would also do bcrypt and DES, but HAProxy documents crypt(3) SHA/MD5 only.
             Self::HaproxyIngress => {

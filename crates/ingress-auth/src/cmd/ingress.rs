@@ -76,18 +76,17 @@ pub(super) fn auth_resources(
             let route_name = route.httproute.clone().unwrap_or_else(|| at.name.clone());
             // Built first: the library checks --httproute and --auth-secret.
             let realm = c.has_realm().then_some(args.realm.as_str());
-            let policy =
-                htpasswd_k8s::gateway_auth_policy(c, at, &route_name, auth_secret, realm)
-                    .map_err(|e| match e {
-                        K8sError::Invalid {
-                            field: Field::AuthSecret,
-                            ..
-                        } => Error::input(format!(
-                            "{} ({c} reads the Secret from the {kind}'s namespace: give NAME)",
-                            flag_err(e).message
-                        )),
-                        e => flag_err(e),
-                    })?;
+            let policy = htpasswd_k8s::gateway_auth_policy(c, at, &route_name, auth_secret, realm)
+                .map_err(|e| match e {
+                    K8sError::Invalid {
+                        field: Field::AuthSecret,
+                        ..
+                    } => Error::input(format!(
+                        "{} ({c} reads the Secret from the {kind}'s namespace: give NAME)",
+                        flag_err(e).message
+                    )),
+                    e => flag_err(e),
+                })?;
             let mut docs = Vec::new();
             if let Some(gateway) = &route.gateway {
                 if validate::auth_secret(gateway).is_err() {
