@@ -52,7 +52,8 @@ fn entries_get_scheme_weakness_and_targets() {
             Target::NginxLibxcrypt,
             Target::IngressNginx,
             Target::NginxIncIngress,
-            Target::Agentgateway
+            Target::Agentgateway,
+            Target::NginxGatewayFabric
         ]
     );
     assert!(report.entries[2].targets.contains(&Target::EnvoyGateway));

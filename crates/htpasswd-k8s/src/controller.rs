@@ -70,6 +70,9 @@ pub enum Controller {
     /// agentgateway: an `agentgateway.dev/v1alpha1` AgentgatewayPolicy
     /// (`spec.traffic.basicAuthentication`) on an HTTPRoute (no Ingress).
     Agentgateway,
+    /// NGINX Gateway Fabric: a `gateway.nginx.org/v1alpha1` AuthenticationFilter attached to
+    /// an HTTPRoute's rules by an `ExtensionRef` filter (no Ingress).
+    NginxGatewayFabric,
 }
 
 /// ingress-nginx's annotation prefix.
@@ -96,7 +99,7 @@ pub const TRAEFIK_MIDDLEWARES_ANNOTATION: &str = "traefik.ingress.kubernetes.io/
 
 impl Controller {
     /// Every controller, in `--help` order.
-    pub const ALL: [Self; 7] = [
+    pub const ALL: [Self; 8] = [
         Self::IngressNginx,
         Self::Traefik,
         Self::EnvoyGateway,
@@ -104,10 +107,11 @@ impl Controller {
         Self::Haproxy,
         Self::Kgateway,
         Self::Agentgateway,
+        Self::NginxGatewayFabric,
     ];
 
     /// The command-line name: `ingress-nginx`, `traefik`, `envoy-gateway`, `nginx-inc`,
-    /// `haproxy`, `kgateway`, `agentgateway`.
+    /// `haproxy`, `kgateway`, `agentgateway`, `nginx-gateway-fabric`.
     #[must_use]
     pub const fn name(self) -> &'static str {
         match self {
@@ -118,6 +122,7 @@ impl Controller {
             Self::Haproxy => "haproxy",
             Self::Kgateway => "kgateway",
             Self::Agentgateway => "agentgateway",
+            Self::NginxGatewayFabric => "nginx-gateway-fabric",
         }
     }
 
@@ -132,6 +137,7 @@ impl Controller {
             Self::Haproxy => Target::HaproxyIngress,
             Self::Kgateway => Target::Kgateway,
             Self::Agentgateway => Target::Agentgateway,
+            Self::NginxGatewayFabric => Target::NginxGatewayFabric,
         }
     }
 
@@ -141,9 +147,11 @@ impl Controller {
     #[must_use]
     pub const fn default_scheme(self) -> HashScheme {
         match self {
-            Self::IngressNginx | Self::Traefik | Self::NginxInc | Self::Agentgateway => {
-                HashScheme::Apr1
-            }
+            Self::IngressNginx
+            | Self::Traefik
+            | Self::NginxInc
+            | Self::Agentgateway
+            | Self::NginxGatewayFabric => HashScheme::Apr1,
             Self::EnvoyGateway | Self::Kgateway => HashScheme::Sha1,
             Self::Haproxy => HashScheme::Sha512,
         }
@@ -159,7 +167,8 @@ impl Controller {
             | Self::EnvoyGateway
             | Self::Haproxy
             | Self::Kgateway
-            | Self::Agentgateway => "Opaque",
+            | Self::Agentgateway
+            | Self::NginxGatewayFabric => "Opaque",
         }
     }
 
@@ -175,6 +184,7 @@ impl Controller {
             Self::Haproxy => None,
             Self::Kgateway => Some(".htpasswd"),
             Self::Agentgateway => Some(".htaccess"),
+            Self::NginxGatewayFabric => Some("auth"),
         }
     }
 
@@ -188,7 +198,8 @@ impl Controller {
             | Self::EnvoyGateway
             | Self::NginxInc
             | Self::Kgateway
-            | Self::Agentgateway => {
+            | Self::Agentgateway
+            | Self::NginxGatewayFabric => {
                 matches!(secret_type, SecretType::AuthFile)
             }
         }
@@ -210,14 +221,26 @@ impl Controller {
         !self.uses_gateway_api()
     }
 
-    /// Whether basic auth is a policy resource targeting a Gateway API HTTPRoute (Envoy
-    /// Gateway, kgateway, agentgateway) instead of Ingress annotations.
+    /// Whether basic auth is set on a Gateway API HTTPRoute instead of by Ingress annotations:
+    /// by a policy targeting the route (Envoy Gateway, kgateway, agentgateway) or a filter the
+    /// route's rules reference (NGINX Gateway Fabric). Traefik does either (`--gateway`).
     #[must_use]
     pub const fn uses_gateway_api(self) -> bool {
         matches!(
             self,
-            Self::EnvoyGateway | Self::Kgateway | Self::Agentgateway
+            Self::EnvoyGateway | Self::Kgateway | Self::Agentgateway | Self::NginxGatewayFabric
         )
+    }
+
+    /// The `(group, kind)` of the resource an HTTPRoute rule's `ExtensionRef` filter names to
+    /// put basic auth on it: NGINX Gateway Fabric's AuthenticationFilter, Traefik's Middleware.
+    #[must_use]
+    pub const fn auth_filter_ref(self) -> Option<(&'static str, &'static str)> {
+        match self {
+            Self::NginxGatewayFabric => Some(("gateway.nginx.org", "AuthenticationFilter")),
+            Self::Traefik => Some(("traefik.io", "Middleware")),
+            _ => None,
+        }
     }
 
     /// The kind of the policy resource that puts basic auth on an HTTPRoute, for the Gateway
@@ -265,7 +288,9 @@ impl Controller {
                 ("haproxy.org/auth-secret", AuthValue::Secret),
                 ("haproxy.org/auth-realm", AuthValue::Realm),
             ],
-            Self::EnvoyGateway | Self::Kgateway | Self::Agentgateway => &[],
+            Self::EnvoyGateway | Self::Kgateway | Self::Agentgateway | Self::NginxGatewayFabric => {
+                &[]
+            }
         }
     }
 
@@ -278,16 +303,18 @@ impl Controller {
             Self::IngressNginx => "nginx.ingress.kubernetes.io/ssl-redirect",
             Self::NginxInc => "ingress.kubernetes.io/ssl-redirect",
             Self::Haproxy => "haproxy.org/ssl-redirect",
-            Self::Traefik | Self::EnvoyGateway | Self::Kgateway | Self::Agentgateway => {
-                return None;
-            }
+            Self::Traefik
+            | Self::EnvoyGateway
+            | Self::Kgateway
+            | Self::Agentgateway
+            | Self::NginxGatewayFabric => return None,
         };
         Some((key.to_owned(), "false".to_owned()))
     }
 
     /// Where the controller's (or, for Envoy Gateway, the proxies') pods run by default: the
-    /// namespace and a label of the projects' own Helm charts. kgateway and agentgateway run
-    /// their proxies in each Gateway's namespace, so their defaults (the control plane's Helm
+    /// namespace and a label of the projects' own Helm charts. kgateway, agentgateway and NGINX
+    /// Gateway Fabric run their proxies in each Gateway's namespace, so their defaults (the control plane's Helm
     /// namespace and name) are no proxy's: give the namespace and labels of yours.
     #[must_use]
     pub const fn default_pods(self) -> (&'static str, &'static str, &'static str) {
@@ -307,6 +334,9 @@ impl Controller {
                 "app.kubernetes.io/name",
                 "agentgateway",
             ),
+            Self::NginxGatewayFabric => {
+                ("nginx-gateway", "app.kubernetes.io/name", "nginx-gateway")
+            }
         }
     }
 }

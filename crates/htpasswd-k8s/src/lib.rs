@@ -60,7 +60,7 @@ pub use self::path_type::PathType;
 pub use self::read::{SecretUsers, read_auth_secret};
 pub use self::resources::{
     NetworkPolicyRequest, envoy_security_policy, gateway_auth_policy, http_route, network_policy,
-    traefik_middleware,
+    nginx_authentication_filter, traefik_middleware, with_auth_filter,
 };
 pub use self::scheme::HashScheme;
 pub use self::secret::{MAX_SECRET_DATA, ObjectRef, auth_secret};

@@ -9,7 +9,7 @@ use crate::document::{kind, objects_mut, read_stream};
 use crate::error::{Field, K8sError, check};
 use crate::path_type::PathType;
 use crate::read::read_auth_secret;
-use crate::resources::{gateway_auth_policy, traefik_middleware};
+use crate::resources::{gateway_auth_policy, nginx_authentication_filter, traefik_middleware};
 use crate::rule::Rule;
 use crate::secret::{ObjectRef, auth_secret};
 use crate::users::UserSet;
@@ -248,14 +248,18 @@ pub fn migrate(input: &str, req: &MigrateRequest) -> Result<Migrated, K8sError> 
             name: ing_name,
             namespace: secret_ns,
         };
-        let realm = req.to.has_realm().then_some(realm.as_str());
-        documents.push(gateway_auth_policy(
-            req.to,
-            &at,
-            &route,
-            &secret_name,
-            realm,
-        )?);
+        if req.to == Controller::NginxGatewayFabric {
+            documents.push(nginx_authentication_filter(&at, &secret_name, &realm)?);
+        } else {
+            let realm = req.to.has_realm().then_some(realm.as_str());
+            documents.push(gateway_auth_policy(
+                req.to,
+                &at,
+                &route,
+                &secret_name,
+                realm,
+            )?);
+        }
         return Ok(Migrated {
             documents,
             missing_users,

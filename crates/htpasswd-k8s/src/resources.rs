@@ -153,6 +153,74 @@ pub fn gateway_auth_policy(
     }
 }
 
+/// An NGINX Gateway Fabric `gateway.nginx.org/v1alpha1` AuthenticationFilter (`type: Basic`)
+/// with users from the Secret `secret` (key `auth`, same namespace) and `realm`; an HTTPRoute
+/// rule puts it on its requests with an `ExtensionRef` filter ([`with_auth_filter`]).
+///
+/// # Errors
+/// [`K8sError::Invalid`] for an invalid name, namespace, Secret name or realm.
+pub fn nginx_authentication_filter(
+    at: &ObjectRef,
+    secret: &str,
+    realm: &str,
+) -> Result<Value, K8sError> {
+    at.validate()?;
+    check(Field::AuthSecret, secret, validate::object_name)?;
+    check(Field::Realm, realm, validate::realm)?;
+    Ok(json!({
+        "apiVersion": "gateway.nginx.org/v1alpha1",
+        "kind": "AuthenticationFilter",
+        "metadata": metadata(at),
+        "spec": {
+            "type": "Basic",
+            "basic": {"secretRef": {"name": secret}, "realm": realm},
+        },
+    }))
+}
+
+/// Adds to every rule of the HTTPRoute `route` (as [`http_route`] builds it) an `ExtensionRef`
+/// filter naming `controller`'s auth resource `name` ([`Controller::auth_filter_ref`]: NGINX
+/// Gateway Fabric's AuthenticationFilter, Traefik's Middleware), which must be in the route's
+/// namespace.
+///
+/// # Errors
+/// [`K8sError::Invalid`] for an invalid `name`; [`K8sError::Unsupported`] for a controller
+/// without such a filter; [`K8sError::Shape`] when `route` has no `spec.rules` list.
+pub fn with_auth_filter(
+    controller: Controller,
+    route: &mut Value,
+    name: &str,
+) -> Result<(), K8sError> {
+    check(Field::AuthSecret, name, validate::object_name)?;
+    let (group, kind) = controller.auth_filter_ref().ok_or(K8sError::Unsupported {
+        controller,
+        what: "HTTPRoute ExtensionRef filter for basic auth",
+    })?;
+    let rules = route
+        .pointer_mut("/spec/rules")
+        .and_then(Value::as_array_mut)
+        .ok_or_else(|| K8sError::Shape {
+            document: 1,
+            what: "an HTTPRoute without spec.rules".to_owned(),
+        })?;
+    for rule in rules {
+        let Some(rule) = rule.as_object_mut() else {
+            continue;
+        };
+        let filter = json!({
+            "type": "ExtensionRef",
+            "extensionRef": {"group": group, "kind": kind, "name": name},
+        });
+        match rule.get_mut("filters").and_then(Value::as_array_mut) {
+            Some(filters) => filters.push(filter),
+            None => {
+                rule.insert("filters".into(), json!([filter]));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Whether an `Exact`/`PathPrefix` path (already checked by [`validate::path`]: absolute, only
 /// `A-Za-z0-9-._~/`, no `//`, `/./`, `/../` and no trailing `/.` or `/..`, which the HTTPRoute
 /// CRD's CEL rules refuse too) also fits the HTTPRoute CRD's `maxLength: 1024` (Gateway API

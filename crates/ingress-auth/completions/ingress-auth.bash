@@ -158,7 +158,7 @@ _ingress__auth() {
                     return 0
                     ;;
                 --controller)
-                    COMPREPLY=($(compgen -W "ingress-nginx traefik envoy-gateway nginx-inc haproxy kgateway agentgateway" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "ingress-nginx traefik envoy-gateway nginx-inc haproxy kgateway agentgateway nginx-gateway-fabric" -- "${cur}"))
                     return 0
                     ;;
                 --user)
@@ -414,7 +414,7 @@ _ingress__auth() {
                     return 0
                     ;;
                 --controller)
-                    COMPREPLY=($(compgen -W "ingress-nginx traefik envoy-gateway nginx-inc haproxy kgateway agentgateway" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "ingress-nginx traefik envoy-gateway nginx-inc haproxy kgateway agentgateway nginx-gateway-fabric" -- "${cur}"))
                     return 0
                     ;;
                 --host)
@@ -492,7 +492,7 @@ _ingress__auth() {
             fi
             case "${prev}" in
                 --to)
-                    COMPREPLY=($(compgen -W "ingress-nginx traefik envoy-gateway nginx-inc haproxy kgateway agentgateway" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "ingress-nginx traefik envoy-gateway nginx-inc haproxy kgateway agentgateway nginx-gateway-fabric" -- "${cur}"))
                     return 0
                     ;;
                 --filename)
@@ -570,7 +570,7 @@ _ingress__auth() {
                     return 0
                     ;;
                 --controller)
-                    COMPREPLY=($(compgen -W "ingress-nginx traefik envoy-gateway nginx-inc haproxy kgateway agentgateway" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "ingress-nginx traefik envoy-gateway nginx-inc haproxy kgateway agentgateway nginx-gateway-fabric" -- "${cur}"))
                     return 0
                     ;;
                 --user)

@@ -82,6 +82,9 @@ pub(crate) fn controllers() -> Choices<Controller> {
                 Controller::Agentgateway => {
                     "agentgateway (AgentgatewayPolicy on an HTTPRoute; apr1, bcrypt, {SHA}, DES)"
                 }
+                Controller::NginxGatewayFabric => {
+                    "NGINX Gateway Fabric (AuthenticationFilter named by the HTTPRoute's rules)"
+                }
                 // A controller added to the library is offered at once, without help.
                 _ => return None,
             })
@@ -116,7 +119,7 @@ pub(crate) fn secret_types() -> Choices<SecretType> {
             Some(match t {
                 SecretType::AuthFile => {
                     "One key holding the htpasswd file (auth, traefik users, envoy-gateway and \
-                     kgateway .htpasswd, agentgateway .htaccess, nginx-inc htpasswd)"
+                     kgateway .htpasswd, agentgateway .htaccess, nginx-inc htpasswd, nginx-gateway-fabric auth)"
                 }
                 SecretType::AuthMap => "One key per user",
                 _ => return None,
@@ -200,7 +203,8 @@ mod tests {
                 "nginx-inc",
                 "haproxy",
                 "kgateway",
-                "agentgateway"
+                "agentgateway",
+                "nginx-gateway-fabric"
             ]
         );
         assert_eq!(

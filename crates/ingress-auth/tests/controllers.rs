@@ -9,7 +9,7 @@ use serde_json::Value;
 use crate::support::{TempDir, base64_decode, ours, parse_docs, run, stderr, stdout};
 
 /// `(--controller, target, Secret type, auth-file key or None for one key per user)`.
-pub const CONTROLLERS: [(&str, Target, &str, Option<&str>); 7] = [
+pub const CONTROLLERS: [(&str, Target, &str, Option<&str>); 8] = [
     (
         "ingress-nginx",
         Target::IngressNginx,
@@ -36,6 +36,12 @@ pub const CONTROLLERS: [(&str, Target, &str, Option<&str>); 7] = [
         Target::Agentgateway,
         "Opaque",
         Some(".htaccess"),
+    ),
+    (
+        "nginx-gateway-fabric",
+        Target::NginxGatewayFabric,
+        "Opaque",
+        Some("auth"),
     ),
 ];
 
@@ -240,6 +246,7 @@ fn default_scheme_and_secret_shape_follow_the_controller() {
         ("envoy-gateway", "auth-map"),
         ("kgateway", "auth-map"),
         ("agentgateway", "auth-map"),
+        ("nginx-gateway-fabric", "auth-map"),
         ("nginx-inc", "auth-map"),
         ("haproxy", "auth-file"),
     ] {

@@ -115,24 +115,40 @@ fn commands(input: &Path) -> Vec<Vec<String>> {
         "--httproute",
         "r",
     ]);
-    for c in ["kgateway", "agentgateway"] {
+    for c in [
+        "kgateway",
+        "agentgateway",
+        "nginx-gateway-fabric",
+        "traefik",
+    ] {
         let mut g = vec!["generate", "--controller", c, "--name", "app", "-n", "web"];
         g.extend(["--user", "alice:pw", "--gateway", "infra/gw"]);
         g.extend(route);
         g.extend(["--no-auth-path", "/healthz", "--no-auth-path", "/hooks/*"]);
         out.push(g);
-        out.push(vec![
-            "ingress",
-            "--controller",
-            c,
-            "--name",
-            "app",
-            "--auth-secret",
-            "basic-auth",
-            "--httproute",
-            "r",
-        ]);
+        if c == "kgateway" || c == "agentgateway" {
+            out.push(vec![
+                "ingress",
+                "--controller",
+                c,
+                "--name",
+                "app",
+                "--auth-secret",
+                "basic-auth",
+                "--httproute",
+                "r",
+            ]);
+        }
     }
+    out.push(vec![
+        "ingress",
+        "--controller",
+        "nginx-gateway-fabric",
+        "--name",
+        "app",
+        "--auth-secret",
+        "basic-auth",
+    ]);
     out.push(vec![
         "ingress",
         "--controller",
@@ -156,6 +172,7 @@ fn commands(input: &Path) -> Vec<Vec<String>> {
         "haproxy",
         "kgateway",
         "agentgateway",
+        "nginx-gateway-fabric",
     ] {
         owned.push(
             [
@@ -210,6 +227,7 @@ fn custom_resources_match_their_crd_schemas() {
             "HTTPRoute",
             "TrafficPolicy",
             "AgentgatewayPolicy",
+            "AuthenticationFilter",
         ]
         .contains(&kind.as_str())
         {
@@ -217,7 +235,7 @@ fn custom_resources_match_their_crd_schemas() {
             kinds.insert(kind);
         }
     }
-    assert_eq!(kinds.len(), 5, "{kinds:?}");
+    assert_eq!(kinds.len(), 6, "{kinds:?}");
     let out = Command::new(&python)
         .arg(schema_dir().join("check_crds.py"))
         .args(&files)
@@ -261,6 +279,11 @@ fn crd_schema_check_rejects_broken_resources() {
         r#"{"apiVersion":"agentgateway.dev/v1alpha1","kind":"AgentgatewayPolicy","metadata":{"name":"a"},"spec":{"targetRefs":[{"group":"gateway.networking.k8s.io","kind":"HTTPRoute","name":"r"}],"traffic":{"basicAuthentication":{"users":["a:{SHA}x"],"secretRef":{"name":"s"}}}}}"#,
         r#"{"apiVersion":"agentgateway.dev/v1alpha1","kind":"AgentgatewayPolicy","metadata":{"name":"a"},"spec":{"targetRefs":[{"group":"","kind":"Service","name":"r"}],"traffic":{"basicAuthentication":{"secretRef":{"name":"s"}}}}}"#,
         r#"{"apiVersion":"agentgateway.dev/v1alpha1","kind":"AgentgatewayPolicy","metadata":{"name":"a"},"spec":{"targetRefs":[{"group":"gateway.networking.k8s.io","kind":"HTTPRoute","name":"r"}],"traffic":{"basicAuth":{"secretRef":{"name":"s"}}}}}"#,
+        r#"{"apiVersion":"gateway.nginx.org/v1alpha1","kind":"AuthenticationFilter","metadata":{"name":"a"},"spec":{"type":"Basic","basic":{"secretRef":{"name":"s"}}}}"#,
+        r#"{"apiVersion":"gateway.nginx.org/v1alpha1","kind":"AuthenticationFilter","metadata":{"name":"a"},"spec":{"type":"JWT","basic":{"realm":"r","secretRef":{"name":"s"}}}}"#,
+        r#"{"apiVersion":"gateway.networking.k8s.io/v1","kind":"HTTPRoute","metadata":{"name":"a"},"spec":{"rules":[{"filters":[{"type":"ExtensionRef"}]}]}}"#,
+        r#"{"apiVersion":"gateway.networking.k8s.io/v1","kind":"HTTPRoute","metadata":{"name":"a"},"spec":{"rules":[{"filters":[{"type":"URLRewrite","extensionRef":{"group":"traefik.io","kind":"Middleware","name":"m"}}]}]}}"#,
+        r#"{"apiVersion":"gateway.networking.k8s.io/v1","kind":"HTTPRoute","metadata":{"name":"a"},"spec":{"rules":[{"filters":[{"type":"ExtensionRef","extensionRef":{"group":"traefik.io","name":"m"}}]}]}}"#,
     ];
     for (i, doc) in bad.iter().enumerate() {
         let f = dir.write(&format!("bad{i}.json"), doc.as_bytes());

@@ -184,3 +184,205 @@ fn migrate_writes_the_policy_and_keeps_the_realm_where_it_can() {
         }
     }
 }
+
+/// The `ExtensionRef` filters of every rule of an HTTPRoute.
+fn rule_filters(route: &Value) -> Vec<Value> {
+    route["spec"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["filters"].clone())
+        .collect()
+}
+
+#[test]
+fn nginx_gateway_fabric_filter_is_named_by_every_rule() {
+    let out = generate(
+        "nginx-gateway-fabric",
+        &["--realm", "Team", "--rule", "a.example.com/api*=api:8080"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let docs = parse_docs(&stdout(&out));
+    assert_eq!(
+        kinds(&docs),
+        ["Secret", "HTTPRoute", "AuthenticationFilter"]
+    );
+    let (secret, route, filter) = (&docs[0], &docs[1], &docs[2]);
+    assert_eq!(secret["type"], "Opaque");
+    let keys: Vec<&String> = secret["data"].as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["auth"]);
+    assert_eq!(filter["apiVersion"], "gateway.nginx.org/v1alpha1");
+    assert_eq!(filter["spec"]["type"], "Basic");
+    assert_eq!(filter["spec"]["basic"]["realm"], "Team");
+    assert_eq!(
+        filter["spec"]["basic"]["secretRef"]["name"],
+        secret["metadata"]["name"]
+    );
+    let filters = rule_filters(route);
+    assert_eq!(filters.len(), 2);
+    for f in filters {
+        assert_eq!(f.as_array().unwrap().len(), 1, "{f}");
+        assert_eq!(f[0]["type"], "ExtensionRef");
+        assert_eq!(f[0]["extensionRef"]["group"], "gateway.nginx.org");
+        assert_eq!(f[0]["extensionRef"]["kind"], "AuthenticationFilter");
+        assert_eq!(f[0]["extensionRef"]["name"], filter["metadata"]["name"]);
+    }
+    // Without --gateway: only the filter, and how to attach it.
+    let out = run(&[
+        "ingress",
+        "--controller",
+        "nginx-gateway-fabric",
+        "--name",
+        "app",
+        "--auth-secret",
+        "basic-auth",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(kinds(&parse_docs(&stdout(&out))), ["AuthenticationFilter"]);
+    assert!(
+        stderr(&out).contains("type: ExtensionRef"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run(&[
+        "ingress",
+        "--controller",
+        "nginx-gateway-fabric",
+        "--name",
+        "app",
+        "--auth-secret",
+        "basic-auth",
+        "--httproute",
+        "r",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("--httproute: nginx-gateway-fabric's AuthenticationFilter is named"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn traefik_gateway_mode_names_the_middleware_from_the_route() {
+    let out = run(&[
+        "generate",
+        "--controller",
+        "traefik",
+        "--gateway",
+        "gw",
+        "--name",
+        "app",
+        "-n",
+        "web",
+        "--user",
+        "alice:pw-alice",
+        "--service",
+        "web",
+        "--port",
+        "80",
+        "--no-auth-path",
+        "/healthz",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let docs = parse_docs(&stdout(&out));
+    assert_eq!(
+        kinds(&docs),
+        ["Secret", "HTTPRoute", "HTTPRoute", "Middleware"]
+    );
+    let mw = &docs[3];
+    assert_eq!(mw["metadata"]["namespace"], "web");
+    assert_eq!(
+        mw["spec"]["basicAuth"]["secret"],
+        docs[0]["metadata"]["name"]
+    );
+    let filters = rule_filters(&docs[1]);
+    assert_eq!(filters[0][0]["extensionRef"]["group"], "traefik.io");
+    assert_eq!(filters[0][0]["extensionRef"]["kind"], "Middleware");
+    assert_eq!(
+        filters[0][0]["extensionRef"]["name"],
+        mw["metadata"]["name"]
+    );
+    // The exempt route carries no filter.
+    assert!(rule_filters(&docs[2]).iter().all(Value::is_null));
+    // No Ingress, so its flags are refused; a Middleware elsewhere cannot be named.
+    for (extra, want) in [
+        (
+            &["--class", "traefik"][..],
+            "--class: traefik takes no Ingress here",
+        ),
+        (
+            &["--auth-secret", "other/basic-auth"][..],
+            "--auth-secret: an HTTPRoute's ExtensionRef names a Middleware of its own namespace",
+        ),
+    ] {
+        let mut args = vec![
+            "ingress",
+            "--controller",
+            "traefik",
+            "--gateway",
+            "gw",
+            "--name",
+            "app",
+            "-n",
+            "web",
+            "--service",
+            "web",
+            "--port",
+            "80",
+        ];
+        if extra[0] != "--auth-secret" {
+            args.extend(["--auth-secret", "basic-auth"]);
+        }
+        args.extend_from_slice(extra);
+        let out = run(&args);
+        assert_eq!(out.status.code(), Some(2), "{extra:?}");
+        assert!(stderr(&out).contains(want), "{}", stderr(&out));
+    }
+    // --httproute without --gateway: traefik then writes an Ingress.
+    let out = run(&[
+        "ingress",
+        "--controller",
+        "traefik",
+        "--name",
+        "app",
+        "-n",
+        "web",
+        "--auth-secret",
+        "basic-auth",
+        "--httproute",
+        "r",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("or traefik --gateway"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn migrate_to_nginx_gateway_fabric_writes_the_filter() {
+    let dir = TempDir::new("gateway-targets-migrate-ngf");
+    let input = dir.write("in.yaml", crate::migrate::INPUT.as_bytes());
+    let out = ours()
+        .args([
+            "migrate",
+            "--to",
+            "nginx-gateway-fabric",
+            "--allow-missing-users",
+            "-f",
+        ])
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let docs = parse_docs(&stdout(&out));
+    assert_eq!(kinds(&docs), ["Secret", "AuthenticationFilter"]);
+    assert_eq!(docs[1]["spec"]["basic"]["realm"], "Team");
+    assert_eq!(
+        docs[1]["spec"]["basic"]["secretRef"]["name"],
+        docs[0]["metadata"]["name"]
+    );
+    assert!(stderr(&out).contains("ExtensionRef"), "{}", stderr(&out));
+}

@@ -83,13 +83,17 @@ fn routes(docs: &[Value]) -> Vec<Route> {
                     None => vec![None],
                 };
                 for rule in d["spec"]["rules"].as_array().unwrap() {
+                    // NGINX Gateway Fabric and Traefik: the rule names the auth resource.
+                    let filtered = rule["filters"]
+                        .as_array()
+                        .is_some_and(|f| f.iter().any(|f| f["type"] == "ExtensionRef"));
                     for m in rule["matches"].as_array().unwrap() {
                         for host in &hosts {
                             out.push(Route {
                                 host: host.clone(),
                                 path: m["path"]["value"].as_str().unwrap().to_owned(),
                                 exact: m["path"]["type"] == "Exact",
-                                protected: targeted.contains(&name),
+                                protected: targeted.contains(&name) || filtered,
                                 priority: 0,
                             });
                         }
@@ -120,22 +124,36 @@ fn protected(routes: &[Route], traefik: bool, host: &str, path: &str) -> Option<
     best.map(|r| r.protected)
 }
 
-const CONTROLLERS: [&str; 6] = [
+/// `traefik-gateway` stands for `--controller traefik --gateway gw`.
+const CONTROLLERS: [&str; 8] = [
     "ingress-nginx",
     "traefik",
     "envoy-gateway",
     "haproxy",
     "kgateway",
     "agentgateway",
+    "nginx-gateway-fabric",
+    "traefik-gateway",
 ];
 
-const GATEWAY_API: [&str; 3] = ["envoy-gateway", "kgateway", "agentgateway"];
+const GATEWAY_API: [&str; 5] = [
+    "envoy-gateway",
+    "kgateway",
+    "agentgateway",
+    "nginx-gateway-fabric",
+    "traefik-gateway",
+];
 
 fn generate(controller: &str, extra: &[&str]) -> std::process::Output {
+    let name = if controller == "traefik-gateway" {
+        "traefik"
+    } else {
+        controller
+    };
     let mut args = vec![
         "ingress",
         "--controller",
-        controller,
+        name,
         "--name",
         "web",
         "-n",
@@ -282,6 +300,7 @@ fn exempt_prefix_over_a_protected_prefix_where_precedence_keeps_it() {
         "haproxy",
         "kgateway",
         "agentgateway",
+        "nginx-gateway-fabric",
     ] {
         let routes = generated(controller, &args);
         for (path, want) in [
@@ -300,15 +319,18 @@ fn exempt_prefix_over_a_protected_prefix_where_precedence_keeps_it() {
         }
     }
     // Traefik orders routers by priority, not path: the exempt Prefix would open /app/admin.
-    let out = generate("traefik", &args);
-    assert_eq!(out.status.code(), Some(2));
-    let err = stderr(&out);
-    assert!(
-        err.contains("--no-auth-path") && err.contains("\"/app/admin\""),
-        "{err}"
-    );
-    assert!(err.contains("traefik orders routers"), "{err}");
-    assert!(stdout(&out).is_empty());
+    // (Refused in Gateway API mode too, conservatively: not checked against its provider.)
+    for controller in ["traefik", "traefik-gateway"] {
+        let out = generate(controller, &args);
+        assert_eq!(out.status.code(), Some(2));
+        let err = stderr(&out);
+        assert!(
+            err.contains("--no-auth-path") && err.contains("\"/app/admin\""),
+            "{err}"
+        );
+        assert!(err.contains("traefik orders routers"), "{err}");
+        assert!(stdout(&out).is_empty());
+    }
 }
 
 #[test]

@@ -53,11 +53,16 @@ pub enum Target {
     /// computes `$2x$` like `$2b$`), `{SHA}`, and anything else as DES crypt; no `$1$`, no
     /// SHA-crypt.
     Agentgateway,
+    /// NGINX Gateway Fabric's `AuthenticationFilter` (`type: Basic`): nginx's
+    /// `ngx_http_auth_basic_module` on its Alpine image (`build/Dockerfile.nginx`), musl
+    /// `crypt()`, so as [`Target::IngressNginx`]; the `crypt()` part is unmeasured on NGF's own
+    /// image.
+    NginxGatewayFabric,
 }
 
 impl Target {
     /// Every target, in declaration order.
-    pub const ALL: [Self; 10] = [
+    pub const ALL: [Self; 11] = [
         Self::ApacheHttpd,
         Self::NginxGlibc,
         Self::NginxLibxcrypt,
@@ -68,11 +73,12 @@ impl Target {
         Self::HaproxyIngress,
         Self::Kgateway,
         Self::Agentgateway,
+        Self::NginxGatewayFabric,
     ];
 
     /// A short lower-case name: `apache-httpd`, `nginx-glibc`, `nginx-libxcrypt`,
     /// `ingress-nginx`, `nginx-inc-ingress`, `traefik`, `envoy-gateway`, `haproxy-ingress`,
-    /// `kgateway`, `agentgateway`.
+    /// `kgateway`, `agentgateway`, `nginx-gateway-fabric`.
     #[must_use]
     pub const fn name(self) -> &'static str {
         match self {
@@ -86,6 +92,7 @@ impl Target {
             Self::HaproxyIngress => "haproxy-ingress",
             Self::Kgateway => "kgateway",
             Self::Agentgateway => "agentgateway",
+            Self::NginxGatewayFabric => "nginx-gateway-fabric",
         }
     }
 
@@ -124,7 +131,10 @@ impl Target {
             // libxcrypt's crypt() also does yescrypt (measured: Debian 12's nginx 1.22.1).
             Self::NginxLibxcrypt if matches!(scheme, S::Yescrypt) => true,
             // musl has no yescrypt; NGINX Inc's UBI images may lack it: not promised.
-            Self::NginxLibxcrypt | Self::IngressNginx | Self::NginxIncIngress => matches!(
+            Self::NginxLibxcrypt
+            | Self::IngressNginx
+            | Self::NginxIncIngress
+            | Self::NginxGatewayFabric => matches!(
                 scheme,
                 S::Apr1
                     | S::Md5Crypt

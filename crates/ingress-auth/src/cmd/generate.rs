@@ -58,8 +58,10 @@ fn network_policy(
              selector would cover every pod of the namespace)",
         ));
     }
-    if matches!(controller, Controller::Kgateway | Controller::Agentgateway)
-        && (args.controller_namespace.is_none() || args.controller_selector.is_empty())
+    if matches!(
+        controller,
+        Controller::Kgateway | Controller::Agentgateway | Controller::NginxGatewayFabric
+    ) && (args.controller_namespace.is_none() || args.controller_selector.is_empty())
     {
         return Err(Error::input(format!(
             "--network-policy: {controller} runs its proxies in each Gateway's namespace; give \

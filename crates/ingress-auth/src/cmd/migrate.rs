@@ -24,9 +24,10 @@ fn check_flag(
 pub(super) fn migrate(cmd: &MigrateCmd) -> Result<Output, Error> {
     let to = cmd.to;
     refuse(
-        cmd.httproute.is_some() && !to.uses_gateway_api(),
+        cmd.httproute.is_some() && to.auth_policy_kind().is_none(),
         "--httproute",
-        "only with a Gateway API --to (envoy-gateway, kgateway, agentgateway)",
+        "only with a Gateway API --to whose policy targets a route (envoy-gateway, kgateway, \
+         agentgateway)",
     )?;
     for (flag, v) in [
         ("--httproute", &cmd.httproute),
@@ -88,6 +89,14 @@ pub(super) fn migrate(cmd: &MigrateCmd) -> Result<Output, Error> {
              {to} or another controller reads them): {}",
             names(&done.snippet_annotations)
         )));
+    }
+    if to == htpasswd_k8s::Controller::NginxGatewayFabric {
+        stderr.push(Zeroizing::new(
+            "note: the Ingress must become an HTTPRoute whose rules name the AuthenticationFilter \
+             in an ExtensionRef filter (group gateway.nginx.org, kind AuthenticationFilter, the \
+             Ingress's name)"
+                .to_owned(),
+        ));
     }
     if let Some(kind) = to.auth_policy_kind() {
         stderr.push(Zeroizing::new(format!(

@@ -15,6 +15,9 @@ SCHEMAS = {
     ("gateway.networking.k8s.io/v1", "HTTPRoute"): "gateway-api-httproute.json",
     ("gateway.kgateway.dev/v1alpha1", "TrafficPolicy"): "kgateway-trafficpolicy.json",
     ("agentgateway.dev/v1alpha1", "AgentgatewayPolicy"): "agentgateway-policy.json",
+    ("gateway.nginx.org/v1alpha1", "AuthenticationFilter"): (
+        "nginx-gateway-fabric-authenticationfilter.json"
+    ),
 }
 BUILTIN = {"v1", "networking.k8s.io/v1"}
 
