@@ -59,8 +59,8 @@ pub use self::no_auth::{NoAuthPath, no_auth_ingress, no_auth_paths, no_auth_ref,
 pub use self::path_type::PathType;
 pub use self::read::{SecretUsers, read_auth_secret};
 pub use self::resources::{
-    NetworkPolicyRequest, envoy_security_policy, gateway_auth_policy, http_route, network_policy,
-    nginx_authentication_filter, traefik_middleware, with_auth_filter,
+    NetworkPolicyRequest, envoy_security_policy, gateway_auth_policy, http_route, http_route_for,
+    network_policy, nginx_authentication_filter, traefik_middleware, with_auth_filter,
 };
 pub use self::scheme::HashScheme;
 pub use self::secret::{MAX_SECRET_DATA, ObjectRef, auth_secret};

@@ -238,12 +238,22 @@ fn http_route_path_ok(path: &str) -> bool {
 /// or with `//`, `/./`, `/../` or a trailing `/.` or `/..`), TLS (set on the Gateway's listener),
 /// or paths with and without a host in one route.
 pub fn http_route(at: &ObjectRef, gateway: &str, paths: &[IngressPath]) -> Result<Value, K8sError> {
+    http_route_for(Controller::EnvoyGateway, at, gateway, paths)
+}
+
+/// [`http_route`] for `controller`, which its errors name.
+///
+/// # Errors
+/// As [`http_route`].
+pub fn http_route_for(
+    controller: Controller,
+    at: &ObjectRef,
+    gateway: &str,
+    paths: &[IngressPath],
+) -> Result<Value, K8sError> {
     at.validate()?;
     check(Field::Gateway, gateway, validate::auth_secret)?;
-    let unsupported = |what| K8sError::Unsupported {
-        controller: Controller::EnvoyGateway,
-        what,
-    };
+    let unsupported = |what| K8sError::Unsupported { controller, what };
     if paths.is_empty() {
         return Err(K8sError::Invalid {
             field: Field::Rule,

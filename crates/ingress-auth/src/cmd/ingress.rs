@@ -199,7 +199,7 @@ fn gateway_resources(
             namespace: at.namespace.clone(),
         };
         let req = ingress_request(route_at.clone(), args, auth_secret, secret_type)?;
-        let mut protected = htpasswd_k8s::http_route(&route_at, gateway, &req.paths)
+        let mut protected = htpasswd_k8s::http_route_for(c, &route_at, gateway, &req.paths)
             .map_err(|e| lib_error(Some("--gateway"), &e))?;
         let free = no_auth_route(c, &protected, &route_at, gateway, &req, exempt)?;
         if let Some(name) = &filter_name {
@@ -267,7 +267,7 @@ fn no_auth_route(
         .collect();
     let paths = htpasswd_k8s::no_auth_paths(controller, &hostless, exempt).map_err(no_auth_err)?;
     let free_at = htpasswd_k8s::no_auth_ref(route_at).map_err(flag_err)?;
-    let mut free = htpasswd_k8s::http_route(&free_at, gateway, &paths)
+    let mut free = htpasswd_k8s::http_route_for(controller, &free_at, gateway, &paths)
         .map_err(|e| lib_error(Some("--no-auth-path"), &e))?;
     if let Some(hosts) = route["spec"].get("hostnames") {
         free["spec"]["hostnames"] = hosts.clone();
