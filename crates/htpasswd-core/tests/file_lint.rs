@@ -51,7 +51,9 @@ fn entries_get_scheme_weakness_and_targets() {
             Target::NginxGlibc,
             Target::NginxLibxcrypt,
             Target::IngressNginx,
-            Target::NginxIncIngress
+            Target::NginxIncIngress,
+            Target::Agentgateway,
+            Target::NginxGatewayFabric
         ]
     );
     assert!(report.entries[2].targets.contains(&Target::EnvoyGateway));

@@ -64,6 +64,15 @@ pub enum Controller {
     NginxInc,
     /// HAProxy Technologies' kubernetes-ingress (`haproxy.org/*`).
     Haproxy,
+    /// kgateway: a `gateway.kgateway.dev/v1alpha1` TrafficPolicy (`spec.basicAuth`) on an
+    /// HTTPRoute (no Ingress).
+    Kgateway,
+    /// agentgateway: an `agentgateway.dev/v1alpha1` AgentgatewayPolicy
+    /// (`spec.traffic.basicAuthentication`) on an HTTPRoute (no Ingress).
+    Agentgateway,
+    /// NGINX Gateway Fabric: a `gateway.nginx.org/v1alpha1` AuthenticationFilter attached to
+    /// an HTTPRoute's rules by an `ExtensionRef` filter (no Ingress).
+    NginxGatewayFabric,
 }
 
 /// ingress-nginx's annotation prefix.
@@ -90,16 +99,19 @@ pub const TRAEFIK_MIDDLEWARES_ANNOTATION: &str = "traefik.ingress.kubernetes.io/
 
 impl Controller {
     /// Every controller, in `--help` order.
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 8] = [
         Self::IngressNginx,
         Self::Traefik,
         Self::EnvoyGateway,
         Self::NginxInc,
         Self::Haproxy,
+        Self::Kgateway,
+        Self::Agentgateway,
+        Self::NginxGatewayFabric,
     ];
 
     /// The command-line name: `ingress-nginx`, `traefik`, `envoy-gateway`, `nginx-inc`,
-    /// `haproxy`.
+    /// `haproxy`, `kgateway`, `agentgateway`, `nginx-gateway-fabric`.
     #[must_use]
     pub const fn name(self) -> &'static str {
         match self {
@@ -108,6 +120,9 @@ impl Controller {
             Self::EnvoyGateway => "envoy-gateway",
             Self::NginxInc => "nginx-inc",
             Self::Haproxy => "haproxy",
+            Self::Kgateway => "kgateway",
+            Self::Agentgateway => "agentgateway",
+            Self::NginxGatewayFabric => "nginx-gateway-fabric",
         }
     }
 
@@ -120,17 +135,24 @@ impl Controller {
             Self::EnvoyGateway => Target::EnvoyGateway,
             Self::NginxInc => Target::NginxIncIngress,
             Self::Haproxy => Target::HaproxyIngress,
+            Self::Kgateway => Target::Kgateway,
+            Self::Agentgateway => Target::Agentgateway,
+            Self::NginxGatewayFabric => Target::NginxGatewayFabric,
         }
     }
 
     /// The scheme for passwords given in clear when none is asked for: apr1 where it is
-    /// checked, else the strongest the controller checks (Envoy Gateway: `{SHA}` only; HAProxy:
-    /// SHA-512-crypt).
+    /// checked, else the strongest the controller checks (Envoy Gateway and kgateway: `{SHA}`
+    /// only; HAProxy: SHA-512-crypt).
     #[must_use]
     pub const fn default_scheme(self) -> HashScheme {
         match self {
-            Self::IngressNginx | Self::Traefik | Self::NginxInc => HashScheme::Apr1,
-            Self::EnvoyGateway => HashScheme::Sha1,
+            Self::IngressNginx
+            | Self::Traefik
+            | Self::NginxInc
+            | Self::Agentgateway
+            | Self::NginxGatewayFabric => HashScheme::Apr1,
+            Self::EnvoyGateway | Self::Kgateway => HashScheme::Sha1,
             Self::Haproxy => HashScheme::Sha512,
         }
     }
@@ -140,7 +162,13 @@ impl Controller {
     pub const fn secret_type_field(self) -> &'static str {
         match self {
             Self::NginxInc => "nginx.org/htpasswd",
-            Self::IngressNginx | Self::Traefik | Self::EnvoyGateway | Self::Haproxy => "Opaque",
+            Self::IngressNginx
+            | Self::Traefik
+            | Self::EnvoyGateway
+            | Self::Haproxy
+            | Self::Kgateway
+            | Self::Agentgateway
+            | Self::NginxGatewayFabric => "Opaque",
         }
     }
 
@@ -154,6 +182,9 @@ impl Controller {
             Self::EnvoyGateway => Some(".htpasswd"),
             Self::NginxInc => Some("htpasswd"),
             Self::Haproxy => None,
+            Self::Kgateway => Some(".htpasswd"),
+            Self::Agentgateway => Some(".htaccess"),
+            Self::NginxGatewayFabric => Some("auth"),
         }
     }
 
@@ -163,7 +194,12 @@ impl Controller {
         match self {
             Self::IngressNginx => true,
             Self::Haproxy => matches!(secret_type, SecretType::AuthMap),
-            Self::Traefik | Self::EnvoyGateway | Self::NginxInc => {
+            Self::Traefik
+            | Self::EnvoyGateway
+            | Self::NginxInc
+            | Self::Kgateway
+            | Self::Agentgateway
+            | Self::NginxGatewayFabric => {
                 matches!(secret_type, SecretType::AuthFile)
             }
         }
@@ -178,11 +214,52 @@ impl Controller {
         }
     }
 
-    /// Whether basic auth is switched on by Ingress annotations (all but Envoy Gateway, which
-    /// uses Gateway API routes).
+    /// Whether basic auth is switched on by Ingress annotations (all but the Gateway API
+    /// targets, see [`Controller::uses_gateway_api`]).
     #[must_use]
     pub const fn uses_ingress(self) -> bool {
-        !matches!(self, Self::EnvoyGateway)
+        !self.uses_gateway_api()
+    }
+
+    /// Whether basic auth is set on a Gateway API HTTPRoute instead of by Ingress annotations:
+    /// by a policy targeting the route (Envoy Gateway, kgateway, agentgateway) or a filter the
+    /// route's rules reference (NGINX Gateway Fabric). Traefik does either (`--gateway`).
+    #[must_use]
+    pub const fn uses_gateway_api(self) -> bool {
+        matches!(
+            self,
+            Self::EnvoyGateway | Self::Kgateway | Self::Agentgateway | Self::NginxGatewayFabric
+        )
+    }
+
+    /// The `(group, kind)` of the resource an HTTPRoute rule's `ExtensionRef` filter names to
+    /// put basic auth on it: NGINX Gateway Fabric's AuthenticationFilter, Traefik's Middleware.
+    #[must_use]
+    pub const fn auth_filter_ref(self) -> Option<(&'static str, &'static str)> {
+        match self {
+            Self::NginxGatewayFabric => Some(("gateway.nginx.org", "AuthenticationFilter")),
+            Self::Traefik => Some(("traefik.io", "Middleware")),
+            _ => None,
+        }
+    }
+
+    /// The kind of the policy resource that puts basic auth on an HTTPRoute, for the Gateway
+    /// API targets.
+    #[must_use]
+    pub const fn auth_policy_kind(self) -> Option<&'static str> {
+        match self {
+            Self::EnvoyGateway => Some("SecurityPolicy"),
+            Self::Kgateway => Some("TrafficPolicy"),
+            Self::Agentgateway => Some("AgentgatewayPolicy"),
+            _ => None,
+        }
+    }
+
+    /// Whether its basic auth shows a realm of our choosing (Ingress annotations, Traefik's
+    /// Middleware, agentgateway's policy; not Envoy Gateway's or kgateway's).
+    #[must_use]
+    pub const fn has_realm(self) -> bool {
+        !matches!(self, Self::EnvoyGateway | Self::Kgateway)
     }
 
     /// The annotations that switch basic auth on, by name, with what each holds; none for
@@ -211,7 +288,9 @@ impl Controller {
                 ("haproxy.org/auth-secret", AuthValue::Secret),
                 ("haproxy.org/auth-realm", AuthValue::Realm),
             ],
-            Self::EnvoyGateway => &[],
+            Self::EnvoyGateway | Self::Kgateway | Self::Agentgateway | Self::NginxGatewayFabric => {
+                &[]
+            }
         }
     }
 
@@ -224,13 +303,19 @@ impl Controller {
             Self::IngressNginx => "nginx.ingress.kubernetes.io/ssl-redirect",
             Self::NginxInc => "ingress.kubernetes.io/ssl-redirect",
             Self::Haproxy => "haproxy.org/ssl-redirect",
-            Self::Traefik | Self::EnvoyGateway => return None,
+            Self::Traefik
+            | Self::EnvoyGateway
+            | Self::Kgateway
+            | Self::Agentgateway
+            | Self::NginxGatewayFabric => return None,
         };
         Some((key.to_owned(), "false".to_owned()))
     }
 
     /// Where the controller's (or, for Envoy Gateway, the proxies') pods run by default: the
-    /// namespace and a label of the projects' own Helm charts.
+    /// namespace and a label of the projects' own Helm charts. kgateway, agentgateway and NGINX
+    /// Gateway Fabric run their proxies in each Gateway's namespace, so their defaults (the control plane's Helm
+    /// namespace and name) are no proxy's: give the namespace and labels of yours.
     #[must_use]
     pub const fn default_pods(self) -> (&'static str, &'static str, &'static str) {
         match self {
@@ -243,6 +328,15 @@ impl Controller {
                 "app.kubernetes.io/name",
                 "kubernetes-ingress",
             ),
+            Self::Kgateway => ("kgateway-system", "app.kubernetes.io/name", "kgateway"),
+            Self::Agentgateway => (
+                "agentgateway-system",
+                "app.kubernetes.io/name",
+                "agentgateway",
+            ),
+            Self::NginxGatewayFabric => {
+                ("nginx-gateway", "app.kubernetes.io/name", "nginx-gateway")
+            }
         }
     }
 }

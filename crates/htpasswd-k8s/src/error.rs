@@ -131,6 +131,13 @@ pub enum K8sError {
         /// Why.
         what: String,
     },
+    /// A path cannot be served without auth (`--no-auth-path`) as asked.
+    NoAuthPath {
+        /// The exempt path.
+        path: String,
+        /// Why.
+        reason: String,
+    },
     /// The controller has no such thing (for example Envoy Gateway and Ingress annotations).
     Unsupported {
         /// The controller.
@@ -268,6 +275,9 @@ impl fmt::Display for Message<'_> {
                 )
             }
             K8sError::Migrate { what } => write!(f, "cannot migrate: {what}"),
+            K8sError::NoAuthPath { path, reason } => {
+                write!(f, "path {path:?} cannot be served without auth: {reason}")
+            }
             K8sError::Unsupported { controller, what } => {
                 write!(f, "{controller} has no {what}")
             }

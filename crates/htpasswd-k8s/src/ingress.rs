@@ -28,7 +28,7 @@ impl Controller {
         if !self.uses_ingress() {
             return Err(K8sError::Unsupported {
                 controller: self,
-                what: "Ingress annotations (it takes a SecurityPolicy on an HTTPRoute)",
+                what: "Ingress annotations (it puts basic auth on a Gateway API HTTPRoute)",
             });
         }
         self.auth_annotation_keys()

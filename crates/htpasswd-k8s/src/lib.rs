@@ -24,6 +24,7 @@
 //   ingress                      the annotations (`impl Controller`) and the Ingress builder
 //   resources                    custom resources and the NetworkPolicy
 //   annotate, read               editing and reading manifest streams
+//   no_auth                      the second Ingress/route for paths without auth
 //   migrate                      read + builders
 mod annotate;
 mod controller;
@@ -31,6 +32,7 @@ mod document;
 mod error;
 mod ingress;
 mod migrate;
+mod no_auth;
 mod path_type;
 mod read;
 mod resources;
@@ -53,10 +55,12 @@ pub use self::document::{
 pub use self::error::{Field, K8sError};
 pub use self::ingress::{IngressPath, IngressRequest, PortRef, auth_ingress};
 pub use self::migrate::{MigrateRequest, Migrated, migrate};
+pub use self::no_auth::{NoAuthPath, no_auth_ingress, no_auth_paths, no_auth_ref, path_matches};
 pub use self::path_type::PathType;
 pub use self::read::{SecretUsers, read_auth_secret};
 pub use self::resources::{
-    NetworkPolicyRequest, envoy_security_policy, http_route, network_policy, traefik_middleware,
+    NetworkPolicyRequest, envoy_security_policy, gateway_auth_policy, http_route, http_route_for,
+    network_policy, nginx_authentication_filter, traefik_middleware, with_auth_filter,
 };
 pub use self::scheme::HashScheme;
 pub use self::secret::{MAX_SECRET_DATA, ObjectRef, auth_secret};

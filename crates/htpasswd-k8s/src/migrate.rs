@@ -9,7 +9,7 @@ use crate::document::{kind, objects_mut, read_stream};
 use crate::error::{Field, K8sError, check};
 use crate::path_type::PathType;
 use crate::read::read_auth_secret;
-use crate::resources::{envoy_security_policy, traefik_middleware};
+use crate::resources::{gateway_auth_policy, nginx_authentication_filter, traefik_middleware};
 use crate::rule::Rule;
 use crate::secret::{ObjectRef, auth_secret};
 use crate::users::UserSet;
@@ -22,7 +22,7 @@ pub struct MigrateRequest {
     pub to: Controller,
     /// The Ingress to migrate, when the input holds several with basic auth.
     pub ingress: Option<String>,
-    /// Envoy Gateway: the HTTPRoute the SecurityPolicy targets (default: the Ingress's name).
+    /// The Gateway API targets: the HTTPRoute the policy targets (default: the Ingress's name).
     pub httproute: Option<String>,
     /// `spec.ingressClassName` of the migrated Ingress; `None` keeps the old one.
     pub class: Option<String>,
@@ -242,13 +242,24 @@ pub fn migrate(input: &str, req: &MigrateRequest) -> Result<Migrated, K8sError> 
     let secret = auth_secret(req.to, &secret_at, &users, req.to.default_secret_type())?;
     let mut documents = vec![to_value(&secret)?];
 
-    if req.to == Controller::EnvoyGateway {
+    if req.to.uses_gateway_api() {
         let route = req.httproute.clone().unwrap_or_else(|| ing_name.clone());
         let at = ObjectRef {
             name: ing_name,
             namespace: secret_ns,
         };
-        documents.push(envoy_security_policy(&at, &route, &secret_name)?);
+        if req.to == Controller::NginxGatewayFabric {
+            documents.push(nginx_authentication_filter(&at, &secret_name, &realm)?);
+        } else {
+            let realm = req.to.has_realm().then_some(realm.as_str());
+            documents.push(gateway_auth_policy(
+                req.to,
+                &at,
+                &route,
+                &secret_name,
+                realm,
+            )?);
+        }
         return Ok(Migrated {
             documents,
             missing_users,

@@ -76,6 +76,151 @@ pub fn envoy_security_policy(
     }))
 }
 
+fn route_target(httproute: &str) -> Value {
+    json!([{
+        "group": "gateway.networking.k8s.io",
+        "kind": "HTTPRoute",
+        "name": httproute,
+    }])
+}
+
+/// The policy that puts basic auth on the HTTPRoute `httproute` for a Gateway API target
+/// ([`Controller::uses_gateway_api`]), with users from the Secret `secret` (its default key,
+/// [`Controller::auth_file_key`]); all three live in one namespace:
+/// - Envoy Gateway: as [`envoy_security_policy`];
+/// - kgateway: a `gateway.kgateway.dev/v1alpha1` TrafficPolicy, `spec.basicAuth.secretRef`;
+/// - agentgateway: an `agentgateway.dev/v1alpha1` AgentgatewayPolicy,
+///   `spec.traffic.basicAuthentication` (`mode: Strict`, `realm`, `secretRef`).
+///
+/// `realm` is used where the controller has one ([`Controller::has_realm`]) and must be `None`
+/// elsewhere.
+///
+/// # Errors
+/// [`K8sError::Invalid`] for an invalid name, namespace, route, Secret name or realm;
+/// [`K8sError::Unsupported`] for a controller without such a policy, or a realm where it has
+/// none.
+pub fn gateway_auth_policy(
+    controller: Controller,
+    at: &ObjectRef,
+    httproute: &str,
+    secret: &str,
+    realm: Option<&str>,
+) -> Result<Value, K8sError> {
+    at.validate()?;
+    check(Field::HttpRoute, httproute, validate::object_name)?;
+    check(Field::AuthSecret, secret, validate::object_name)?;
+    if let Some(r) = realm {
+        check(Field::Realm, r, validate::realm)?;
+        if !controller.has_realm() {
+            return Err(K8sError::Unsupported {
+                controller,
+                what: "realm setting for basic auth",
+            });
+        }
+    }
+    match controller {
+        Controller::EnvoyGateway => envoy_security_policy(at, httproute, secret),
+        Controller::Kgateway => Ok(json!({
+            "apiVersion": "gateway.kgateway.dev/v1alpha1",
+            "kind": "TrafficPolicy",
+            "metadata": metadata(at),
+            "spec": {
+                "targetRefs": route_target(httproute),
+                "basicAuth": {"secretRef": {"name": secret}},
+            },
+        })),
+        Controller::Agentgateway => {
+            let mut basic = serde_json::Map::new();
+            basic.insert("mode".into(), Value::from("Strict"));
+            if let Some(r) = realm {
+                basic.insert("realm".into(), Value::from(r));
+            }
+            basic.insert("secretRef".into(), json!({"name": secret}));
+            Ok(json!({
+                "apiVersion": "agentgateway.dev/v1alpha1",
+                "kind": "AgentgatewayPolicy",
+                "metadata": metadata(at),
+                "spec": {
+                    "targetRefs": route_target(httproute),
+                    "traffic": {"basicAuthentication": Value::Object(basic)},
+                },
+            }))
+        }
+        _ => Err(K8sError::Unsupported {
+            controller,
+            what: "policy on an HTTPRoute (it takes Ingress annotations)",
+        }),
+    }
+}
+
+/// An NGINX Gateway Fabric `gateway.nginx.org/v1alpha1` AuthenticationFilter (`type: Basic`)
+/// with users from the Secret `secret` (key `auth`, same namespace) and `realm`; an HTTPRoute
+/// rule puts it on its requests with an `ExtensionRef` filter ([`with_auth_filter`]).
+///
+/// # Errors
+/// [`K8sError::Invalid`] for an invalid name, namespace, Secret name or realm.
+pub fn nginx_authentication_filter(
+    at: &ObjectRef,
+    secret: &str,
+    realm: &str,
+) -> Result<Value, K8sError> {
+    at.validate()?;
+    check(Field::AuthSecret, secret, validate::object_name)?;
+    check(Field::Realm, realm, validate::realm)?;
+    Ok(json!({
+        "apiVersion": "gateway.nginx.org/v1alpha1",
+        "kind": "AuthenticationFilter",
+        "metadata": metadata(at),
+        "spec": {
+            "type": "Basic",
+            "basic": {"secretRef": {"name": secret}, "realm": realm},
+        },
+    }))
+}
+
+/// Adds to every rule of the HTTPRoute `route` (as [`http_route`] builds it) an `ExtensionRef`
+/// filter naming `controller`'s auth resource `name` ([`Controller::auth_filter_ref`]: NGINX
+/// Gateway Fabric's AuthenticationFilter, Traefik's Middleware), which must be in the route's
+/// namespace.
+///
+/// # Errors
+/// [`K8sError::Invalid`] for an invalid `name`; [`K8sError::Unsupported`] for a controller
+/// without such a filter; [`K8sError::Shape`] when `route` has no `spec.rules` list.
+pub fn with_auth_filter(
+    controller: Controller,
+    route: &mut Value,
+    name: &str,
+) -> Result<(), K8sError> {
+    check(Field::AuthSecret, name, validate::object_name)?;
+    let (group, kind) = controller.auth_filter_ref().ok_or(K8sError::Unsupported {
+        controller,
+        what: "HTTPRoute ExtensionRef filter for basic auth",
+    })?;
+    let rules = route
+        .pointer_mut("/spec/rules")
+        .and_then(Value::as_array_mut)
+        .ok_or_else(|| K8sError::Shape {
+            document: 1,
+            what: "an HTTPRoute without spec.rules".to_owned(),
+        })?;
+    for rule in rules {
+        let Some(rule) = rule.as_object_mut() else {
+            continue;
+        };
+        let filter = json!({
+            "type": "ExtensionRef",
+            "extensionRef": {"group": group, "kind": kind, "name": name},
+        });
+        match rule.get_mut("filters").and_then(Value::as_array_mut) {
+            Some(filters) => filters.push(filter),
+            None => {
+                rule.insert("filters".into(), json!([filter]));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Whether an `Exact`/`PathPrefix` path (already checked by [`validate::path`]: absolute, only
 /// `A-Za-z0-9-._~/`, no `//`, `/./`, `/../` and no trailing `/.` or `/..`, which the HTTPRoute
 /// CRD's CEL rules refuse too) also fits the HTTPRoute CRD's `maxLength: 1024` (Gateway API
@@ -93,12 +238,22 @@ fn http_route_path_ok(path: &str) -> bool {
 /// or with `//`, `/./`, `/../` or a trailing `/.` or `/..`), TLS (set on the Gateway's listener),
 /// or paths with and without a host in one route.
 pub fn http_route(at: &ObjectRef, gateway: &str, paths: &[IngressPath]) -> Result<Value, K8sError> {
+    http_route_for(Controller::EnvoyGateway, at, gateway, paths)
+}
+
+/// [`http_route`] for `controller`, which its errors name.
+///
+/// # Errors
+/// As [`http_route`].
+pub fn http_route_for(
+    controller: Controller,
+    at: &ObjectRef,
+    gateway: &str,
+    paths: &[IngressPath],
+) -> Result<Value, K8sError> {
     at.validate()?;
     check(Field::Gateway, gateway, validate::auth_secret)?;
-    let unsupported = |what| K8sError::Unsupported {
-        controller: Controller::EnvoyGateway,
-        what,
-    };
+    let unsupported = |what| K8sError::Unsupported { controller, what };
     if paths.is_empty() {
         return Err(K8sError::Invalid {
             field: Field::Rule,

@@ -14,5 +14,6 @@ mod support;
 
 mod builders;
 mod controllers;
+mod gateway;
 mod limits;
 mod yaml_roundtrip;

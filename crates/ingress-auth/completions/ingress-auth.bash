@@ -131,7 +131,7 @@ _ingress__auth() {
             return 0
             ;;
         ingress__auth__subcmd__generate)
-            opts="-n -o -h --name --namespace --output --controller --user --users-file --password-stdin --htpasswd --scheme --secret-type --credentials-file --show-passwords --host --service --port --path --path-type --rule --class --tls-secret --cluster-issuer --realm --no-ssl-redirect --httproute --gateway --network-policy --pod-selector --target-port --controller-namespace --controller-selector --help"
+            opts="-n -o -h --name --namespace --output --controller --user --users-file --password-stdin --htpasswd --scheme --secret-type --credentials-file --show-passwords --host --service --port --path --path-type --rule --class --tls-secret --cluster-issuer --realm --no-ssl-redirect --no-auth-path --httproute --gateway --network-policy --pod-selector --target-port --controller-namespace --controller-selector --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -158,7 +158,7 @@ _ingress__auth() {
                     return 0
                     ;;
                 --controller)
-                    COMPREPLY=($(compgen -W "ingress-nginx traefik envoy-gateway nginx-inc haproxy" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "ingress-nginx traefik envoy-gateway nginx-inc haproxy kgateway agentgateway nginx-gateway-fabric" -- "${cur}"))
                     return 0
                     ;;
                 --user)
@@ -222,6 +222,10 @@ _ingress__auth() {
                     return 0
                     ;;
                 --realm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --no-auth-path)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -383,7 +387,7 @@ _ingress__auth() {
             return 0
             ;;
         ingress__auth__subcmd__ingress)
-            opts="-n -o -h --name --namespace --output --controller --host --service --port --path --path-type --rule --class --tls-secret --cluster-issuer --realm --no-ssl-redirect --httproute --gateway --auth-secret --secret-type --help"
+            opts="-n -o -h --name --namespace --output --controller --host --service --port --path --path-type --rule --class --tls-secret --cluster-issuer --realm --no-ssl-redirect --no-auth-path --httproute --gateway --auth-secret --secret-type --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -410,7 +414,7 @@ _ingress__auth() {
                     return 0
                     ;;
                 --controller)
-                    COMPREPLY=($(compgen -W "ingress-nginx traefik envoy-gateway nginx-inc haproxy" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "ingress-nginx traefik envoy-gateway nginx-inc haproxy kgateway agentgateway nginx-gateway-fabric" -- "${cur}"))
                     return 0
                     ;;
                 --host)
@@ -453,6 +457,10 @@ _ingress__auth() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --no-auth-path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --httproute)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -484,7 +492,7 @@ _ingress__auth() {
             fi
             case "${prev}" in
                 --to)
-                    COMPREPLY=($(compgen -W "ingress-nginx traefik envoy-gateway nginx-inc haproxy" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "ingress-nginx traefik envoy-gateway nginx-inc haproxy kgateway agentgateway nginx-gateway-fabric" -- "${cur}"))
                     return 0
                     ;;
                 --filename)
@@ -562,7 +570,7 @@ _ingress__auth() {
                     return 0
                     ;;
                 --controller)
-                    COMPREPLY=($(compgen -W "ingress-nginx traefik envoy-gateway nginx-inc haproxy" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "ingress-nginx traefik envoy-gateway nginx-inc haproxy kgateway agentgateway nginx-gateway-fabric" -- "${cur}"))
                     return 0
                     ;;
                 --user)

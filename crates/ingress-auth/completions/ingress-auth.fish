@@ -42,7 +42,10 @@ complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand secret" -l con
 traefik\t'Traefik v3 (Middleware + router.middlewares annotation)'
 envoy-gateway\t'Envoy Gateway (SecurityPolicy on an HTTPRoute; {SHA} hashes only)'
 nginx-inc\t'NGINX Inc\'s ingress controller (nginx.org annotations)'
-haproxy\t'HAProxy Technologies\' kubernetes-ingress (haproxy.org annotations; crypt(3) hashes)'"
+haproxy\t'HAProxy Technologies\' kubernetes-ingress (haproxy.org annotations; crypt(3) hashes)'
+kgateway\t'kgateway (TrafficPolicy on an HTTPRoute; {SHA} hashes only)'
+agentgateway\t'agentgateway (AgentgatewayPolicy on an HTTPRoute; apr1, bcrypt, {SHA}, DES)'
+nginx-gateway-fabric\t'NGINX Gateway Fabric (AuthenticationFilter named by the HTTPRoute\'s rules)'"
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand secret" -l user -d 'A user: NAME (a strong random password is generated) or NAME:PASSWORD. Repeatable' -r
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand secret" -l users-file -d 'A file of NAME:PASSWORD lines (blank lines and lines starting with # are skipped)' -r -F
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand secret" -l htpasswd -d 'An existing htpasswd file, taken as it is (CRLF normalised)' -r -F
@@ -51,7 +54,7 @@ bcrypt\t'bcrypt $2y$, cost 5 (passwords up to 72 bytes)'
 sha256\t'SHA-256-crypt $5$'
 sha512\t'SHA-512-crypt $6$'
 sha1\t'Unsalted {SHA} (weak)'"
-complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand secret" -l secret-type -d 'How the Secret holds its users [default: auth-file; haproxy: auth-map]' -r -f -a "auth-file\t'One key holding the htpasswd file (auth, traefik users, envoy-gateway .htpasswd, nginx-inc htpasswd)'
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand secret" -l secret-type -d 'How the Secret holds its users [default: auth-file; haproxy: auth-map]' -r -f -a "auth-file\t'One key holding the htpasswd file (auth, traefik users, envoy-gateway and kgateway .htpasswd, agentgateway .htaccess, nginx-inc htpasswd, nginx-gateway-fabric auth)'
 auth-map\t'One key per user'"
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand secret" -l credentials-file -d 'Write generated NAME:PASSWORD lines to this new file (mode 0600) instead of stderr. Without it, generated passwords are printed on stderr only when stderr is a terminal' -r -F
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand secret" -l password-stdin -d 'Read the password of the one --user NAME from standard input'
@@ -65,7 +68,10 @@ complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand ingress" -l co
 traefik\t'Traefik v3 (Middleware + router.middlewares annotation)'
 envoy-gateway\t'Envoy Gateway (SecurityPolicy on an HTTPRoute; {SHA} hashes only)'
 nginx-inc\t'NGINX Inc\'s ingress controller (nginx.org annotations)'
-haproxy\t'HAProxy Technologies\' kubernetes-ingress (haproxy.org annotations; crypt(3) hashes)'"
+haproxy\t'HAProxy Technologies\' kubernetes-ingress (haproxy.org annotations; crypt(3) hashes)'
+kgateway\t'kgateway (TrafficPolicy on an HTTPRoute; {SHA} hashes only)'
+agentgateway\t'agentgateway (AgentgatewayPolicy on an HTTPRoute; apr1, bcrypt, {SHA}, DES)'
+nginx-gateway-fabric\t'NGINX Gateway Fabric (AuthenticationFilter named by the HTTPRoute\'s rules)'"
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand ingress" -l host -d 'Host of the main rule (lower-case DNS name, optionally *.)' -r
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand ingress" -l service -d 'Backend Service of the main rule' -r
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand ingress" -l port -d 'Backend Service port of the main rule: number or name' -r
@@ -78,10 +84,11 @@ complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand ingress" -l cl
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand ingress" -l tls-secret -d 'TLS Secret for the main rule\'s host' -r
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand ingress" -l cluster-issuer -d 'cert-manager ClusterIssuer (annotation cert-manager.io/cluster-issuer)' -r
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand ingress" -l realm -d 'The realm shown in the browser\'s login prompt' -r
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand ingress" -l no-auth-path -d 'A path served without auth, on a second Ingress (HTTPRoute) NAME-no-auth with the backend of the rule that routes it: PATH is Exact, PATH* a Prefix. Repeatable' -r
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand ingress" -l httproute -d 'envoy-gateway: the HTTPRoute the SecurityPolicy targets (default: --name)' -r
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand ingress" -l gateway -d 'envoy-gateway: also write the HTTPRoute, attached to this Gateway (NAME or NS/NAME), from --host/--service/--port/--path/--rule' -r
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand ingress" -l auth-secret -d 'The auth Secret: NAME or NAMESPACE/NAME (traefik: also the Middleware\'s name and namespace; envoy-gateway: NAME only)' -r
-complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand ingress" -l secret-type -d 'How the auth Secret holds its users (ingress-nginx annotation auth-secret-type) [default: auth-file; haproxy: auth-map]' -r -f -a "auth-file\t'One key holding the htpasswd file (auth, traefik users, envoy-gateway .htpasswd, nginx-inc htpasswd)'
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand ingress" -l secret-type -d 'How the auth Secret holds its users (ingress-nginx annotation auth-secret-type) [default: auth-file; haproxy: auth-map]' -r -f -a "auth-file\t'One key holding the htpasswd file (auth, traefik users, envoy-gateway and kgateway .htpasswd, agentgateway .htaccess, nginx-inc htpasswd, nginx-gateway-fabric auth)'
 auth-map\t'One key per user'"
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand ingress" -l no-ssl-redirect -d 'Turn off the HTTP to HTTPS redirect (ingress-nginx, nginx-inc, haproxy annotation)'
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand ingress" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -93,7 +100,10 @@ complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l c
 traefik\t'Traefik v3 (Middleware + router.middlewares annotation)'
 envoy-gateway\t'Envoy Gateway (SecurityPolicy on an HTTPRoute; {SHA} hashes only)'
 nginx-inc\t'NGINX Inc\'s ingress controller (nginx.org annotations)'
-haproxy\t'HAProxy Technologies\' kubernetes-ingress (haproxy.org annotations; crypt(3) hashes)'"
+haproxy\t'HAProxy Technologies\' kubernetes-ingress (haproxy.org annotations; crypt(3) hashes)'
+kgateway\t'kgateway (TrafficPolicy on an HTTPRoute; {SHA} hashes only)'
+agentgateway\t'agentgateway (AgentgatewayPolicy on an HTTPRoute; apr1, bcrypt, {SHA}, DES)'
+nginx-gateway-fabric\t'NGINX Gateway Fabric (AuthenticationFilter named by the HTTPRoute\'s rules)'"
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l user -d 'A user: NAME (a strong random password is generated) or NAME:PASSWORD. Repeatable' -r
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l users-file -d 'A file of NAME:PASSWORD lines (blank lines and lines starting with # are skipped)' -r -F
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l htpasswd -d 'An existing htpasswd file, taken as it is (CRLF normalised)' -r -F
@@ -102,7 +112,7 @@ bcrypt\t'bcrypt $2y$, cost 5 (passwords up to 72 bytes)'
 sha256\t'SHA-256-crypt $5$'
 sha512\t'SHA-512-crypt $6$'
 sha1\t'Unsalted {SHA} (weak)'"
-complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l secret-type -d 'How the Secret holds its users [default: auth-file; haproxy: auth-map]' -r -f -a "auth-file\t'One key holding the htpasswd file (auth, traefik users, envoy-gateway .htpasswd, nginx-inc htpasswd)'
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l secret-type -d 'How the Secret holds its users [default: auth-file; haproxy: auth-map]' -r -f -a "auth-file\t'One key holding the htpasswd file (auth, traefik users, envoy-gateway and kgateway .htpasswd, agentgateway .htaccess, nginx-inc htpasswd, nginx-gateway-fabric auth)'
 auth-map\t'One key per user'"
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l credentials-file -d 'Write generated NAME:PASSWORD lines to this new file (mode 0600) instead of stderr. Without it, generated passwords are printed on stderr only when stderr is a terminal' -r -F
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l host -d 'Host of the main rule (lower-case DNS name, optionally *.)' -r
@@ -117,6 +127,7 @@ complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l c
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l tls-secret -d 'TLS Secret for the main rule\'s host' -r
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l cluster-issuer -d 'cert-manager ClusterIssuer (annotation cert-manager.io/cluster-issuer)' -r
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l realm -d 'The realm shown in the browser\'s login prompt' -r
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l no-auth-path -d 'A path served without auth, on a second Ingress (HTTPRoute) NAME-no-auth with the backend of the rule that routes it: PATH is Exact, PATH* a Prefix. Repeatable' -r
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l httproute -d 'envoy-gateway: the HTTPRoute the SecurityPolicy targets (default: --name)' -r
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l gateway -d 'envoy-gateway: also write the HTTPRoute, attached to this Gateway (NAME or NS/NAME), from --host/--service/--port/--path/--rule' -r
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l pod-selector -d 'A label KEY=VALUE of the backend\'s pods. Repeatable' -r
@@ -132,7 +143,7 @@ complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand annotate" -s f
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand annotate" -l auth-secret -d 'The auth Secret: NAME or NAMESPACE/NAME' -r
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand annotate" -l realm -d 'The realm shown in the browser\'s login prompt' -r
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand annotate" -l ingress -d 'Only the Ingress with this name' -r
-complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand annotate" -l secret-type -d 'How the auth Secret holds its users (annotation auth-secret-type)' -r -f -a "auth-file\t'One key holding the htpasswd file (auth, traefik users, envoy-gateway .htpasswd, nginx-inc htpasswd)'
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand annotate" -l secret-type -d 'How the auth Secret holds its users (annotation auth-secret-type)' -r -f -a "auth-file\t'One key holding the htpasswd file (auth, traefik users, envoy-gateway and kgateway .htpasswd, agentgateway .htaccess, nginx-inc htpasswd, nginx-gateway-fabric auth)'
 auth-map\t'One key per user'"
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand annotate" -l cluster-issuer -d 'cert-manager ClusterIssuer (annotation cert-manager.io/cluster-issuer)' -r
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand annotate" -l max-input-size -d 'Refuse input larger than this: bytes, or with a K, M or G suffix (KiB, MiB, GiB)' -r
@@ -151,7 +162,10 @@ complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand migrate" -l to
 traefik\t'Traefik v3 (Middleware + router.middlewares annotation)'
 envoy-gateway\t'Envoy Gateway (SecurityPolicy on an HTTPRoute; {SHA} hashes only)'
 nginx-inc\t'NGINX Inc\'s ingress controller (nginx.org annotations)'
-haproxy\t'HAProxy Technologies\' kubernetes-ingress (haproxy.org annotations; crypt(3) hashes)'"
+haproxy\t'HAProxy Technologies\' kubernetes-ingress (haproxy.org annotations; crypt(3) hashes)'
+kgateway\t'kgateway (TrafficPolicy on an HTTPRoute; {SHA} hashes only)'
+agentgateway\t'agentgateway (AgentgatewayPolicy on an HTTPRoute; apr1, bcrypt, {SHA}, DES)'
+nginx-gateway-fabric\t'NGINX Gateway Fabric (AuthenticationFilter named by the HTTPRoute\'s rules)'"
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand migrate" -s f -l filename -d 'The ingress-nginx Ingress and its auth Secret (YAML or JSON stream); - for standard input' -r -F
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand migrate" -l ingress -d 'The Ingress to migrate, when the input holds several with basic auth' -r
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand migrate" -l httproute -d 'envoy-gateway: the HTTPRoute the SecurityPolicy targets (default: the Ingress\'s name)' -r

@@ -156,6 +156,10 @@ pub(crate) struct IngressArgs {
     /// Turn off the HTTP to HTTPS redirect (ingress-nginx, nginx-inc, haproxy annotation).
     #[arg(long)]
     pub(crate) no_ssl_redirect: bool,
+    /// A path served without auth, on a second Ingress (HTTPRoute) NAME-no-auth with the
+    /// backend of the rule that routes it: PATH is Exact, PATH* a Prefix. Repeatable.
+    #[arg(long = "no-auth-path", value_name = "PATH")]
+    pub(crate) no_auth_paths: Vec<String>,
 }
 
 /// The NetworkPolicy that admits the backend's pods only from the controller's pods.

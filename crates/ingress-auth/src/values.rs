@@ -76,6 +76,15 @@ pub(crate) fn controllers() -> Choices<Controller> {
                     "HAProxy Technologies' kubernetes-ingress (haproxy.org annotations; crypt(3) \
                      hashes)"
                 }
+                Controller::Kgateway => {
+                    "kgateway (TrafficPolicy on an HTTPRoute; {SHA} hashes only)"
+                }
+                Controller::Agentgateway => {
+                    "agentgateway (AgentgatewayPolicy on an HTTPRoute; apr1, bcrypt, {SHA}, DES)"
+                }
+                Controller::NginxGatewayFabric => {
+                    "NGINX Gateway Fabric (AuthenticationFilter named by the HTTPRoute's rules)"
+                }
                 // A controller added to the library is offered at once, without help.
                 _ => return None,
             })
@@ -109,8 +118,8 @@ pub(crate) fn secret_types() -> Choices<SecretType> {
         help: |t| {
             Some(match t {
                 SecretType::AuthFile => {
-                    "One key holding the htpasswd file (auth, traefik users, envoy-gateway \
-                     .htpasswd, nginx-inc htpasswd)"
+                    "One key holding the htpasswd file (auth, traefik users, envoy-gateway and \
+                     kgateway .htpasswd, agentgateway .htaccess, nginx-inc htpasswd, nginx-gateway-fabric auth)"
                 }
                 SecretType::AuthMap => "One key per user",
                 _ => return None,
@@ -192,7 +201,10 @@ mod tests {
                 "traefik",
                 "envoy-gateway",
                 "nginx-inc",
-                "haproxy"
+                "haproxy",
+                "kgateway",
+                "agentgateway",
+                "nginx-gateway-fabric"
             ]
         );
         assert_eq!(

@@ -9,7 +9,7 @@ use serde_json::Value;
 use crate::support::{TempDir, base64_decode, ours, parse_docs, run, stderr, stdout};
 
 /// `(--controller, target, Secret type, auth-file key or None for one key per user)`.
-pub const CONTROLLERS: [(&str, Target, &str, Option<&str>); 5] = [
+pub const CONTROLLERS: [(&str, Target, &str, Option<&str>); 8] = [
     (
         "ingress-nginx",
         Target::IngressNginx,
@@ -30,6 +30,19 @@ pub const CONTROLLERS: [(&str, Target, &str, Option<&str>); 5] = [
         Some("htpasswd"),
     ),
     ("haproxy", Target::HaproxyIngress, "Opaque", None),
+    ("kgateway", Target::Kgateway, "Opaque", Some(".htpasswd")),
+    (
+        "agentgateway",
+        Target::Agentgateway,
+        "Opaque",
+        Some(".htaccess"),
+    ),
+    (
+        "nginx-gateway-fabric",
+        Target::NginxGatewayFabric,
+        "Opaque",
+        Some("auth"),
+    ),
 ];
 
 /// `--scheme` names and the scheme of the hashes they write.
@@ -231,6 +244,9 @@ fn default_scheme_and_secret_shape_follow_the_controller() {
     for (controller, bad) in [
         ("traefik", "auth-map"),
         ("envoy-gateway", "auth-map"),
+        ("kgateway", "auth-map"),
+        ("agentgateway", "auth-map"),
+        ("nginx-gateway-fabric", "auth-map"),
         ("nginx-inc", "auth-map"),
         ("haproxy", "auth-file"),
     ] {
@@ -462,11 +478,11 @@ fn flags_a_controller_cannot_use_are_refused() {
         ),
         (
             &["--controller", "traefik", "--httproute", "r"],
-            "--httproute: only with --controller envoy-gateway",
+            "--httproute: only with a Gateway API --controller",
         ),
         (
             &["--controller", "haproxy", "--gateway", "g"],
-            "--gateway: only with --controller envoy-gateway",
+            "--gateway: only with a Gateway API --controller",
         ),
         (
             &["--controller", "envoy-gateway"],

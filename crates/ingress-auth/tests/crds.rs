@@ -115,6 +115,51 @@ fn commands(input: &Path) -> Vec<Vec<String>> {
         "--httproute",
         "r",
     ]);
+    for c in [
+        "kgateway",
+        "agentgateway",
+        "nginx-gateway-fabric",
+        "traefik",
+    ] {
+        let mut g = vec!["generate", "--controller", c, "--name", "app", "-n", "web"];
+        g.extend(["--user", "alice:pw", "--gateway", "infra/gw"]);
+        g.extend(route);
+        g.extend(["--no-auth-path", "/healthz", "--no-auth-path", "/hooks/*"]);
+        out.push(g);
+        if c == "kgateway" || c == "agentgateway" {
+            out.push(vec![
+                "ingress",
+                "--controller",
+                c,
+                "--name",
+                "app",
+                "--auth-secret",
+                "basic-auth",
+                "--httproute",
+                "r",
+            ]);
+        }
+    }
+    out.push(vec![
+        "ingress",
+        "--controller",
+        "nginx-gateway-fabric",
+        "--name",
+        "app",
+        "--auth-secret",
+        "basic-auth",
+    ]);
+    out.push(vec![
+        "ingress",
+        "--controller",
+        "agentgateway",
+        "--name",
+        "app",
+        "--auth-secret",
+        "basic-auth",
+        "--realm",
+        "Team area",
+    ]);
     let mut owned: Vec<Vec<String>> = out
         .into_iter()
         .map(|v| v.into_iter().map(str::to_owned).collect())
@@ -125,6 +170,9 @@ fn commands(input: &Path) -> Vec<Vec<String>> {
         "envoy-gateway",
         "nginx-inc",
         "haproxy",
+        "kgateway",
+        "agentgateway",
+        "nginx-gateway-fabric",
     ] {
         owned.push(
             [
@@ -173,12 +221,21 @@ fn custom_resources_match_their_crd_schemas() {
     let mut kinds = std::collections::BTreeSet::new();
     for (i, d) in all_documents(&dir).into_iter().enumerate() {
         let kind = d["kind"].as_str().unwrap().to_owned();
-        if ["Middleware", "SecurityPolicy", "HTTPRoute"].contains(&kind.as_str()) {
+        if [
+            "Middleware",
+            "SecurityPolicy",
+            "HTTPRoute",
+            "TrafficPolicy",
+            "AgentgatewayPolicy",
+            "AuthenticationFilter",
+        ]
+        .contains(&kind.as_str())
+        {
             files.push(dir.write(&format!("crd{i}.json"), d.to_string().as_bytes()));
             kinds.insert(kind);
         }
     }
-    assert_eq!(kinds.len(), 3, "{kinds:?}");
+    assert_eq!(kinds.len(), 6, "{kinds:?}");
     let out = Command::new(&python)
         .arg(schema_dir().join("check_crds.py"))
         .args(&files)
@@ -215,6 +272,18 @@ fn crd_schema_check_rejects_broken_resources() {
         r#"{"apiVersion":"gateway.networking.k8s.io/v1","kind":"HTTPRoute","metadata":{"name":"a"},"spec":{"rules":[{"backendRefs":[{"name":"s"}]}]}}"#,
         r#"{"apiVersion":"gateway.networking.k8s.io/v1","kind":"HTTPRoute","metadata":{"name":"a"},"spec":{"rules":[{"matches":[{"path":{"type":"PathPrefix","value":"/a//b"}}]}]}}"#,
         r#"{"apiVersion":"gateway.envoyproxy.io/v1alpha1","kind":"SecurityPolicy","metadata":{"name":"a"},"spec":{"targetRefs":[{"group":"gateway.networking.k8s.io","kind":"Service","name":"r"}],"basicAuth":{"users":{"name":"s"}}}}"#,
+        r#"{"apiVersion":"gateway.kgateway.dev/v1alpha1","kind":"TrafficPolicy","metadata":{"name":"a"},"spec":{"targetRefs":[{"group":"gateway.networking.k8s.io","kind":"HTTPRoute","name":"r"}],"basicAuth":{"secretRef":{"name":"s","key":""}}}}"#,
+        r#"{"apiVersion":"gateway.kgateway.dev/v1alpha1","kind":"TrafficPolicy","metadata":{"name":"a"},"spec":{"basicAuth":{"secretRef":{"name":"s"}}}}"#,
+        r#"{"apiVersion":"gateway.kgateway.dev/v1alpha1","kind":"TrafficPolicy","metadata":{"name":"a"},"spec":{"targetRefs":[{"group":"gateway.networking.k8s.io","kind":"HTTPRoute","name":"r"}],"basicAuth":{"secretRef":{"secret":"s"}}}}"#,
+        r#"{"apiVersion":"agentgateway.dev/v1alpha1","kind":"AgentgatewayPolicy","metadata":{"name":"a"},"spec":{"targetRefs":[{"group":"gateway.networking.k8s.io","kind":"HTTPRoute","name":"r"}],"traffic":{"basicAuthentication":{"mode":"Required","secretRef":{"name":"s"}}}}}"#,
+        r#"{"apiVersion":"agentgateway.dev/v1alpha1","kind":"AgentgatewayPolicy","metadata":{"name":"a"},"spec":{"targetRefs":[{"group":"gateway.networking.k8s.io","kind":"HTTPRoute","name":"r"}],"traffic":{"basicAuthentication":{"users":["a:{SHA}x"],"secretRef":{"name":"s"}}}}}"#,
+        r#"{"apiVersion":"agentgateway.dev/v1alpha1","kind":"AgentgatewayPolicy","metadata":{"name":"a"},"spec":{"targetRefs":[{"group":"","kind":"Service","name":"r"}],"traffic":{"basicAuthentication":{"secretRef":{"name":"s"}}}}}"#,
+        r#"{"apiVersion":"agentgateway.dev/v1alpha1","kind":"AgentgatewayPolicy","metadata":{"name":"a"},"spec":{"targetRefs":[{"group":"gateway.networking.k8s.io","kind":"HTTPRoute","name":"r"}],"traffic":{"basicAuth":{"secretRef":{"name":"s"}}}}}"#,
+        r#"{"apiVersion":"gateway.nginx.org/v1alpha1","kind":"AuthenticationFilter","metadata":{"name":"a"},"spec":{"type":"Basic","basic":{"secretRef":{"name":"s"}}}}"#,
+        r#"{"apiVersion":"gateway.nginx.org/v1alpha1","kind":"AuthenticationFilter","metadata":{"name":"a"},"spec":{"type":"JWT","basic":{"realm":"r","secretRef":{"name":"s"}}}}"#,
+        r#"{"apiVersion":"gateway.networking.k8s.io/v1","kind":"HTTPRoute","metadata":{"name":"a"},"spec":{"rules":[{"filters":[{"type":"ExtensionRef"}]}]}}"#,
+        r#"{"apiVersion":"gateway.networking.k8s.io/v1","kind":"HTTPRoute","metadata":{"name":"a"},"spec":{"rules":[{"filters":[{"type":"URLRewrite","extensionRef":{"group":"traefik.io","kind":"Middleware","name":"m"}}]}]}}"#,
+        r#"{"apiVersion":"gateway.networking.k8s.io/v1","kind":"HTTPRoute","metadata":{"name":"a"},"spec":{"rules":[{"filters":[{"type":"ExtensionRef","extensionRef":{"group":"traefik.io","name":"m"}}]}]}}"#,
     ];
     for (i, doc) in bad.iter().enumerate() {
         let f = dir.write(&format!("bad{i}.json"), doc.as_bytes());

@@ -226,7 +226,7 @@ fn migrate_refuses_bad_input() {
                 "-f".into(),
                 input.clone().into(),
             ],
-            "--httproute: only with --to envoy-gateway",
+            "--httproute: only with a Gateway API --to",
         ),
         (
             vec![

@@ -46,11 +46,23 @@ pub enum Target {
     EnvoyGateway,
     /// HAProxy (haproxytech kubernetes-ingress) `userlist`: `crypt(3)` `$1$`, `$5$`, `$6$`.
     HaproxyIngress,
+    /// kgateway `TrafficPolicy.basicAuth` (Envoy's basic auth filter): `{SHA}` only.
+    Kgateway,
+    /// agentgateway `AgentgatewayPolicy.traffic.basicAuthentication` (Rust
+    /// `htpasswd-verify-fork`): `$apr1$`, bcrypt `$2a$`/`$2b$`/`$2y$` (the `bcrypt` crate
+    /// computes `$2x$` like `$2b$`), `{SHA}`, and anything else as DES crypt; no `$1$`, no
+    /// SHA-crypt.
+    Agentgateway,
+    /// NGINX Gateway Fabric's `AuthenticationFilter` (`type: Basic`): nginx's
+    /// `ngx_http_auth_basic_module` on its Alpine image (`build/Dockerfile.nginx`), musl
+    /// `crypt()`, so as [`Target::IngressNginx`]; the `crypt()` part is unmeasured on NGF's own
+    /// image.
+    NginxGatewayFabric,
 }
 
 impl Target {
     /// Every target, in declaration order.
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 11] = [
         Self::ApacheHttpd,
         Self::NginxGlibc,
         Self::NginxLibxcrypt,
@@ -59,10 +71,14 @@ impl Target {
         Self::Traefik,
         Self::EnvoyGateway,
         Self::HaproxyIngress,
+        Self::Kgateway,
+        Self::Agentgateway,
+        Self::NginxGatewayFabric,
     ];
 
     /// A short lower-case name: `apache-httpd`, `nginx-glibc`, `nginx-libxcrypt`,
-    /// `ingress-nginx`, `nginx-inc-ingress`, `traefik`, `envoy-gateway`, `haproxy-ingress`.
+    /// `ingress-nginx`, `nginx-inc-ingress`, `traefik`, `envoy-gateway`, `haproxy-ingress`,
+    /// `kgateway`, `agentgateway`, `nginx-gateway-fabric`.
     #[must_use]
     pub const fn name(self) -> &'static str {
         match self {
@@ -74,6 +90,9 @@ impl Target {
             Self::Traefik => "traefik",
             Self::EnvoyGateway => "envoy-gateway",
             Self::HaproxyIngress => "haproxy-ingress",
+            Self::Kgateway => "kgateway",
+            Self::Agentgateway => "agentgateway",
+            Self::NginxGatewayFabric => "nginx-gateway-fabric",
         }
     }
 
@@ -112,7 +131,10 @@ impl Target {
             // libxcrypt's crypt() also does yescrypt (measured: Debian 12's nginx 1.22.1).
             Self::NginxLibxcrypt if matches!(scheme, S::Yescrypt) => true,
             // musl has no yescrypt; NGINX Inc's UBI images may lack it: not promised.
-            Self::NginxLibxcrypt | Self::IngressNginx | Self::NginxIncIngress => matches!(
+            Self::NginxLibxcrypt
+            | Self::IngressNginx
+            | Self::NginxIncIngress
+            | Self::NginxGatewayFabric => matches!(
                 scheme,
                 S::Apr1
                     | S::Md5Crypt
@@ -128,7 +150,13 @@ impl Target {
                 scheme,
                 S::Apr1 | S::Md5Crypt | S::Bcrypt(V2a | V2b | V2y) | S::Sha1
             ),
-            Self::EnvoyGateway => matches!(scheme, S::Sha1),
+            Self::EnvoyGateway | Self::Kgateway => matches!(scheme, S::Sha1),
+            Self::Agentgateway => {
+                matches!(
+                    scheme,
+                    S::Apr1 | S::Bcrypt(V2a | V2b | V2y) | S::Sha1 | S::DesCrypt
+                )
+            }
             // musl would also do bcrypt and DES, but HAProxy documents crypt(3) SHA/MD5 only.
             Self::HaproxyIngress => {
                 matches!(scheme, S::Md5Crypt | S::Sha256Crypt | S::Sha512Crypt)

@@ -58,6 +58,17 @@ fn network_policy(
              selector would cover every pod of the namespace)",
         ));
     }
+    if matches!(
+        controller,
+        Controller::Kgateway | Controller::Agentgateway | Controller::NginxGatewayFabric
+    ) && (args.controller_namespace.is_none() || args.controller_selector.is_empty())
+    {
+        return Err(Error::input(format!(
+            "--network-policy: {controller} runs its proxies in each Gateway's namespace; give \
+             --controller-namespace and --controller-selector KEY=VALUE of your Gateway's proxy \
+             pods"
+        )));
+    }
     let policy_at = ObjectRef {
         name: format!("{}-ingress-only", at.name),
         namespace: at.namespace.clone(),

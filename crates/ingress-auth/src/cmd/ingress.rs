@@ -2,7 +2,8 @@
 //! elsewhere. Its builder serves `generate` too.
 
 use htpasswd_k8s::{
-    AuthConfig, Controller, Field, K8sError, ObjectRef, SecretType, Value, validate,
+    AuthConfig, Controller, Field, IngressRequest, K8sError, NoAuthPath, ObjectRef, SecretType,
+    Value, validate,
 };
 use zeroize::Zeroizing;
 
@@ -43,17 +44,20 @@ pub(super) fn auth_resources(
     secret_type: SecretType,
 ) -> Result<(Vec<Value>, Vec<Zeroizing<String>>), Error> {
     let mut notices = Vec::new();
-    if controller != Controller::EnvoyGateway {
-        refuse(
-            route.httproute.is_some(),
-            "--httproute",
-            "only with --controller envoy-gateway",
-        )?;
-        refuse(
-            route.gateway.is_some(),
-            "--gateway",
-            "only with --controller envoy-gateway",
-        )?;
+    let exempt = args
+        .no_auth_paths
+        .iter()
+        .map(|p| {
+            NoAuthPath::parse(p).map_err(|e| lib_error(Some(&format!("--no-auth-path {p:?}")), &e))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let gateway_mode = controller.uses_gateway_api()
+        || (controller == Controller::Traefik && route.gateway.is_some());
+    if !gateway_mode {
+        let why = "only with a Gateway API --controller (envoy-gateway, kgateway, agentgateway, \
+                   nginx-gateway-fabric) or traefik --gateway";
+        refuse(route.httproute.is_some(), "--httproute", why)?;
+        refuse(route.gateway.is_some(), "--gateway", why)?;
     }
     refuse(
         args.no_ssl_redirect && controller.no_ssl_redirect_annotation().is_none(),
@@ -61,56 +65,16 @@ pub(super) fn auth_resources(
         &format!("{controller} has no annotation that turns off the HTTPS redirect"),
     )?;
     match controller {
-        Controller::EnvoyGateway => {
-            let why = "envoy-gateway takes no Ingress (TLS and classes are set on the Gateway)";
-            refuse(args.class.is_some(), "--class", why)?;
-            refuse(args.cluster_issuer.is_some(), "--cluster-issuer", why)?;
-            refuse(args.tls_secret.is_some(), "--tls-secret", why)?;
-            refuse(
-                args.realm != AuthConfig::DEFAULT_REALM,
-                "--realm",
-                "envoy-gateway's basic auth has no realm setting",
-            )?;
-            let route_name = route.httproute.clone().unwrap_or_else(|| at.name.clone());
-            // Built first: the library checks --httproute and --auth-secret.
-            let policy = htpasswd_k8s::envoy_security_policy(at, &route_name, auth_secret)
-                .map_err(|e| match e {
-                    K8sError::Invalid {
-                        field: Field::AuthSecret,
-                        ..
-                    } => Error::input(format!(
-                        "{} (envoy-gateway reads the Secret from the SecurityPolicy's namespace: \
-                         give NAME)",
-                        flag_err(e).message
-                    )),
-                    e => flag_err(e),
-                })?;
-            let mut docs = Vec::new();
-            if let Some(gateway) = &route.gateway {
-                if validate::auth_secret(gateway).is_err() {
-                    return Err(Error::input(format!(
-                        "--gateway {gateway:?}: must be a Gateway name (DNS-1123 subdomain), \
-                         optionally prefixed by 'NAMESPACE/'"
-                    )));
-                }
-                let route_at = ObjectRef {
-                    name: route_name.clone(),
-                    namespace: at.namespace.clone(),
-                };
-                let req = ingress_request(route_at.clone(), args, auth_secret, secret_type)?;
-                docs.push(
-                    htpasswd_k8s::http_route(&route_at, gateway, &req.paths)
-                        .map_err(|e| lib_error(Some("--gateway"), &e))?,
-                );
-            } else {
-                let why = "needs --gateway (without it only the SecurityPolicy for an existing \
-                           --httproute is written)";
-                refuse(args.service.is_some(), "--service", why)?;
-                refuse(args.port.is_some(), "--port", why)?;
-                refuse(args.host.is_some(), "--host", why)?;
-                refuse(!args.rules.is_empty(), "--rule", why)?;
+        c if gateway_mode => {
+            let docs = gateway_resources(c, at, args, route, auth_secret, secret_type, &exempt)?;
+            if c == Controller::NginxGatewayFabric && route.gateway.is_none() {
+                notices.push(Zeroizing::new(format!(
+                    "note: attach the AuthenticationFilter to each rule of your HTTPRoute with a \
+                     filter {{type: ExtensionRef, extensionRef: {{group: gateway.nginx.org, kind: \
+                     AuthenticationFilter, name: {}}}}} (or give --gateway to write the route)",
+                    at.name
+                )));
             }
-            docs.push(policy);
             Ok((docs, notices))
         }
         Controller::Traefik => {
@@ -139,12 +103,188 @@ pub(super) fn auth_resources(
             let mw =
                 htpasswd_k8s::traefik_middleware(&mw_at, name, &args.realm).map_err(k8s_err)?;
             let ing = htpasswd_k8s::auth_ingress(controller, &req).map_err(k8s_err)?;
-            Ok((vec![mw, to_value(&ing)?], notices))
+            let mut docs = vec![mw, to_value(&ing)?];
+            docs.extend(no_auth_ingress(controller, &req, &exempt)?);
+            Ok((docs, notices))
         }
         _ => {
             let req = ingress_request(at.clone(), args, auth_secret, secret_type)?;
             let ing = htpasswd_k8s::auth_ingress(controller, &req).map_err(k8s_err)?;
-            Ok((vec![to_value(&ing)?], notices))
+            let mut docs = vec![to_value(&ing)?];
+            docs.extend(no_auth_ingress(controller, &req, &exempt)?);
+            Ok((docs, notices))
         }
     }
+}
+
+/// The Gateway API resources: the auth resource (a policy targeting the HTTPRoute, or the
+/// AuthenticationFilter/Middleware the route's rules name in an `ExtensionRef` filter), and with
+/// `--gateway` the HTTPRoute (and the route for `--no-auth-path`), the auth resource last.
+fn gateway_resources(
+    c: Controller,
+    at: &ObjectRef,
+    args: &IngressArgs,
+    route: &RouteArgs,
+    auth_secret: &str,
+    secret_type: SecretType,
+    exempt: &[NoAuthPath],
+) -> Result<Vec<Value>, Error> {
+    let why = format!("{c} takes no Ingress here (TLS and classes are set on the Gateway)");
+    refuse(args.class.is_some(), "--class", &why)?;
+    refuse(args.cluster_issuer.is_some(), "--cluster-issuer", &why)?;
+    refuse(args.tls_secret.is_some(), "--tls-secret", &why)?;
+    refuse(
+        args.realm != AuthConfig::DEFAULT_REALM && !c.has_realm(),
+        "--realm",
+        &format!("{c}'s basic auth has no realm setting"),
+    )?;
+    let filter = c.auth_filter_ref().map(|(_, kind)| kind);
+    let kind = c.auth_policy_kind().or(filter).unwrap_or("policy");
+    let secret_err = |e: K8sError| match e {
+        K8sError::Invalid {
+            field: Field::AuthSecret,
+            ..
+        } => Error::input(format!(
+            "{} ({c} reads the Secret from the {kind}'s namespace: give NAME)",
+            flag_err(e).message
+        )),
+        e => flag_err(e),
+    };
+    let route_name = route.httproute.clone().unwrap_or_else(|| at.name.clone());
+    // Built first: the library checks --httproute and --auth-secret.
+    let (auth_doc, filter_name) = match c {
+        Controller::Traefik => {
+            // An ExtensionRef is a same-namespace reference: the Middleware lives beside the
+            // route, named as the Secret.
+            let name = match auth_secret.split_once('/') {
+                Some((ns, name)) if at.namespace.as_deref() == Some(ns) => name,
+                Some(_) => {
+                    return Err(Error::input(
+                        "--auth-secret: an HTTPRoute's ExtensionRef names a Middleware of its own \
+                         namespace; give NAME (or NAMESPACE/NAME with --namespace NAMESPACE)",
+                    ));
+                }
+                None => auth_secret,
+            };
+            let mw_at = ObjectRef {
+                name: name.to_owned(),
+                namespace: at.namespace.clone(),
+            };
+            let mw =
+                htpasswd_k8s::traefik_middleware(&mw_at, name, &args.realm).map_err(secret_err)?;
+            (mw, Some(name.to_owned()))
+        }
+        Controller::NginxGatewayFabric => {
+            let f = htpasswd_k8s::nginx_authentication_filter(at, auth_secret, &args.realm)
+                .map_err(secret_err)?;
+            (f, Some(at.name.clone()))
+        }
+        _ => {
+            let realm = c.has_realm().then_some(args.realm.as_str());
+            let policy = htpasswd_k8s::gateway_auth_policy(c, at, &route_name, auth_secret, realm)
+                .map_err(secret_err)?;
+            (policy, None)
+        }
+    };
+    let mut docs = Vec::new();
+    if let Some(gateway) = &route.gateway {
+        if validate::auth_secret(gateway).is_err() {
+            return Err(Error::input(format!(
+                "--gateway {gateway:?}: must be a Gateway name (DNS-1123 subdomain), optionally \
+                 prefixed by 'NAMESPACE/'"
+            )));
+        }
+        let route_at = ObjectRef {
+            name: route_name,
+            namespace: at.namespace.clone(),
+        };
+        let req = ingress_request(route_at.clone(), args, auth_secret, secret_type)?;
+        let mut protected = htpasswd_k8s::http_route_for(c, &route_at, gateway, &req.paths)
+            .map_err(|e| lib_error(Some("--gateway"), &e))?;
+        let free = no_auth_route(c, &protected, &route_at, gateway, &req, exempt)?;
+        if let Some(name) = &filter_name {
+            htpasswd_k8s::with_auth_filter(c, &mut protected, name).map_err(k8s_err)?;
+        }
+        docs.push(protected);
+        docs.extend(free);
+    } else {
+        let why = format!(
+            "needs --gateway (without it only the {kind} for an existing HTTPRoute is written)"
+        );
+        refuse(args.service.is_some(), "--service", &why)?;
+        refuse(args.port.is_some(), "--port", &why)?;
+        refuse(args.host.is_some(), "--host", &why)?;
+        refuse(!args.rules.is_empty(), "--rule", &why)?;
+        refuse(
+            !exempt.is_empty(),
+            "--no-auth-path",
+            &format!(
+                "needs --gateway (the exempt paths go on a second HTTPRoute, without the {kind})"
+            ),
+        )?;
+        refuse(
+            filter.is_some() && route.httproute.is_some(),
+            "--httproute",
+            &format!(
+                "{c}'s {kind} is named by the route's rules, not the other way round: give \
+                 --gateway to write the route"
+            ),
+        )?;
+    }
+    docs.push(auth_doc);
+    Ok(docs)
+}
+
+/// `--no-auth-path`'s refusals, with the flag named.
+fn no_auth_err(e: K8sError) -> Error {
+    match e {
+        K8sError::Invalid { .. } => flag_err(e),
+        e => lib_error(Some("--no-auth-path"), &e),
+    }
+}
+
+/// The second HTTPRoute, `ROUTE-no-auth`, for `exempt` (none when it is empty): an HTTPRoute's
+/// rules hold for all its `hostnames`, so the exempt paths are found as if every path had no
+/// host, and the route gets the protected route's `hostnames`.
+fn no_auth_route(
+    controller: Controller,
+    route: &Value,
+    route_at: &ObjectRef,
+    gateway: &str,
+    req: &IngressRequest,
+    exempt: &[NoAuthPath],
+) -> Result<Option<Value>, Error> {
+    if exempt.is_empty() {
+        return Ok(None);
+    }
+    let hostless: Vec<_> = req
+        .paths
+        .iter()
+        .map(|p| htpasswd_k8s::IngressPath {
+            host: None,
+            ..p.clone()
+        })
+        .collect();
+    let paths = htpasswd_k8s::no_auth_paths(controller, &hostless, exempt).map_err(no_auth_err)?;
+    let free_at = htpasswd_k8s::no_auth_ref(route_at).map_err(flag_err)?;
+    let mut free = htpasswd_k8s::http_route_for(controller, &free_at, gateway, &paths)
+        .map_err(|e| lib_error(Some("--no-auth-path"), &e))?;
+    if let Some(hosts) = route["spec"].get("hostnames") {
+        free["spec"]["hostnames"] = hosts.clone();
+    }
+    Ok(Some(free))
+}
+
+/// The second Ingress, without auth, for `exempt` (none when it is empty).
+fn no_auth_ingress(
+    controller: Controller,
+    req: &IngressRequest,
+    exempt: &[NoAuthPath],
+) -> Result<Option<Value>, Error> {
+    if exempt.is_empty() {
+        return Ok(None);
+    }
+    let paths = htpasswd_k8s::no_auth_paths(controller, &req.paths, exempt).map_err(no_auth_err)?;
+    let ing = htpasswd_k8s::no_auth_ingress(controller, req, &paths).map_err(k8s_err)?;
+    Ok(Some(to_value(&ing)?))
 }

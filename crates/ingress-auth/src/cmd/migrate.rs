@@ -2,7 +2,7 @@
 //! another controller's resources.
 
 use htpasswd_cli_support::printable;
-use htpasswd_k8s::{Controller, MigrateRequest, validate};
+use htpasswd_k8s::{MigrateRequest, validate};
 use zeroize::Zeroizing;
 
 use super::Output;
@@ -24,9 +24,10 @@ fn check_flag(
 pub(super) fn migrate(cmd: &MigrateCmd) -> Result<Output, Error> {
     let to = cmd.to;
     refuse(
-        cmd.httproute.is_some() && to != Controller::EnvoyGateway,
+        cmd.httproute.is_some() && to.auth_policy_kind().is_none(),
         "--httproute",
-        "only with --to envoy-gateway",
+        "only with a Gateway API --to whose policy targets a route (envoy-gateway, kgateway, \
+         agentgateway)",
     )?;
     for (flag, v) in [
         ("--httproute", &cmd.httproute),
@@ -89,12 +90,19 @@ pub(super) fn migrate(cmd: &MigrateCmd) -> Result<Output, Error> {
             names(&done.snippet_annotations)
         )));
     }
-    if to == Controller::EnvoyGateway {
+    if to == htpasswd_k8s::Controller::NginxGatewayFabric {
         stderr.push(Zeroizing::new(
-            "note: the SecurityPolicy targets an HTTPRoute of the Ingress's name (or \
-             --httproute); the Ingress itself must become that HTTPRoute"
+            "note: the Ingress must become an HTTPRoute whose rules name the AuthenticationFilter \
+             in an ExtensionRef filter (group gateway.nginx.org, kind AuthenticationFilter, the \
+             Ingress's name)"
                 .to_owned(),
         ));
+    }
+    if let Some(kind) = to.auth_policy_kind() {
+        stderr.push(Zeroizing::new(format!(
+            "note: the {kind} targets an HTTPRoute of the Ingress's name (or --httproute); the \
+             Ingress itself must become that HTTPRoute"
+        )));
     }
     let stdout = htpasswd_k8s::write_stream(&done.documents, cmd.output).map_err(k8s_err)?;
     Ok(Output {
