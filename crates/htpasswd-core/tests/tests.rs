@@ -15,6 +15,7 @@ mod support;
 mod auth_serving;
 mod bcrypt_sha_crypt_kat;
 mod bcrypt_sha_crypt_libxcrypt;
+mod cost_limits;
 mod file_check;
 mod file_linear;
 mod file_links_and_temps;

@@ -168,6 +168,17 @@ pub enum HashParseError {
     /// yescrypt parameters this verifier does not take: not the three characters (flavour, N,
     /// r) that libxcrypt writes, not valid, or over 1 GiB of memory per check.
     YescryptParams,
+    /// A well-formed hash whose cost parameter is over the verification ceiling
+    /// ([`CostLimits`](super::CostLimits)): checking it would cost far more than any normal
+    /// entry (a bcrypt cost-31 line costs about 35 hours per check).
+    TooCostly {
+        /// The scheme.
+        scheme: super::Scheme,
+        /// Its cost: bcrypt cost, SHA-crypt rounds, or yescrypt memory in bytes.
+        cost: u64,
+        /// The ceiling it exceeds, in the same unit.
+        max: u64,
+    },
 }
 
 impl fmt::Display for HashParseError {
@@ -193,6 +204,19 @@ impl fmt::Display for HashParseError {
                 "yescrypt parameters are not the three characters libxcrypt writes, or need over \
                  1 GiB of memory",
             ),
+            Self::TooCostly { scheme, cost, max } => {
+                let unit = match scheme {
+                    super::Scheme::Bcrypt(_) => "cost",
+                    super::Scheme::Sha256Crypt | super::Scheme::Sha512Crypt => "rounds",
+                    super::Scheme::Yescrypt => "bytes of memory",
+                    _ => "cost",
+                };
+                write!(
+                    f,
+                    "{scheme} hash is too costly to check: {cost} {unit}, over the ceiling of \
+                     {max} (raise it with CostLimits if this is meant)"
+                )
+            }
         }
     }
 }
@@ -223,6 +247,14 @@ pub enum GenerateError {
         /// The cost asked for.
         cost: u32,
     },
+    /// A password longer than libxcrypt's `crypt()` takes (511 bytes): no server built on it
+    /// could check the hash (SHA-crypt refuses it at generation).
+    PasswordOverCryptLimit {
+        /// The password's length in bytes.
+        len: usize,
+        /// The longest password `crypt()` takes.
+        max: usize,
+    },
     /// A password longer than bcrypt's 72 bytes, and truncation was not asked for.
     PasswordTooLong {
         /// The password's length in bytes.
@@ -252,6 +284,11 @@ impl fmt::Display for GenerateError {
                     "bcrypt cost {cost} is out of range; it must be from 4 to 17"
                 )
             }
+            Self::PasswordOverCryptLimit { len, max } => write!(
+                f,
+                "password is {len} bytes long; libxcrypt's crypt() refuses passwords over {max} \
+                 bytes, so no server could check the hash"
+            ),
             Self::PasswordTooLong { len, max } => write!(
                 f,
                 "password is {len} bytes long; bcrypt uses only the first {max}, \

@@ -21,6 +21,7 @@ use std::collections::HashMap;
 use super::bcrypt::BcryptHash;
 use super::des_crypt::DesCryptHash;
 use super::error::HashParseError;
+use super::limits::CostLimits;
 use super::md5_crypt::{Md5CryptHash, Md5Variant};
 use super::plain::PlainHash;
 use super::scheme::Scheme;
@@ -66,10 +67,29 @@ struct CostClass {
 impl Hash {
     /// Classifies `field` ([`Scheme::classify`]) and parses it as that scheme, byte for byte.
     ///
+    /// Entries whose cost is over the default [`CostLimits`] are refused as
+    /// [`HashParseError::TooCostly`]; [`parse_with_limits`](Self::parse_with_limits) takes other
+    /// ceilings.
+    ///
     /// # Errors
-    /// [`HashParseError::UnknownScheme`] for [`Scheme::Unknown`], otherwise the scheme's own
-    /// parse error.
+    /// [`HashParseError::UnknownScheme`] for [`Scheme::Unknown`], [`HashParseError::TooCostly`]
+    /// past the default ceilings, otherwise the scheme's own parse error.
     pub fn parse(field: &[u8]) -> Result<Self, HashParseError> {
+        Self::parse_with_limits(field, &CostLimits::DEFAULT)
+    }
+
+    /// [`parse`](Self::parse) with the cost ceilings `limits`.
+    ///
+    /// # Errors
+    /// As [`parse`](Self::parse), with [`HashParseError::TooCostly`] past `limits`.
+    pub fn parse_with_limits(field: &[u8], limits: &CostLimits) -> Result<Self, HashParseError> {
+        let hash = Self::parse_any_cost(field)?;
+        limits.admit(&hash)?;
+        Ok(hash)
+    }
+
+    /// Parses without a cost ceiling (only the schemes' own bounds).
+    fn parse_any_cost(field: &[u8]) -> Result<Self, HashParseError> {
         Ok(match Scheme::classify(field) {
             Scheme::Apr1 | Scheme::Md5Crypt => Self::Md5(Md5CryptHash::parse(field)?),
             Scheme::Bcrypt(_) => Self::Bcrypt(BcryptHash::parse(field)?),
@@ -124,12 +144,24 @@ impl Hash {
     /// assert_eq!(Hash::decoy(fields).scheme(), Scheme::Apr1);
     /// assert_eq!(Hash::decoy([]).scheme(), Scheme::Apr1);
     /// ```
+    ///
+    /// Fields past the default [`CostLimits`] do not parse, so they never make the decoy;
+    /// [`decoy_with_limits`](Self::decoy_with_limits) takes other ceilings.
     #[must_use]
     pub fn decoy<'a>(fields: impl IntoIterator<Item = &'a [u8]>) -> Self {
+        Self::decoy_with_limits(fields, &CostLimits::DEFAULT)
+    }
+
+    /// [`decoy`](Self::decoy) among the fields that parse within `limits`.
+    #[must_use]
+    pub fn decoy_with_limits<'a>(
+        fields: impl IntoIterator<Item = &'a [u8]>,
+        limits: &CostLimits,
+    ) -> Self {
         // Per cost class: how many fields, and the first parsed hash with its position.
         let mut classes: HashMap<CostClass, (usize, usize, Self)> = HashMap::new();
         for (position, field) in fields.into_iter().enumerate() {
-            let Ok(hash) = Self::parse(field) else {
+            let Ok(hash) = Self::parse_with_limits(field, limits) else {
                 continue;
             };
             classes
@@ -213,7 +245,8 @@ impl fmt::Debug for Hash {
 /// Parses `stored` (an htpasswd hash field) and checks `password` against it.
 ///
 /// # Errors
-/// [`HashParseError`] when `stored` is of an unknown scheme or malformed: never a match.
+/// [`HashParseError`] when `stored` is of an unknown scheme, malformed, or past the default
+/// [`CostLimits`] (then nothing is hashed): never a match.
 pub fn verify(password: &[u8], stored: &[u8]) -> Result<bool, HashParseError> {
     Ok(Hash::parse(stored)?.verify(password))
 }
