@@ -17,4 +17,5 @@ mod apache_cli;
 mod apache_diff;
 mod apache_tty;
 mod links_and_batch;
+mod lint_hostile;
 mod openssl_mode;

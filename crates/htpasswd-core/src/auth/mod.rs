@@ -27,8 +27,8 @@ use self::flight::{Flight, Outcome};
 use self::pool::{Permit, Pool};
 use self::snapshot::{Identity, Snapshot};
 use self::throttle::Throttle;
-use crate::crypt::RandomError;
 use crate::crypt::CostLimits;
+use crate::crypt::RandomError;
 use crate::htpasswd::{HtpasswdFile, check_stored_with_limits};
 
 pub use self::snapshot::LoadError;

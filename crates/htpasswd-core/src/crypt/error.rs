@@ -204,19 +204,22 @@ impl fmt::Display for HashParseError {
                 "yescrypt parameters are not the three characters libxcrypt writes, or need over \
                  1 GiB of memory",
             ),
-            Self::TooCostly { scheme, cost, max } => {
-                let unit = match scheme {
-                    super::Scheme::Bcrypt(_) => "cost",
-                    super::Scheme::Sha256Crypt | super::Scheme::Sha512Crypt => "rounds",
-                    super::Scheme::Yescrypt => "bytes of memory",
-                    _ => "cost",
-                };
-                write!(
+            Self::TooCostly { scheme, cost, max } => match scheme {
+                super::Scheme::Bcrypt(_) => write!(
                     f,
-                    "{scheme} hash is too costly to check: {cost} {unit}, over the ceiling of \
-                     {max} (raise it with CostLimits if this is meant)"
-                )
-            }
+                    "{scheme} hash is too costly to check: cost {cost} is over the ceiling of {max}"
+                ),
+                super::Scheme::Yescrypt => write!(
+                    f,
+                    "{scheme} hash is too costly to check: {cost} bytes of memory are over the \
+                     ceiling of {max}"
+                ),
+                _ => write!(
+                    f,
+                    "{scheme} hash is too costly to check: {cost} rounds are over the ceiling of \
+                     {max}"
+                ),
+            },
         }
     }
 }

@@ -256,7 +256,12 @@ pub fn lint(file: &HtpasswdFile) -> LintReport<'_> {
 
 /// The findings about one entry's hash field beyond its scheme: malformed, too costly, or a
 /// DES hash that may be a plaintext password. Parsing only; nothing is hashed.
-fn hash_findings(line: usize, scheme: Scheme, field: &[u8], limits: &CostLimits) -> Option<Finding> {
+fn hash_findings(
+    line: usize,
+    scheme: Scheme,
+    field: &[u8],
+    limits: &CostLimits,
+) -> Option<Finding> {
     if matches!(scheme, Scheme::Plain | Scheme::Plaintext | Scheme::Unknown) {
         return None;
     }
