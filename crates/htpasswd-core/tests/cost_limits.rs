@@ -51,6 +51,7 @@ fn hostile_costs_are_refused_as_too_costly_without_hashing() {
             scheme: s,
             cost,
             max,
+            ..
         } = err
         else {
             panic!("{field}: {err:?}");
@@ -105,6 +106,7 @@ fn yescrypt_huge_n_is_refused_and_the_memory_ceiling_lowers() {
         Hash::parse_with_limits(jft.as_bytes(), &low),
         Err(HashParseError::TooCostly {
             scheme: Scheme::Yescrypt,
+            what: "memory (bytes)",
             cost: 1 << 30,
             max: 64 << 20
         })
@@ -130,6 +132,7 @@ fn a_raised_ceiling_admits_and_a_lowered_one_refuses() {
         Verdict::Unusable {
             reason: HashParseError::TooCostly {
                 scheme: Scheme::Bcrypt(BcryptVersion::V2y),
+                what: "cost",
                 cost: 5,
                 max: 4
             }

@@ -28,6 +28,7 @@ mod md5_crypt_batch;
 mod md5_crypt_kat;
 mod md5_crypt_openssl;
 mod md5_crypt_properties;
+mod memory_hard;
 mod schemes_classify;
 mod schemes_kat;
 mod schemes_properties;

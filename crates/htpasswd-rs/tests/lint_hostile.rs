@@ -42,7 +42,7 @@ fn lint_reports_malformed_costly_and_des_lookalike_entries() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("999999999 rounds are over the ceiling of 10000000"),
+        stdout.contains("rounds 999999999 is over the ceiling of 10000000"),
         "{stdout}"
     );
     assert!(!stdout.contains("mal.htpasswd:1:"), "{stdout}");

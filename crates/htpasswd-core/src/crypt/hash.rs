@@ -7,7 +7,7 @@
 //! assert_eq!(verify(b"myPassword", stored), Ok(true));
 //! assert_eq!(verify(b"wrong", stored), Ok(false));
 //! // An unknown scheme is an error, never a match.
-//! assert!(verify(b"pw", b"$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA").is_err());
+//! assert!(verify(b"pw", b"$argon2i$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA").is_err());
 //! // No such user: spend the same time as checking against a real entry, then fail.
 //! assert!(!dummy_verify(b"myPassword", Some(stored)));
 //! ```
@@ -18,6 +18,7 @@
 use core::fmt;
 use std::collections::HashMap;
 
+use super::argon2id::Argon2idHash;
 use super::bcrypt::BcryptHash;
 use super::des_crypt::DesCryptHash;
 use super::error::HashParseError;
@@ -47,8 +48,10 @@ pub enum Hash {
     Des(DesCryptHash),
     /// `{PLAIN}` or bare plaintext.
     Plain(PlainHash),
-    /// `$y$` (verification only).
+    /// `$y$`.
     Yescrypt(YescryptHash),
+    /// `$argon2id$`.
+    Argon2id(Argon2idHash),
 }
 
 /// The stand-in for "no usable hash" when no field of a file parses: `$apr1$` with an
@@ -101,6 +104,7 @@ impl Hash {
             Scheme::DesCrypt => Self::Des(DesCryptHash::parse(field)?),
             Scheme::Plain | Scheme::Plaintext => Self::Plain(PlainHash::parse(field)?),
             Scheme::Yescrypt => Self::Yescrypt(YescryptHash::parse(field)?),
+            Scheme::Argon2id => Self::Argon2id(Argon2idHash::parse(field)?),
             Scheme::Unknown => return Err(HashParseError::UnknownScheme),
         })
     }
@@ -123,6 +127,7 @@ impl Hash {
                 super::plain::PlainKind::Bare => Scheme::Plaintext,
             },
             Self::Yescrypt(_) => Scheme::Yescrypt,
+            Self::Argon2id(_) => Scheme::Argon2id,
         }
     }
 
@@ -188,6 +193,10 @@ impl Hash {
             Self::Bcrypt(h) => u64::from(h.cost()),
             Self::ShaCrypt(h) => u64::from(h.rounds().unwrap_or(5000)),
             Self::Yescrypt(h) => h.memory_bytes(),
+            Self::Argon2id(h) => {
+                let p = h.params();
+                (u64::from(p.memory_kib) << 32) | (u64::from(p.time) << 8) | u64::from(p.parallelism)
+            }
             _ => 0,
         };
         CostClass {
@@ -208,6 +217,7 @@ impl Hash {
             Self::Des(h) => h.verify(password),
             Self::Plain(h) => h.verify(password),
             Self::Yescrypt(h) => h.verify(password),
+            Self::Argon2id(h) => h.verify(password),
         }
     }
 
@@ -223,6 +233,7 @@ impl Hash {
             Self::Des(h) => h.to_bytes(),
             Self::Plain(h) => h.to_bytes().to_vec(),
             Self::Yescrypt(h) => h.to_bytes(),
+            Self::Argon2id(h) => h.to_bytes(),
         }
     }
 }
@@ -238,6 +249,7 @@ impl fmt::Debug for Hash {
             Self::Des(h) => h.fmt(f),
             Self::Plain(h) => h.fmt(f),
             Self::Yescrypt(h) => h.fmt(f),
+            Self::Argon2id(h) => h.fmt(f),
         }
     }
 }
