@@ -219,7 +219,9 @@ fn argon2id_we_generate_verifies_with_argon2_cffi() {
     };
     assert_eq!(
         out.lines().collect::<Vec<_>>(),
-        ["True", "False", "True", "False", "True", "False", "True", "False"]
+        [
+            "True", "False", "True", "False", "True", "False", "True", "False"
+        ]
     );
 }
 

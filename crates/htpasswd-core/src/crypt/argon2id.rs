@@ -167,11 +167,10 @@ impl Argon2idHash {
             return Err(HashParseError::Argon2Params);
         }
         let decode = |text: &[u8], part: &'static str, range: &core::ops::RangeInclusive<usize>| {
-            let bytes =
-                Base64Unpadded::decode_vec(core::str::from_utf8(text).map_err(|_| {
-                    HashParseError::Base64 { scheme }
-                })?)
-                .map_err(|_| HashParseError::Base64 { scheme })?;
+            let bytes = Base64Unpadded::decode_vec(
+                core::str::from_utf8(text).map_err(|_| HashParseError::Base64 { scheme })?,
+            )
+            .map_err(|_| HashParseError::Base64 { scheme })?;
             if range.contains(&bytes.len()) {
                 Ok(bytes)
             } else {

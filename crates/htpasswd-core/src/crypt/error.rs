@@ -129,7 +129,7 @@ impl std::error::Error for Md5ParseError {}
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum HashParseError {
-    /// The field is of no scheme this library knows (`$gy$`, `$argon2id$`, locked or empty
+    /// The field is of no scheme this library knows (`$gy$`, `$argon2i$`, locked or empty
     /// fields, ...).
     UnknownScheme,
     /// A malformed `$apr1$` or `$1$` hash.

@@ -195,7 +195,9 @@ impl Hash {
             Self::Yescrypt(h) => h.memory_bytes(),
             Self::Argon2id(h) => {
                 let p = h.params();
-                (u64::from(p.memory_kib) << 32) | (u64::from(p.time) << 8) | u64::from(p.parallelism)
+                (u64::from(p.memory_kib) << 32)
+                    | (u64::from(p.time) << 8)
+                    | u64::from(p.parallelism)
             }
             _ => 0,
         };

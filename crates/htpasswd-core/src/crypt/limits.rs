@@ -153,11 +153,13 @@ impl CostLimits {
     pub fn admit(&self, hash: &Hash) -> Result<(), HashParseError> {
         let checks: [(&'static str, u64, u64); 2] = match hash {
             Hash::Bcrypt(h) => [("cost", u64::from(h.cost()), u64::from(self.bcrypt_cost)); 2],
-            Hash::ShaCrypt(h) => [(
-                "rounds",
-                u64::from(h.rounds().unwrap_or(super::sha_crypt::DEFAULT_ROUNDS)),
-                u64::from(self.sha_crypt_rounds),
-            ); 2],
+            Hash::ShaCrypt(h) => {
+                [(
+                    "rounds",
+                    u64::from(h.rounds().unwrap_or(super::sha_crypt::DEFAULT_ROUNDS)),
+                    u64::from(self.sha_crypt_rounds),
+                ); 2]
+            }
             Hash::Yescrypt(h) => [("memory (bytes)", h.memory_bytes(), self.yescrypt_memory); 2],
             Hash::Argon2id(h) => [
                 ("memory (bytes)", h.memory_bytes(), self.argon2_memory),

@@ -54,7 +54,8 @@ pub fn params_for_cost(cost: u32) -> Result<Params, GenerateError> {
         3..=MAX_COST => (cost + 7, 32),
         _ => return Err(GenerateError::YescryptCost { cost }),
     };
-    Params::new(Mode::default(), 1u64 << log_n, r, 1).map_err(|_| GenerateError::YescryptCost { cost })
+    Params::new(Mode::default(), 1u64 << log_n, r, 1)
+        .map_err(|_| GenerateError::YescryptCost { cost })
 }
 
 /// Hashes `password` at `cost` (libxcrypt's `crypt_gensalt` cost, 1..=11; see

@@ -37,7 +37,7 @@ pub enum Verdict {
     /// The file has no entry for the user.
     NoSuchUser,
     /// The user's stored hash cannot be checked: it does not parse, or is of a scheme this
-    /// library does not know (locked accounts such as `!` or `*`, `$argon2id$`, an empty field),
+    /// library does not know (locked accounts such as `!` or `*`, `$argon2i$`, an empty field),
     /// or its cost is over the ceiling ([`HashParseError::TooCostly`]). No password matches it.
     Unusable {
         /// Why the stored hash does not parse (names the scheme and defect, never a secret).
