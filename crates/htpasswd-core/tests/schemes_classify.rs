@@ -109,8 +109,25 @@ fn unknown_and_plaintext_are_supported_by_no_target() {
     for target in Target::ALL {
         assert!(!Scheme::Unknown.supported_by(target), "{target}");
         assert!(!Scheme::Plaintext.supported_by(target), "{target}");
-        assert!(Scheme::Sha1.supported_by(target) || target == Target::HaproxyIngress);
+        assert!(
+            Scheme::Sha1.supported_by(target)
+                || matches!(target, Target::HaproxyIngress | Target::Caddy)
+        );
     }
+    // Caddy 2.11+: bcrypt (as Go reads it) and argon2id; argon2id nowhere else.
+    assert_eq!(
+        Target::Caddy.supported_schemes().collect::<Vec<_>>(),
+        [
+            Scheme::Bcrypt(BcryptVersion::V2a),
+            Scheme::Bcrypt(BcryptVersion::V2b),
+            Scheme::Bcrypt(BcryptVersion::V2y),
+            Scheme::Argon2id
+        ]
+    );
+    assert_eq!(
+        Scheme::Argon2id.supporting_targets().collect::<Vec<_>>(),
+        [Target::Caddy]
+    );
     assert_eq!(
         Target::EnvoyGateway.supported_schemes().collect::<Vec<_>>(),
         [Scheme::Sha1]
