@@ -1,34 +1,4 @@
-//! Cost ceilings for checking stored hashes.
-//!
-//! The parameters of a stored hash set what one check costs, and a hostile (or mistaken) line
-//! can ask for far more than any server would spend: a bcrypt `$2y$31$` line costs about 35 hours
-//! per check, `$6$rounds=999999999$` about five minutes. [`CostLimits`] is the ceiling past which
-//! [`Hash::parse_with_limits`](super::Hash::parse_with_limits) reports the entry as
-//! [`HashParseError::TooCostly`] instead of letting it be checked; a check of such an entry
-//! ([`check_stored_with_limits`](crate::htpasswd::check_stored_with_limits)) hashes the file's
-//! decoy instead, so it takes the time of an ordinary check and never matches.
-//!
-//! The defaults are above what any normal file holds and what the tools write:
-//!
-//! | scheme      | default ceiling            | why                                                  |
-//! |-------------|----------------------------|------------------------------------------------------|
-//! | bcrypt      | cost 17                    | the highest Apache `htpasswd -C` writes (4..=17)     |
-//! | SHA-crypt   | `rounds=` 10 000 000       | 2000x the default 5000; passlib's 656 000 fits       |
-//! | yescrypt    | 1 GiB of memory (`jFT`)    | the highest cost libxcrypt's `crypt_gensalt` makes   |
-//! | argon2id    | 1 GiB of memory, 10 passes | far above OWASP's 19 MiB x 2 and argon2-cffi's 64 MiB x 3 |
-//!
-//! Schemes without a cost parameter (MD5-crypt, `{SHA}`, `{SSHA}`, DES, plaintext) have no
-//! ceiling: their cost is fixed and small.
-//!
-//! ```
-//! use htpasswd_core::crypt::{CostLimits, Hash, HashParseError};
-//!
-//! let costly = b"$2y$31$yR1cJJE11f97dkuXNcbzxObEYjl8Yj.7deJZz9izCvGTw4Mye3sMS";
-//! assert!(matches!(Hash::parse(costly), Err(HashParseError::TooCostly { .. })));
-//! // A caller that really means it raises the ceiling.
-//! let raised = CostLimits::DEFAULT.with_bcrypt_cost(31);
-//! assert!(Hash::parse_with_limits(costly, &raised).is_ok());
-//! ```
+//! Cost ceilings for checking stored hashes ([`CostLimits`]).
 
 use super::error::HashParseError;
 use super::hash::Hash;
@@ -45,7 +15,37 @@ pub const DEFAULT_MAX_ARGON2_MEMORY: u64 = 1 << 30;
 /// The most argon2id passes (`t=`) checked by default.
 pub const DEFAULT_MAX_ARGON2_TIME: u32 = 10;
 
-/// Ceilings on the cost parameters of stored hashes; see the [module documentation](self).
+/// Ceilings on the cost parameters of stored hashes.
+///
+/// The parameters of a stored hash set what one check costs, and a hostile (or mistaken) line
+/// can ask for far more than any server would spend: a bcrypt `$2y$31$` line costs about 35 hours
+/// per check, `$6$rounds=999999999$` about five minutes. [`CostLimits`] is the ceiling past which
+/// [`Hash::parse_with_limits`](super::Hash::parse_with_limits) reports the entry as
+/// [`HashParseError::TooCostly`] instead of letting it be checked; a check of such an entry
+/// ([`check_stored_with_limits`](crate::htpasswd::check_stored_with_limits)) hashes the file's
+/// decoy instead, so it takes the time of an ordinary check and never matches.
+///
+/// The defaults are above what any normal file holds and what the tools write:
+///
+/// | scheme      | default ceiling            | why                                                  |
+/// |-------------|----------------------------|------------------------------------------------------|
+/// | bcrypt      | cost 17                    | the highest Apache `htpasswd -C` writes (4..=17)     |
+/// | SHA-crypt   | `rounds=` 10 000 000       | 2000x the default 5000; passlib's 656 000 fits       |
+/// | yescrypt    | 1 GiB of memory (`jFT`)    | the highest cost libxcrypt's `crypt_gensalt` makes   |
+/// | argon2id    | 1 GiB of memory, 10 passes | far above OWASP's 19 MiB x 2 and argon2-cffi's 64 MiB x 3 |
+///
+/// Schemes without a cost parameter (MD5-crypt, `{SHA}`, `{SSHA}`, DES, plaintext) have no
+/// ceiling: their cost is fixed and small.
+///
+/// ```
+/// use htpasswd_core::crypt::{CostLimits, Hash, HashParseError};
+///
+/// let costly = b"$2y$31$yR1cJJE11f97dkuXNcbzxObEYjl8Yj.7deJZz9izCvGTw4Mye3sMS";
+/// assert!(matches!(Hash::parse(costly), Err(HashParseError::TooCostly { .. })));
+/// // A caller that really means it raises the ceiling.
+/// let raised = CostLimits::DEFAULT.with_bcrypt_cost(31);
+/// assert!(Hash::parse_with_limits(costly, &raised).is_ok());
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[must_use]
 pub struct CostLimits {
