@@ -91,6 +91,8 @@ fn file_wide_findings_are_reported_in_order() {
             Finding::Whitespace { line } => format!("ws {line}"),
             Finding::WeakScheme { line, scheme, .. } => format!("weak {line} {}", scheme.name()),
             Finding::NoTarget { line, scheme } => format!("none {line} {}", scheme.name()),
+            Finding::DesLookalike { line } => format!("des? {line}"),
+            Finding::Malformed { line, scheme, .. } => format!("bad {line} {}", scheme.name()),
             other => format!("{other:?}"),
         })
         .collect();
@@ -102,12 +104,15 @@ fn file_wide_findings_are_reported_in_order() {
             "weak 2 apr1",
             "weak 4 sha1",
             "weak 5 des-crypt",
+            "des? 5",
             "weak 6 plaintext",
             "none 6 plaintext",
             "none 7 unknown",
             "invalid 8",
             "ws 9",
+            "bad 9 sha512-crypt",
             "ws 10",
+            "bad 10 sha256-crypt",
             "dup apr [2, 9]",
         ]
     );

@@ -55,7 +55,8 @@ const CASES: &[Case] = &[
         field: b"$y$j9T$abcdefgh$UGYCVcUwcoG0k8SZZ.Uz3i0RYQNy1YmYj4I4poBPer2",
         scheme: Scheme::Yescrypt,
     },
-    Case { field: b"$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA", scheme: Scheme::Unknown },
+    Case { field: b"$argon2i$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA", scheme: Scheme::Unknown },
+    Case { field: b"$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA", scheme: Scheme::Argon2id },
     Case { field: b"$2$05$abc", scheme: Scheme::Unknown },
     Case { field: b"$gy$j9T$RxAtc5LnjpB1A.2vPPiyX1$IyRN8ArUFMK0zVw9MeqkhoxahzTGB/6RTQktVORhkl9", scheme: Scheme::Unknown },
     Case { field: b"$7$CU..../....FISh6lMCtRjlkcR.VDJsP.$.bqLTOHpWpJ0y0fP9v5lOrb0farkvLIp02ksjlN4xg0", scheme: Scheme::Unknown },
@@ -108,8 +109,25 @@ fn unknown_and_plaintext_are_supported_by_no_target() {
     for target in Target::ALL {
         assert!(!Scheme::Unknown.supported_by(target), "{target}");
         assert!(!Scheme::Plaintext.supported_by(target), "{target}");
-        assert!(Scheme::Sha1.supported_by(target) || target == Target::HaproxyIngress);
+        assert!(
+            Scheme::Sha1.supported_by(target)
+                || matches!(target, Target::HaproxyIngress | Target::Caddy)
+        );
     }
+    // Caddy 2.11+: bcrypt (as Go reads it) and argon2id; argon2id nowhere else.
+    assert_eq!(
+        Target::Caddy.supported_schemes().collect::<Vec<_>>(),
+        [
+            Scheme::Bcrypt(BcryptVersion::V2a),
+            Scheme::Bcrypt(BcryptVersion::V2b),
+            Scheme::Bcrypt(BcryptVersion::V2y),
+            Scheme::Argon2id
+        ]
+    );
+    assert_eq!(
+        Scheme::Argon2id.supporting_targets().collect::<Vec<_>>(),
+        [Target::Caddy]
+    );
     assert_eq!(
         Target::EnvoyGateway.supported_schemes().collect::<Vec<_>>(),
         [Scheme::Sha1]

@@ -204,7 +204,7 @@ fn unknown_schemes_never_match() {
     for field in [
         &b"$gy$j9T$RxAtc5LnjpB1A.2vPPiyX1$IyRN8ArUFMK0zVw9MeqkhoxahzTGB/6RTQktVORhkl9"[..],
         b"$7$CU..../....FISh6lMCtRjlkcR.VDJsP.$.bqLTOHpWpJ0y0fP9v5lOrb0farkvLIp02ksjlN4xg0",
-        b"$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA",
+        b"$argon2i$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA",
         b"",
         b"!",
         b"*",

@@ -245,6 +245,14 @@ fn users_file(dir: &Path) -> (PathBuf, Vec<User>) {
         HashParams::Plain,
         HashParams::DesCrypt,
         HashParams::Plaintext,
+        // Issue 20: our own `$y$` (libxcrypt's lowest cost) and argon2id, which nginx and
+        // Apache must refuse (no argon2 in libxcrypt).
+        HashParams::Yescrypt { cost: 1 },
+        HashParams::Argon2id(htpasswd_core::crypt::argon2id::Argon2idParams {
+            memory_kib: 64,
+            time: 1,
+            parallelism: 1,
+        }),
     ];
     let mut users = Vec::new();
     let mut content = Vec::new();
@@ -274,7 +282,7 @@ fn users_file(dir: &Path) -> (PathBuf, Vec<User>) {
         let h = BcryptHash::new(version, 4, &password, salt).unwrap();
         add(Scheme::Bcrypt(version), password, &h.to_bytes());
     }
-    // yescrypt is checked, never generated: a hash from Debian 12's libxcrypt 4.4.33
+    // yescrypt from libxcrypt too: a hash from Debian 12's libxcrypt 4.4.33
     // (`crypt("Pw y grün", "$y$j75$Z3.gDU2.V4rsDrGVWHdnY.")`), as /etc/shadow or mkpasswd hold.
     add(
         Scheme::Yescrypt,

@@ -19,16 +19,24 @@ pub enum HashScheme {
     Sha512,
     /// Unsalted `{SHA}`: weak; only for controllers that accept nothing else.
     Sha1,
+    /// yescrypt `$y$` at libxcrypt's default cost 5 (16 MiB). No ingress controller is known to
+    /// check it (ingress-nginx's musl `crypt()` has no yescrypt), so every controller refuses it.
+    Yescrypt,
+    /// argon2id, 19 MiB, 2 passes, 1 lane (OWASP). No ingress controller checks it, so every
+    /// controller refuses it.
+    Argon2id,
 }
 
 impl HashScheme {
     /// Every scheme, in the order `--help` lists them.
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 7] = [
         Self::Apr1,
         Self::Bcrypt,
         Self::Sha256,
         Self::Sha512,
         Self::Sha1,
+        Self::Yescrypt,
+        Self::Argon2id,
     ];
 
     /// The command-line name.
@@ -40,6 +48,8 @@ impl HashScheme {
             Self::Sha256 => "sha256",
             Self::Sha512 => "sha512",
             Self::Sha1 => "sha1",
+            Self::Yescrypt => "yescrypt",
+            Self::Argon2id => "argon2id",
         }
     }
 
@@ -52,6 +62,8 @@ impl HashScheme {
             Self::Sha256 => HashParams::Sha256Crypt { rounds: None },
             Self::Sha512 => HashParams::Sha512Crypt { rounds: None },
             Self::Sha1 => HashParams::Sha1,
+            Self::Yescrypt => HashParams::YESCRYPT_DEFAULT,
+            Self::Argon2id => HashParams::ARGON2ID_DEFAULT,
         }
     }
 
@@ -65,5 +77,35 @@ impl HashScheme {
 impl fmt::Display for HashScheme {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use htpasswd_core::crypt::Scheme;
+
+    use super::HashScheme;
+    use crate::Controller;
+
+    /// Issue 20: no controller can check yescrypt or argon2id, so `--scheme yescrypt|argon2id`
+    /// is refused for every one (ingress-auth's `users_plan` refuses by this table).
+    #[test]
+    fn memory_hard_schemes_are_checked_by_no_controller() {
+        assert_eq!(HashScheme::Yescrypt.scheme(), Scheme::Yescrypt);
+        assert_eq!(HashScheme::Argon2id.scheme(), Scheme::Argon2id);
+        for controller in Controller::ALL {
+            for scheme in [HashScheme::Yescrypt, HashScheme::Argon2id] {
+                assert!(
+                    !scheme.scheme().supported_by(controller.target()),
+                    "{controller} {scheme}"
+                );
+            }
+            assert!(
+                controller
+                    .default_scheme()
+                    .scheme()
+                    .supported_by(controller.target())
+            );
+        }
     }
 }

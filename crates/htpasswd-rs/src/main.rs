@@ -27,7 +27,9 @@ Usage:
   htpasswd-rs -b[cmB25dpsDv] [-C cost] [-r rounds] passwordfile username password
   htpasswd-rs -n[imB25dps] [-C cost] [-r rounds] username
   htpasswd-rs -nb[mB25dps] [-C cost] [-r rounds] username password
-      Apache htpasswd 2.4, flag for flag (run `htpasswd-rs` alone for Apache's flag list)
+      Apache htpasswd 2.4, flag for flag (run `htpasswd-rs` alone for Apache's flag list);
+      extensions: --yescrypt [-C 1..11] (libxcrypt's $y$, nginx/Apache on Debian-like systems),
+      --argon2id [--argon2-memory KIB] [--argon2-time N] [--argon2-parallelism N] (Caddy 2.11+)
   htpasswd-rs --batch USERS_FILE [-c] [-m|-B|-2|-5|-s] [-C cost] [-r rounds] passwordfile
       add or update every `user:password` line of USERS_FILE (`-` for stdin) in one locked
       write; hashed on all cores (apr1 in SIMD lanes)

@@ -17,4 +17,6 @@ mod apache_cli;
 mod apache_diff;
 mod apache_tty;
 mod links_and_batch;
+mod lint_hostile;
+mod memory_hard_flags;
 mod openssl_mode;

@@ -174,7 +174,7 @@ _ingress__auth() {
                     return 0
                     ;;
                 --scheme)
-                    COMPREPLY=($(compgen -W "apr1 bcrypt sha256 sha512 sha1" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "apr1 bcrypt sha256 sha512 sha1 yescrypt argon2id" -- "${cur}"))
                     return 0
                     ;;
                 --secret-type)
@@ -586,7 +586,7 @@ _ingress__auth() {
                     return 0
                     ;;
                 --scheme)
-                    COMPREPLY=($(compgen -W "apr1 bcrypt sha256 sha512 sha1" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "apr1 bcrypt sha256 sha512 sha1 yescrypt argon2id" -- "${cur}"))
                     return 0
                     ;;
                 --secret-type)

@@ -53,7 +53,9 @@ complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand secret" -l sch
 bcrypt\t'bcrypt $2y$, cost 5 (passwords up to 72 bytes)'
 sha256\t'SHA-256-crypt $5$'
 sha512\t'SHA-512-crypt $6$'
-sha1\t'Unsalted {SHA} (weak)'"
+sha1\t'Unsalted {SHA} (weak)'
+yescrypt\t'yescrypt $y$, libxcrypt\'s cost 5 (nginx/Apache on libxcrypt; no ingress controller)'
+argon2id\t'argon2id, 19 MiB, 2 passes (Caddy 2.11+; no ingress controller)'"
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand secret" -l secret-type -d 'How the Secret holds its users [default: auth-file; haproxy: auth-map]' -r -f -a "auth-file\t'One key holding the htpasswd file (auth, traefik users, envoy-gateway and kgateway .htpasswd, agentgateway .htaccess, nginx-inc htpasswd, nginx-gateway-fabric auth)'
 auth-map\t'One key per user'"
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand secret" -l credentials-file -d 'Write generated NAME:PASSWORD lines to this new file (mode 0600) instead of stderr. Without it, generated passwords are printed on stderr only when stderr is a terminal' -r -F
@@ -111,7 +113,9 @@ complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l s
 bcrypt\t'bcrypt $2y$, cost 5 (passwords up to 72 bytes)'
 sha256\t'SHA-256-crypt $5$'
 sha512\t'SHA-512-crypt $6$'
-sha1\t'Unsalted {SHA} (weak)'"
+sha1\t'Unsalted {SHA} (weak)'
+yescrypt\t'yescrypt $y$, libxcrypt\'s cost 5 (nginx/Apache on libxcrypt; no ingress controller)'
+argon2id\t'argon2id, 19 MiB, 2 passes (Caddy 2.11+; no ingress controller)'"
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l secret-type -d 'How the Secret holds its users [default: auth-file; haproxy: auth-map]' -r -f -a "auth-file\t'One key holding the htpasswd file (auth, traefik users, envoy-gateway and kgateway .htpasswd, agentgateway .htaccess, nginx-inc htpasswd, nginx-gateway-fabric auth)'
 auth-map\t'One key per user'"
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l credentials-file -d 'Write generated NAME:PASSWORD lines to this new file (mode 0600) instead of stderr. Without it, generated passwords are printed on stderr only when stderr is a terminal' -r -F

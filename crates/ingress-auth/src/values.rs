@@ -104,6 +104,12 @@ pub(crate) fn schemes() -> Choices<HashScheme> {
                 HashScheme::Sha256 => "SHA-256-crypt $5$",
                 HashScheme::Sha512 => "SHA-512-crypt $6$",
                 HashScheme::Sha1 => "Unsalted {SHA} (weak)",
+                HashScheme::Yescrypt => {
+                    "yescrypt $y$, libxcrypt's cost 5 (nginx/Apache on libxcrypt; no ingress controller)"
+                }
+                HashScheme::Argon2id => {
+                    "argon2id, 19 MiB, 2 passes (Caddy 2.11+; no ingress controller)"
+                }
                 _ => return None,
             })
         },
@@ -209,7 +215,9 @@ mod tests {
         );
         assert_eq!(
             round_trip(&schemes()),
-            ["apr1", "bcrypt", "sha256", "sha512", "sha1"]
+            [
+                "apr1", "bcrypt", "sha256", "sha512", "sha1", "yescrypt", "argon2id"
+            ]
         );
         assert_eq!(round_trip(&secret_types()), ["auth-file", "auth-map"]);
         assert_eq!(

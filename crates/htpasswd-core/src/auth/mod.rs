@@ -27,8 +27,9 @@ use self::flight::{Flight, Outcome};
 use self::pool::{Permit, Pool};
 use self::snapshot::{Identity, Snapshot};
 use self::throttle::Throttle;
+use crate::crypt::CostLimits;
 use crate::crypt::RandomError;
-use crate::htpasswd::{HtpasswdFile, check_stored};
+use crate::htpasswd::{HtpasswdFile, check_stored_with_limits};
 
 pub use self::snapshot::LoadError;
 pub use self::throttle::{Limit, ThrottleConfig};
@@ -181,6 +182,7 @@ pub struct AuthenticatorBuilder {
     allow_missing: bool,
     max_file_len: u64,
     max_credential_len: usize,
+    cost_limits: CostLimits,
 }
 
 impl Default for AuthenticatorBuilder {
@@ -196,6 +198,7 @@ impl Default for AuthenticatorBuilder {
             allow_missing: false,
             max_file_len: 64 << 20,
             max_credential_len: 4096,
+            cost_limits: CostLimits::DEFAULT,
         }
     }
 }
@@ -268,6 +271,14 @@ impl AuthenticatorBuilder {
         self
     }
 
+    /// Ceilings on the cost of stored hashes (default [`CostLimits::DEFAULT`]: bcrypt cost 17,
+    /// SHA-crypt 10 000 000 rounds, yescrypt 1 GiB); a user whose hash is past them is
+    /// [`Decision::Denied`] after an ordinary decoy check, never after hours of hashing.
+    pub fn cost_limits(mut self, limits: CostLimits) -> Self {
+        self.cost_limits = limits;
+        self
+    }
+
     /// Loads the file and starts the hash pool and the reload thread.
     ///
     /// # Errors
@@ -279,13 +290,13 @@ impl AuthenticatorBuilder {
         let (snapshot, identity, status) = match source {
             Source::Bytes(bytes) => {
                 let file = snapshot::parse(bytes.clone()).map_err(BuildError::Load)?;
-                let snapshot = Snapshot::of(&file);
+                let snapshot = Snapshot::of(&file, self.cost_limits);
                 let status = loaded_status(&snapshot);
                 (snapshot, None, status)
             }
             Source::File(path) => match initial_load(path, self.max_file_len) {
                 Ok((file, identity)) => {
-                    let snapshot = Snapshot::of(&file);
+                    let snapshot = Snapshot::of(&file, self.cost_limits);
                     let status = loaded_status(&snapshot);
                     (snapshot, Some(identity), status)
                 }
@@ -295,7 +306,7 @@ impl AuthenticatorBuilder {
                         last_error: Some(e),
                         ..ReloadStatus::default()
                     };
-                    (Snapshot::not_ready(), None, status)
+                    (Snapshot::not_ready(self.cost_limits), None, status)
                 }
                 Err(e) => return Err(BuildError::Load(e)),
             },
@@ -434,6 +445,14 @@ struct Inner {
 }
 
 impl Inner {
+    /// The cost ceilings the authenticator was built with (kept in every snapshot).
+    fn current_limits(&self) -> CostLimits {
+        self.current
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .limits
+    }
+
     fn snapshot(&self) -> Arc<Snapshot> {
         Arc::clone(&self.current.read().unwrap_or_else(PoisonError::into_inner))
     }
@@ -469,7 +488,7 @@ impl Inner {
                 Err(e)
             }
             Ok(Ok((file, identity))) => {
-                let fresh = Arc::new(Snapshot::of(&file));
+                let fresh = Arc::new(Snapshot::of(&file, self.current_limits()));
                 *self.current.write().unwrap_or_else(PoisonError::into_inner) = Arc::clone(&fresh);
                 if let Some(cache) = &self.shared.cache {
                     cache.purge(|user| fresh.users.get(user).cloned(), Instant::now());
@@ -568,7 +587,12 @@ impl HashJob {
     fn run(self, permit: Permit) {
         let shared = &self.shared;
         let verdict = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            check_stored(self.stored.as_deref(), &self.password, &self.snapshot.decoy)
+            check_stored_with_limits(
+                self.stored.as_deref(),
+                &self.password,
+                &self.snapshot.decoy,
+                &self.snapshot.limits,
+            )
         }));
         drop(permit);
         bump(&shared.counters.hashes);

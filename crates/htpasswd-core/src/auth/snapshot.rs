@@ -9,7 +9,7 @@ use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::crypt::Hash;
+use crate::crypt::{CostLimits, Hash};
 use crate::htpasswd::HtpasswdFile;
 
 /// What one load of the file holds: user -> stored hash (the first entry of a user, as Apache
@@ -18,6 +18,8 @@ use crate::htpasswd::HtpasswdFile;
 pub(crate) struct Snapshot {
     pub(crate) users: HashMap<Box<[u8]>, Arc<[u8]>>,
     pub(crate) decoy: Hash,
+    /// The cost ceilings stored hashes are checked under.
+    pub(crate) limits: CostLimits,
     pub(crate) ready: bool,
 }
 
@@ -32,7 +34,7 @@ impl fmt::Debug for Snapshot {
 }
 
 impl Snapshot {
-    pub(crate) fn of(file: &HtpasswdFile) -> Self {
+    pub(crate) fn of(file: &HtpasswdFile, limits: CostLimits) -> Self {
         let mut users: HashMap<Box<[u8]>, Arc<[u8]>> = HashMap::new();
         for entry in file.entries() {
             users
@@ -41,16 +43,22 @@ impl Snapshot {
         }
         Self {
             users,
-            decoy: file.decoy().clone(),
+            decoy: if limits == CostLimits::DEFAULT {
+                file.decoy().clone()
+            } else {
+                Hash::decoy_with_limits(file.entries().map(|e| e.hash), &limits)
+            },
+            limits,
             ready: true,
         }
     }
 
     /// No file yet: nobody is allowed, and [`Authenticator::is_ready`](super::Authenticator::is_ready) is false.
-    pub(crate) fn not_ready() -> Self {
+    pub(crate) fn not_ready(limits: CostLimits) -> Self {
         Self {
             users: HashMap::new(),
             decoy: HtpasswdFile::new().decoy().clone(),
+            limits,
             ready: false,
         }
     }

@@ -129,7 +129,7 @@ impl std::error::Error for Md5ParseError {}
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum HashParseError {
-    /// The field is of no scheme this library knows (`$gy$`, `$argon2id$`, locked or empty
+    /// The field is of no scheme this library knows (`$gy$`, `$argon2i$`, locked or empty
     /// fields, ...).
     UnknownScheme,
     /// A malformed `$apr1$` or `$1$` hash.
@@ -168,6 +168,23 @@ pub enum HashParseError {
     /// yescrypt parameters this verifier does not take: not the three characters (flavour, N,
     /// r) that libxcrypt writes, not valid, or over 1 GiB of memory per check.
     YescryptParams,
+    /// argon2id parameters this verifier does not take: a version other than `v=19`, or not
+    /// `m=M,t=T,p=P` in that order with values argon2 allows (parallelism at most 16).
+    Argon2Params,
+    /// A well-formed hash whose cost parameter is over the verification ceiling
+    /// ([`CostLimits`](super::CostLimits)): checking it would cost far more than any normal
+    /// entry (a bcrypt cost-31 line costs about 35 hours per check).
+    TooCostly {
+        /// The scheme.
+        scheme: super::Scheme,
+        /// Which parameter: `cost` (bcrypt), `rounds` (SHA-crypt), `memory (bytes)` (yescrypt,
+        /// argon2id) or `passes` (argon2id).
+        what: &'static str,
+        /// Its value.
+        cost: u64,
+        /// The ceiling it exceeds, in the same unit.
+        max: u64,
+    },
 }
 
 impl fmt::Display for HashParseError {
@@ -192,6 +209,19 @@ impl fmt::Display for HashParseError {
             Self::YescryptParams => f.write_str(
                 "yescrypt parameters are not the three characters libxcrypt writes, or need over \
                  1 GiB of memory",
+            ),
+            Self::Argon2Params => f.write_str(
+                "argon2id parameters are not 'v=19$m=M,t=T,p=P' with values argon2 allows \
+                 (parallelism at most 16)",
+            ),
+            Self::TooCostly {
+                scheme,
+                what,
+                cost,
+                max,
+            } => write!(
+                f,
+                "{scheme} hash is too costly to check: {what} {cost} is over the ceiling of {max}"
             ),
         }
     }
@@ -223,6 +253,14 @@ pub enum GenerateError {
         /// The cost asked for.
         cost: u32,
     },
+    /// A password longer than libxcrypt's `crypt()` takes (511 bytes): no server built on it
+    /// could check the hash (SHA-crypt refuses it at generation).
+    PasswordOverCryptLimit {
+        /// The password's length in bytes.
+        len: usize,
+        /// The longest password `crypt()` takes.
+        max: usize,
+    },
     /// A password longer than bcrypt's 72 bytes, and truncation was not asked for.
     PasswordTooLong {
         /// The password's length in bytes.
@@ -234,6 +272,21 @@ pub enum GenerateError {
     Rounds {
         /// The rounds asked for.
         rounds: u32,
+    },
+    /// A yescrypt cost outside libxcrypt's `crypt_gensalt` range 1..=11.
+    YescryptCost {
+        /// The cost asked for.
+        cost: u32,
+    },
+    /// argon2id parameters outside what we generate: memory from 8 x parallelism KiB to 1 GiB,
+    /// time 1..=10, parallelism 1..=16.
+    Argon2Params {
+        /// Memory asked for, KiB.
+        memory_kib: u32,
+        /// Passes asked for.
+        time: u32,
+        /// Lanes asked for.
+        parallelism: u32,
     },
     /// A password that cannot be stored as plaintext or `{PLAIN}` in an htpasswd file.
     UnstorablePassword {
@@ -252,6 +305,11 @@ impl fmt::Display for GenerateError {
                     "bcrypt cost {cost} is out of range; it must be from 4 to 17"
                 )
             }
+            Self::PasswordOverCryptLimit { len, max } => write!(
+                f,
+                "password is {len} bytes long; libxcrypt's crypt() refuses passwords over {max} \
+                 bytes, so no server could check the hash"
+            ),
             Self::PasswordTooLong { len, max } => write!(
                 f,
                 "password is {len} bytes long; bcrypt uses only the first {max}, \
@@ -260,6 +318,21 @@ impl fmt::Display for GenerateError {
             Self::Rounds { rounds } => write!(
                 f,
                 "sha-crypt rounds {rounds} is out of range; it must be from 1000 to 999999999"
+            ),
+            Self::YescryptCost { cost } => write!(
+                f,
+                "yescrypt cost {cost} is out of range; it must be from 1 to 11 (as libxcrypt's \
+                 crypt_gensalt)"
+            ),
+            Self::Argon2Params {
+                memory_kib,
+                time,
+                parallelism,
+            } => write!(
+                f,
+                "argon2id parameters m={memory_kib},t={time},p={parallelism} are out of range; \
+                 memory must be from 8 x p KiB to 1048576 KiB (1 GiB), time from 1 to 10, \
+                 parallelism from 1 to 16"
             ),
             Self::UnstorablePassword { reason } => {
                 write!(f, "password cannot be stored in plain text: {reason}")

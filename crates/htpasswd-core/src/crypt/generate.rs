@@ -30,6 +30,7 @@ use core::fmt;
 
 use zeroize::Zeroize as _;
 
+use super::argon2id::{self, Argon2idParams};
 use super::bcrypt::{self, LongPassword};
 use super::des_crypt;
 use super::error::{GenerateError, RandomError};
@@ -39,6 +40,7 @@ use super::plain::{PlainHash, PlainKind};
 use super::scheme::{BcryptVersion, Scheme};
 use super::sha_crypt::{self, ShaVariant};
 use super::sha1;
+use super::yescrypt;
 
 /// Which scheme to generate, with its parameters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -77,6 +79,15 @@ pub enum HashParams {
     DesCrypt,
     /// The bare password (`htpasswd -p`): no Unix server accepts it.
     Plaintext,
+    /// `$y$` (`mkpasswd -m yescrypt -R cost`): nginx and Apache on libxcrypt check it.
+    Yescrypt {
+        /// libxcrypt's `crypt_gensalt` cost, 1..=11; its default is 5 (16 MiB,
+        /// [`yescrypt::DEFAULT_COST`]).
+        cost: u32,
+    },
+    /// `$argon2id$v=19$m=...,t=...,p=...` (as `caddy hash-password --algorithm argon2id`
+    /// writes): Caddy 2.11+ checks it.
+    Argon2id(Argon2idParams),
 }
 
 impl HashParams {
@@ -85,6 +96,14 @@ impl HashParams {
         cost: bcrypt::DEFAULT_COST,
         long_passwords: LongPassword::Refuse,
     };
+
+    /// yescrypt at libxcrypt's default cost 5 (16 MiB, `j9T`).
+    pub const YESCRYPT_DEFAULT: Self = Self::Yescrypt {
+        cost: yescrypt::DEFAULT_COST,
+    };
+
+    /// argon2id at OWASP's 19 MiB, 2 passes, 1 lane ([`Argon2idParams::DEFAULT`]).
+    pub const ARGON2ID_DEFAULT: Self = Self::Argon2id(Argon2idParams::DEFAULT);
 
     /// The scheme these parameters generate.
     #[must_use]
@@ -100,6 +119,8 @@ impl HashParams {
             Self::Plain => Scheme::Plain,
             Self::DesCrypt => Scheme::DesCrypt,
             Self::Plaintext => Scheme::Plaintext,
+            Self::Yescrypt { .. } => Scheme::Yescrypt,
+            Self::Argon2id(_) => Scheme::Argon2id,
         }
     }
 }
@@ -196,6 +217,8 @@ pub fn generate(params: &HashParams, password: &[u8]) -> Result<Generated, Gener
             }
             h.to_bytes()
         }
+        HashParams::Yescrypt { cost } => yescrypt::generate(password, cost)?.to_bytes(),
+        HashParams::Argon2id(p) => argon2id::generate(password, &p)?.to_bytes(),
     };
     Ok(Generated {
         scheme: params.scheme(),

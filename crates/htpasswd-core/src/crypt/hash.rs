@@ -7,7 +7,7 @@
 //! assert_eq!(verify(b"myPassword", stored), Ok(true));
 //! assert_eq!(verify(b"wrong", stored), Ok(false));
 //! // An unknown scheme is an error, never a match.
-//! assert!(verify(b"pw", b"$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA").is_err());
+//! assert!(verify(b"pw", b"$argon2i$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA").is_err());
 //! // No such user: spend the same time as checking against a real entry, then fail.
 //! assert!(!dummy_verify(b"myPassword", Some(stored)));
 //! ```
@@ -18,9 +18,11 @@
 use core::fmt;
 use std::collections::HashMap;
 
+use super::argon2id::Argon2idHash;
 use super::bcrypt::BcryptHash;
 use super::des_crypt::DesCryptHash;
 use super::error::HashParseError;
+use super::limits::CostLimits;
 use super::md5_crypt::{Md5CryptHash, Md5Variant};
 use super::plain::PlainHash;
 use super::scheme::Scheme;
@@ -46,8 +48,10 @@ pub enum Hash {
     Des(DesCryptHash),
     /// `{PLAIN}` or bare plaintext.
     Plain(PlainHash),
-    /// `$y$` (verification only).
+    /// `$y$`.
     Yescrypt(YescryptHash),
+    /// `$argon2id$`.
+    Argon2id(Argon2idHash),
 }
 
 /// The stand-in for "no usable hash" when no field of a file parses: `$apr1$` with an
@@ -66,10 +70,29 @@ struct CostClass {
 impl Hash {
     /// Classifies `field` ([`Scheme::classify`]) and parses it as that scheme, byte for byte.
     ///
+    /// Entries whose cost is over the default [`CostLimits`] are refused as
+    /// [`HashParseError::TooCostly`]; [`parse_with_limits`](Self::parse_with_limits) takes other
+    /// ceilings.
+    ///
     /// # Errors
-    /// [`HashParseError::UnknownScheme`] for [`Scheme::Unknown`], otherwise the scheme's own
-    /// parse error.
+    /// [`HashParseError::UnknownScheme`] for [`Scheme::Unknown`], [`HashParseError::TooCostly`]
+    /// past the default ceilings, otherwise the scheme's own parse error.
     pub fn parse(field: &[u8]) -> Result<Self, HashParseError> {
+        Self::parse_with_limits(field, &CostLimits::DEFAULT)
+    }
+
+    /// [`parse`](Self::parse) with the cost ceilings `limits`.
+    ///
+    /// # Errors
+    /// As [`parse`](Self::parse), with [`HashParseError::TooCostly`] past `limits`.
+    pub fn parse_with_limits(field: &[u8], limits: &CostLimits) -> Result<Self, HashParseError> {
+        let hash = Self::parse_any_cost(field)?;
+        limits.admit(&hash)?;
+        Ok(hash)
+    }
+
+    /// Parses without a cost ceiling (only the schemes' own bounds).
+    fn parse_any_cost(field: &[u8]) -> Result<Self, HashParseError> {
         Ok(match Scheme::classify(field) {
             Scheme::Apr1 | Scheme::Md5Crypt => Self::Md5(Md5CryptHash::parse(field)?),
             Scheme::Bcrypt(_) => Self::Bcrypt(BcryptHash::parse(field)?),
@@ -81,6 +104,7 @@ impl Hash {
             Scheme::DesCrypt => Self::Des(DesCryptHash::parse(field)?),
             Scheme::Plain | Scheme::Plaintext => Self::Plain(PlainHash::parse(field)?),
             Scheme::Yescrypt => Self::Yescrypt(YescryptHash::parse(field)?),
+            Scheme::Argon2id => Self::Argon2id(Argon2idHash::parse(field)?),
             Scheme::Unknown => return Err(HashParseError::UnknownScheme),
         })
     }
@@ -103,6 +127,7 @@ impl Hash {
                 super::plain::PlainKind::Bare => Scheme::Plaintext,
             },
             Self::Yescrypt(_) => Scheme::Yescrypt,
+            Self::Argon2id(_) => Scheme::Argon2id,
         }
     }
 
@@ -124,12 +149,24 @@ impl Hash {
     /// assert_eq!(Hash::decoy(fields).scheme(), Scheme::Apr1);
     /// assert_eq!(Hash::decoy([]).scheme(), Scheme::Apr1);
     /// ```
+    ///
+    /// Fields past the default [`CostLimits`] do not parse, so they never make the decoy;
+    /// [`decoy_with_limits`](Self::decoy_with_limits) takes other ceilings.
     #[must_use]
     pub fn decoy<'a>(fields: impl IntoIterator<Item = &'a [u8]>) -> Self {
+        Self::decoy_with_limits(fields, &CostLimits::DEFAULT)
+    }
+
+    /// [`decoy`](Self::decoy) among the fields that parse within `limits`.
+    #[must_use]
+    pub fn decoy_with_limits<'a>(
+        fields: impl IntoIterator<Item = &'a [u8]>,
+        limits: &CostLimits,
+    ) -> Self {
         // Per cost class: how many fields, and the first parsed hash with its position.
         let mut classes: HashMap<CostClass, (usize, usize, Self)> = HashMap::new();
         for (position, field) in fields.into_iter().enumerate() {
-            let Ok(hash) = Self::parse(field) else {
+            let Ok(hash) = Self::parse_with_limits(field, limits) else {
                 continue;
             };
             classes
@@ -156,6 +193,12 @@ impl Hash {
             Self::Bcrypt(h) => u64::from(h.cost()),
             Self::ShaCrypt(h) => u64::from(h.rounds().unwrap_or(5000)),
             Self::Yescrypt(h) => h.memory_bytes(),
+            Self::Argon2id(h) => {
+                let p = h.params();
+                (u64::from(p.memory_kib) << 32)
+                    | (u64::from(p.time) << 8)
+                    | u64::from(p.parallelism)
+            }
             _ => 0,
         };
         CostClass {
@@ -176,6 +219,7 @@ impl Hash {
             Self::Des(h) => h.verify(password),
             Self::Plain(h) => h.verify(password),
             Self::Yescrypt(h) => h.verify(password),
+            Self::Argon2id(h) => h.verify(password),
         }
     }
 
@@ -191,6 +235,7 @@ impl Hash {
             Self::Des(h) => h.to_bytes(),
             Self::Plain(h) => h.to_bytes().to_vec(),
             Self::Yescrypt(h) => h.to_bytes(),
+            Self::Argon2id(h) => h.to_bytes(),
         }
     }
 }
@@ -206,6 +251,7 @@ impl fmt::Debug for Hash {
             Self::Des(h) => h.fmt(f),
             Self::Plain(h) => h.fmt(f),
             Self::Yescrypt(h) => h.fmt(f),
+            Self::Argon2id(h) => h.fmt(f),
         }
     }
 }
@@ -213,7 +259,8 @@ impl fmt::Debug for Hash {
 /// Parses `stored` (an htpasswd hash field) and checks `password` against it.
 ///
 /// # Errors
-/// [`HashParseError`] when `stored` is of an unknown scheme or malformed: never a match.
+/// [`HashParseError`] when `stored` is of an unknown scheme, malformed, or past the default
+/// [`CostLimits`] (then nothing is hashed): never a match.
 pub fn verify(password: &[u8], stored: &[u8]) -> Result<bool, HashParseError> {
     Ok(Hash::parse(stored)?.verify(password))
 }

@@ -5,7 +5,7 @@
 //! (`$apr1$`, `$2y$`, `{SHA}`, ...) or, for prefix-less fields, from the shape: 13 characters of
 //! the crypt alphabet are traditional DES crypt, anything else without a `$`, `{`, `*` or `!`
 //! start is plaintext as Apache's `htpasswd -p` writes it. Everything else (`$gy$`, `$7$`,
-//! `$argon2id$`, ...) is [`Scheme::Unknown`], which no verifier ever treats as a match or as
+//! `$argon2i$`, ...) is [`Scheme::Unknown`], which no verifier ever treats as a match or as
 //! plaintext.
 //!
 //! ```
@@ -18,7 +18,8 @@
 //! );
 //! assert_eq!(Scheme::classify(b"XzxaQei6hAl2U"), Scheme::DesCrypt);
 //! assert_eq!(Scheme::classify(b"$y$j9T$abcdefgh$UGYCVcUwcoG0k8SZZ.Uz3i0RYQNy1YmYj4I4poBPer2"), Scheme::Yescrypt);
-//! assert_eq!(Scheme::classify(b"$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA"), Scheme::Unknown);
+//! assert_eq!(Scheme::classify(b"$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA"), Scheme::Argon2id);
+//! assert_eq!(Scheme::classify(b"$argon2i$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA"), Scheme::Unknown);
 //! ```
 
 use core::fmt;
@@ -98,7 +99,9 @@ pub enum Scheme {
     /// The password itself, as `htpasswd -p` writes it. Apache checks it only on Windows and
     /// NetWare; no Unix server accepts it.
     Plaintext,
-    /// Anything else: `$gy$`, `$7$`, `$argon2id$`, `{SSHA512}`, locked (`!`, `*`) or empty
+    /// argon2id as a PHC string, `$argon2id$v=19$m=...,t=...,p=...$salt$hash` (Caddy 2.11+).
+    Argon2id,
+    /// Anything else: `$gy$`, `$7$`, `$argon2i$`, `{SSHA512}`, locked (`!`, `*`) or empty
     /// fields. Never a match, never plaintext.
     Unknown,
 }
@@ -110,7 +113,7 @@ pub(crate) fn is_crypt_char(b: u8) -> bool {
 
 impl Scheme {
     /// Every scheme, `Unknown` last.
-    pub const ALL: [Self; 15] = [
+    pub const ALL: [Self; 16] = [
         Self::Apr1,
         Self::Md5Crypt,
         Self::Bcrypt(BcryptVersion::V2a),
@@ -125,6 +128,7 @@ impl Scheme {
         Self::DesCrypt,
         Self::Yescrypt,
         Self::Plaintext,
+        Self::Argon2id,
         Self::Unknown,
     ];
 
@@ -152,6 +156,8 @@ impl Scheme {
                     Self::Sha512Crypt
                 } else if hash_field.starts_with(b"$y$") {
                     Self::Yescrypt
+                } else if hash_field.starts_with(b"$argon2id$") {
+                    Self::Argon2id
                 } else {
                     Self::Unknown
                 }
@@ -179,7 +185,7 @@ impl Scheme {
 
     /// A short lower-case name for messages and tables: `apr1`, `md5-crypt`, `bcrypt-2y`,
     /// `sha256-crypt`, `sha512-crypt`, `sha1`, `ssha`, `plain`, `des-crypt`, `yescrypt`,
-    /// `plaintext`, `unknown`.
+    /// `plaintext`, `argon2id`, `unknown`.
     #[must_use]
     pub const fn name(self) -> &'static str {
         match self {
@@ -197,6 +203,7 @@ impl Scheme {
             Self::DesCrypt => "des-crypt",
             Self::Yescrypt => "yescrypt",
             Self::Plaintext => "plaintext",
+            Self::Argon2id => "argon2id",
             Self::Unknown => "unknown",
         }
     }
@@ -215,6 +222,7 @@ impl Scheme {
             Self::Ssha => Some("{SSHA}"),
             Self::Plain => Some("{PLAIN}"),
             Self::Yescrypt => Some("$y$"),
+            Self::Argon2id => Some("$argon2id$"),
             Self::DesCrypt | Self::Plaintext | Self::Unknown => None,
         }
     }

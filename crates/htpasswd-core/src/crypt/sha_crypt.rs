@@ -5,7 +5,8 @@
 //! Layout: `$5$` or `$6$`, an optional `rounds=N$` (N from 1000 to 999999999; 5000 when
 //! absent; kept in the output whenever it was given, even as 5000), the salt (the text up to the
 //! next `$`, of which at most 16 bytes count), `$`, and the checksum (43 or 86 characters of the
-//! crypt alphabet). Passwords are raw bytes of any length.
+//! crypt alphabet). Passwords are raw bytes of at most 511 bytes ([`MAX_PASSWORD_LEN`], as
+//! libxcrypt): a longer one is refused at generation and never matches.
 //!
 //! ```
 //! use htpasswd_core::crypt::sha_crypt::{ShaCryptHash, ShaVariant};
@@ -34,6 +35,10 @@ pub const DEFAULT_ROUNDS: u32 = 5_000;
 pub const MIN_ROUNDS: u32 = 1_000;
 /// The most rounds allowed.
 pub const MAX_ROUNDS: u32 = 999_999_999;
+/// The longest password hashed or checked, in bytes: libxcrypt's `crypt()` refuses longer ones
+/// (`CRYPT_MAX_PASSPHRASE_SIZE`, 512 bytes with the NUL), so no server built on it accepts them,
+/// and the work of one check grows with the password's length times the rounds.
+pub const MAX_PASSWORD_LEN: usize = 511;
 /// The longest salt used; a longer one is cut to this length.
 pub const MAX_SALT_LEN: usize = 16;
 
@@ -169,7 +174,8 @@ impl ShaCryptHash {
     /// `rounds` (`None`: 5000, not written).
     ///
     /// # Errors
-    /// [`GenerateError::Rounds`] for rounds outside 1000..=999999999.
+    /// [`GenerateError::Rounds`] for rounds outside 1000..=999999999,
+    /// [`GenerateError::PasswordOverCryptLimit`] for a password over [`MAX_PASSWORD_LEN`] bytes.
     pub fn new(
         variant: ShaVariant,
         password: &[u8],
@@ -180,6 +186,12 @@ impl ShaCryptHash {
             && !(MIN_ROUNDS..=MAX_ROUNDS).contains(&r)
         {
             return Err(GenerateError::Rounds { rounds: r });
+        }
+        if password.len() > MAX_PASSWORD_LEN {
+            return Err(GenerateError::PasswordOverCryptLimit {
+                len: password.len(),
+                max: MAX_PASSWORD_LEN,
+            });
         }
         let end = salt
             .iter()
@@ -278,9 +290,13 @@ impl ShaCryptHash {
     }
 
     /// Checks `password`; the encoded checksums are compared in constant time (a stored
-    /// checksum with non-canonical last character never matches, as with glibc).
+    /// checksum with non-canonical last character never matches, as with glibc). A password over
+    /// [`MAX_PASSWORD_LEN`] bytes never matches and is not hashed, as with libxcrypt.
     #[must_use]
     pub fn verify(&self, password: &[u8]) -> bool {
+        if password.len() > MAX_PASSWORD_LEN {
+            return false;
+        }
         let computed = checksum(
             self.variant,
             password,
@@ -327,8 +343,9 @@ impl ShaCryptHash {
 /// only when `rounds` is `Some` (as Apache `htpasswd -r`).
 ///
 /// # Errors
-/// [`GenerateError::Rounds`] for rounds outside 1000..=999999999, [`GenerateError::Random`]
-/// when the OS CSPRNG fails.
+/// [`GenerateError::Rounds`] for rounds outside 1000..=999999999,
+/// [`GenerateError::PasswordOverCryptLimit`] for a password over [`MAX_PASSWORD_LEN`] bytes,
+/// [`GenerateError::Random`] when the OS CSPRNG fails.
 pub fn generate(
     variant: ShaVariant,
     password: &[u8],

@@ -58,11 +58,15 @@ pub enum Target {
     /// `crypt()`, so as [`Target::IngressNginx`]; the `crypt()` part is unmeasured on NGF's own
     /// image.
     NginxGatewayFabric,
+    /// Caddy 2.11+ `basic_auth` (Go): bcrypt `$2a$`/`$2b$`/`$2y$` and argon2id (`caddy
+    /// hash-password --algorithm argon2id`); no `$apr1$`, SHA or yescrypt. Caddy before 2.11
+    /// (Debian's 2.6) checks bcrypt only.
+    Caddy,
 }
 
 impl Target {
     /// Every target, in declaration order.
-    pub const ALL: [Self; 11] = [
+    pub const ALL: [Self; 12] = [
         Self::ApacheHttpd,
         Self::NginxGlibc,
         Self::NginxLibxcrypt,
@@ -74,11 +78,12 @@ impl Target {
         Self::Kgateway,
         Self::Agentgateway,
         Self::NginxGatewayFabric,
+        Self::Caddy,
     ];
 
     /// A short lower-case name: `apache-httpd`, `nginx-glibc`, `nginx-libxcrypt`,
     /// `ingress-nginx`, `nginx-inc-ingress`, `traefik`, `envoy-gateway`, `haproxy-ingress`,
-    /// `kgateway`, `agentgateway`, `nginx-gateway-fabric`.
+    /// `kgateway`, `agentgateway`, `nginx-gateway-fabric`, `caddy`.
     #[must_use]
     pub const fn name(self) -> &'static str {
         match self {
@@ -93,12 +98,15 @@ impl Target {
             Self::Kgateway => "kgateway",
             Self::Agentgateway => "agentgateway",
             Self::NginxGatewayFabric => "nginx-gateway-fabric",
+            Self::Caddy => "caddy",
         }
     }
 
     /// Whether this target can check a hash of `scheme`. [`Scheme::Unknown`] is supported by
     /// none, [`Scheme::Plaintext`] by none (Apache reads it only on Windows and NetWare),
-    /// [`Scheme::Yescrypt`] by nginx on libxcrypt only.
+    /// [`Scheme::Yescrypt`] by nginx on libxcrypt only, [`Scheme::Argon2id`] by Caddy only.
+    /// This library's own checks (`HtpasswdFile::check`, the `Authenticator`, tower-htpasswd)
+    /// take every scheme but [`Scheme::Unknown`], and are no target here.
     #[must_use]
     pub const fn supports(self, scheme: Scheme) -> bool {
         use BcryptVersion::{V2a, V2b, V2y};
@@ -161,6 +169,7 @@ impl Target {
             Self::HaproxyIngress => {
                 matches!(scheme, S::Md5Crypt | S::Sha256Crypt | S::Sha512Crypt)
             }
+            Self::Caddy => matches!(scheme, S::Bcrypt(V2a | V2b | V2y) | S::Argon2id),
         }
     }
 

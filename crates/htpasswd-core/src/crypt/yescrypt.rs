@@ -1,11 +1,12 @@
-//! yescrypt, `$y$`: verification only.
+//! yescrypt, `$y$`: verification, and generation at libxcrypt's `crypt_gensalt` costs.
 //!
 //! yescrypt is what Debian, Ubuntu, Fedora and Arch put in `/etc/shadow` and what Debian's
 //! `mkpasswd` writes by default, so such hashes end up in htpasswd files. nginx built on
 //! libxcrypt (Debian 11+, Ubuntu 20.04+, Fedora, the official images) checks them through
-//! `crypt()`; so does Apache httpd on such systems. No htpasswd tool writes them, and neither
-//! does this library: it only checks them, with RustCrypto's `yescrypt` (its results are
-//! compared with libxcrypt's `crypt()` in `tests/schemes_yescrypt.rs`).
+//! `crypt()`; so does Apache httpd on such systems. No htpasswd tool writes them; this library
+//! checks and writes them with RustCrypto's `yescrypt` ([`generate`] writes exactly the
+//! parameter strings libxcrypt's `crypt_gensalt("$y$", cost)` writes, with a 16-byte salt as it
+//! does; both directions are compared with libxcrypt's `crypt()` in `tests/memory_hard.rs`).
 //!
 //! The parameters of a stored hash set the memory and time one check costs. This verifier takes
 //! the parameter strings libxcrypt's `crypt_gensalt` writes (three characters: flavour, N, r; so
@@ -26,10 +27,60 @@
 
 use core::fmt;
 
-use yescrypt::{Params, PasswordVerifier as _, Yescrypt};
+use yescrypt::{CustomizedPasswordHasher as _, Mode, Params, PasswordVerifier as _, Yescrypt};
 
-use super::error::HashParseError;
+use super::error::{GenerateError, HashParseError};
+use super::salt::random_bytes;
 use super::scheme::{Scheme, is_crypt_char};
+
+/// The lowest cost libxcrypt's `crypt_gensalt` takes for `$y$` (1 MiB, `j75`).
+pub const MIN_COST: u32 = 1;
+/// libxcrypt's default cost (`crypt_gensalt("$y$", 0)`, `mkpasswd -m yescrypt`): 16 MiB, `j9T`.
+pub const DEFAULT_COST: u32 = 5;
+/// The highest cost libxcrypt's `crypt_gensalt` takes (1 GiB, `jFT`).
+pub const MAX_COST: u32 = 11;
+/// The longest password hashed, in bytes: libxcrypt's `crypt()` refuses longer ones.
+pub const MAX_PASSWORD_LEN: usize = 511;
+
+/// N and r of libxcrypt's `crypt_gensalt("$y$", cost)` (flavour `j`, p = 1, t = 0): costs 1
+/// and 2 are r = 8 with N = 2^(cost + 9) (1 and 2 MiB), costs 3 to 11 are r = 32 with
+/// N = 2^(cost + 7) (4 MiB to 1 GiB).
+///
+/// # Errors
+/// [`GenerateError::YescryptCost`] for a cost outside 1..=11.
+pub fn params_for_cost(cost: u32) -> Result<Params, GenerateError> {
+    let (log_n, r) = match cost {
+        1 | 2 => (cost + 9, 8),
+        3..=MAX_COST => (cost + 7, 32),
+        _ => return Err(GenerateError::YescryptCost { cost }),
+    };
+    Params::new(Mode::default(), 1u64 << log_n, r, 1)
+        .map_err(|_| GenerateError::YescryptCost { cost })
+}
+
+/// Hashes `password` at `cost` (libxcrypt's `crypt_gensalt` cost, 1..=11; see
+/// [`params_for_cost`]) with a fresh 16-byte salt from the OS CSPRNG, as `mkpasswd -m yescrypt`
+/// and libxcrypt write it.
+///
+/// # Errors
+/// [`GenerateError::YescryptCost`] for a cost outside 1..=11,
+/// [`GenerateError::PasswordOverCryptLimit`] for a password over 511 bytes,
+/// [`GenerateError::Random`] when the OS CSPRNG fails.
+pub fn generate(password: &[u8], cost: u32) -> Result<YescryptHash, GenerateError> {
+    let params = params_for_cost(cost)?;
+    if password.len() > MAX_PASSWORD_LEN {
+        return Err(GenerateError::PasswordOverCryptLimit {
+            len: password.len(),
+            max: MAX_PASSWORD_LEN,
+        });
+    }
+    let salt = random_bytes::<16>()?;
+    let made = Yescrypt::from(params)
+        .hash_password_customized(password, &salt, None, None, params)
+        .map_err(|_| GenerateError::YescryptCost { cost })?;
+    // Our own output: a parse failure would be a bug in the encoder, reported as the cost.
+    YescryptHash::parse(made.as_str().as_bytes()).map_err(|_| GenerateError::YescryptCost { cost })
+}
 
 /// The most memory one check may take: 128 x N x r bytes.
 pub const MAX_MEMORY_BYTES: u64 = 1 << 30;

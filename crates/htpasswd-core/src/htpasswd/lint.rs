@@ -2,12 +2,15 @@
 //!
 //! Per entry: its [`Scheme`], whether that scheme is weak, and which [`Target`]s can check it.
 //! File-wide: BOM, CRLF line ends, lines without `:`, duplicates, over-long lines, white space
-//! around usernames or hashes. Findings never quote a hash field (it may be a plaintext password).
+//! around usernames or hashes, hashes that do not parse as their scheme (no password matches
+//! them), hashes past the cost ceiling ([`CostLimits`]: checked by no server in reasonable time,
+//! refused by our checks), and 13-character fields that read as DES crypt although they may be a
+//! plaintext password. Findings never quote a hash field (it may be a plaintext password).
 
 use core::fmt;
 
 use super::model::{HtpasswdFile, LineEnding, LineKind};
-use crate::crypt::{Scheme, Target};
+use crate::crypt::{CostLimits, Hash, HashParseError, Scheme, Target};
 
 /// Longest line (ending excluded) Apache's htpasswd reads whole: it reads lines into a 256-byte
 /// buffer, so a longer line is split and its tail read as a line of its own.
@@ -129,6 +132,32 @@ pub enum Finding {
         /// Its scheme.
         scheme: Scheme,
     },
+    /// An entry whose hash has a known scheme's prefix or shape but does not parse as it
+    /// (`$apr1$short`, `$2y$99$...`, `{SHA}` with bad base64): no password matches it.
+    Malformed {
+        /// 1-based line number.
+        line: usize,
+        /// The scheme its prefix or shape names.
+        scheme: Scheme,
+        /// What is wrong (names the defect, never the field).
+        reason: HashParseError,
+    },
+    /// An entry whose cost is over the ceiling ([`CostLimits`]): our checks refuse it
+    /// ([`HashParseError::TooCostly`]) and a server would spend minutes to hours per check.
+    TooCostly {
+        /// 1-based line number.
+        line: usize,
+        /// Its scheme.
+        scheme: Scheme,
+        /// The cost and the ceiling ([`HashParseError::TooCostly`]).
+        reason: HashParseError,
+    },
+    /// A 13-character field of the crypt alphabet: servers read it as a DES crypt hash, so if it
+    /// was meant as a plaintext password (`htpasswd -p`), no server accepts that password.
+    DesLookalike {
+        /// 1-based line number.
+        line: usize,
+    },
 }
 
 impl fmt::Display for Finding {
@@ -178,6 +207,21 @@ impl fmt::Display for Finding {
                 "line {line} uses {}, which no known server can check",
                 scheme.name()
             ),
+            Self::Malformed {
+                line,
+                scheme,
+                reason,
+            } => write!(
+                f,
+                "line {line} has a malformed {} hash, which matches no password: {reason}",
+                scheme.name()
+            ),
+            Self::TooCostly { line, reason, .. } => write!(f, "line {line}: {reason}"),
+            Self::DesLookalike { line } => write!(
+                f,
+                "line {line} has 13 characters that read as DES crypt: if this is a plaintext \
+                 password, no server will accept it as such"
+            ),
         }
     }
 }
@@ -204,9 +248,42 @@ fn is_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | 0x0b | 0x0c)
 }
 
-/// Lints a file.
+/// Lints a file, with the default cost ceilings ([`CostLimits::DEFAULT`]).
 #[must_use]
 pub fn lint(file: &HtpasswdFile) -> LintReport<'_> {
+    lint_with_limits(file, &CostLimits::DEFAULT)
+}
+
+/// The findings about one entry's hash field beyond its scheme: malformed, too costly, or a
+/// DES hash that may be a plaintext password. Parsing only; nothing is hashed.
+fn hash_findings(
+    line: usize,
+    scheme: Scheme,
+    field: &[u8],
+    limits: &CostLimits,
+) -> Option<Finding> {
+    if matches!(scheme, Scheme::Plain | Scheme::Plaintext | Scheme::Unknown) {
+        return None;
+    }
+    match Hash::parse_with_limits(field, limits) {
+        Ok(_) if scheme == Scheme::DesCrypt => Some(Finding::DesLookalike { line }),
+        Ok(_) => None,
+        Err(reason @ HashParseError::TooCostly { .. }) => Some(Finding::TooCostly {
+            line,
+            scheme,
+            reason,
+        }),
+        Err(reason) => Some(Finding::Malformed {
+            line,
+            scheme,
+            reason,
+        }),
+    }
+}
+
+/// Lints a file, reporting hashes past `limits` as [`Finding::TooCostly`].
+#[must_use]
+pub fn lint_with_limits<'a>(file: &'a HtpasswdFile, limits: &CostLimits) -> LintReport<'a> {
     let mut findings = Vec::new();
     if file.has_bom() {
         findings.push(Finding::Bom);
@@ -257,6 +334,7 @@ pub fn lint(file: &HtpasswdFile) -> LintReport<'_> {
                         scheme,
                     });
                 }
+                findings.extend(hash_findings(e.line, scheme, e.hash, limits));
                 entries.push(EntryReport {
                     line: e.line,
                     user: e.user,

@@ -13,11 +13,11 @@ mod model;
 #[cfg(unix)]
 mod write;
 
-pub use self::check::{Verdict, check_stored};
+pub use self::check::{Verdict, check_stored, check_stored_with_limits};
 pub use self::error::{
     EditError, FileError, HashFieldError, InvalidLines, LimitError, UsernameError,
 };
-pub use self::lint::{EntryReport, Finding, LintReport, Weakness, lint};
+pub use self::lint::{EntryReport, Finding, LintReport, Weakness, lint, lint_with_limits};
 pub use self::model::{
     Duplicate, Entry, HtpasswdFile, Limits, LineEnding, LineKind, LineRef, SetOutcome, Which,
     check_hash_field,

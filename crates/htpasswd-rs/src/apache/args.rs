@@ -2,11 +2,19 @@
 //! `apr_getopt` with the option string `cnmspdBbDi25C:r:v` does (combined short flags, `--` ends
 //! the options, the first operand ends them too, a later flag wins), and [`validate`] turns them
 //! into a typed [`Request`] with Apache's checks, in Apache's order. Neither does any work.
+//!
+//! Beside Apache's flags, long options that Apache refuses (`apr_getopt` reads `--yescrypt` as
+//! the illegal option `-`), so no Apache command line changes meaning: `--yescrypt` (cost with
+//! `-C`, 1..=11, libxcrypt's; default 5) and `--argon2id` with `--argon2-memory KIB`,
+//! `--argon2-time N`, `--argon2-parallelism N` (defaults 19456, 2, 1). Any other long option is
+//! refused as Apache refuses it.
 
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStringExt as _;
 use std::path::PathBuf;
 
+use htpasswd_core::crypt::argon2id::{self, Argon2idParams};
+use htpasswd_core::crypt::yescrypt;
 use zeroize::Zeroizing;
 
 use crate::failure::Failure;
@@ -18,7 +26,8 @@ pub(crate) const MAX_ARG_PASSWORD: usize = 255;
 /// Longest file name Apache accepts (`APR_PATH_MAX - 1`).
 const MAX_FILENAME: usize = 4095;
 
-/// The hash algorithm (`-m`, `-s`, `-p`, `-d`, `-B`, `-2`, `-5`; `-m` is the default).
+/// The hash algorithm (`-m`, `-s`, `-p`, `-d`, `-B`, `-2`, `-5`; `-m` is the default; the
+/// extensions `--yescrypt` and `--argon2id`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Alg {
     Md5,
@@ -28,6 +37,22 @@ pub(crate) enum Alg {
     Bcrypt,
     Sha256,
     Sha512,
+    Yescrypt,
+    Argon2id,
+}
+
+/// `--argon2-memory`, `--argon2-time`, `--argon2-parallelism` as given.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Argon2Opts {
+    pub(crate) memory_kib: Option<u32>,
+    pub(crate) time: Option<u32>,
+    pub(crate) parallelism: Option<u32>,
+}
+
+impl Argon2Opts {
+    fn any(self) -> bool {
+        self.memory_kib.is_some() || self.time.is_some() || self.parallelism.is_some()
+    }
 }
 
 /// Where the password comes from (`-b`, `-i`, or a prompt; the last of `-b`/`-i` wins).
@@ -49,6 +74,8 @@ pub(crate) struct Raw {
     pub(crate) source: Source,
     /// `-C` / `-r` (one value in Apache; the last one wins); `None` when not given.
     pub(crate) cost: Option<i64>,
+    /// The argon2id options (extensions).
+    pub(crate) argon2: Argon2Opts,
     /// Operands after the options.
     pub(crate) operands: Vec<OsString>,
 }
@@ -118,6 +145,51 @@ pub(crate) fn short_cluster<E>(
     Ok(())
 }
 
+/// One long option (`--name`, `--name=value` or `--name value`): the extensions above, or
+/// Apache's refusal of the option `-` for any other.
+fn long_option(
+    raw: &mut Raw,
+    arg: &[u8],
+    next: impl FnOnce() -> Option<Vec<u8>>,
+) -> Result<(), Failure> {
+    let (name, inline) = match arg.iter().position(|&b| b == b'=') {
+        Some(i) => (&arg[..i], Some(arg[i + 1..].to_vec())),
+        None => (arg, None),
+    };
+    let slot = match name {
+        b"--yescrypt" | b"--argon2id" if inline.is_some() => {
+            return Err(Failure::ExtensionUsage(format!(
+                "{} takes no value",
+                String::from_utf8_lossy(name)
+            )));
+        }
+        b"--yescrypt" => {
+            raw.alg = Alg::Yescrypt;
+            return Ok(());
+        }
+        b"--argon2id" => {
+            raw.alg = Alg::Argon2id;
+            return Ok(());
+        }
+        b"--argon2-memory" => &mut raw.argon2.memory_kib,
+        b"--argon2-time" => &mut raw.argon2.time,
+        b"--argon2-parallelism" => &mut raw.argon2.parallelism,
+        // Apache's getopt reads `--name` as the option `-`.
+        _ => return Err(Failure::IllegalOption(b'-')),
+    };
+    let flag = String::from_utf8_lossy(name).into_owned();
+    let value = inline
+        .or_else(next)
+        .ok_or_else(|| Failure::ExtensionUsage(format!("{flag} needs a number")))?;
+    let number = core::str::from_utf8(&value)
+        .ok()
+        .filter(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|v| v.parse::<u32>().ok())
+        .ok_or_else(|| Failure::ExtensionUsage(format!("{flag} needs a whole number")))?;
+    *slot = Some(number);
+    Ok(())
+}
+
 /// Stage 1: the flags, as Apache's `apr_getopt` loop reads them.
 pub(crate) fn parse(args: Vec<OsString>) -> Parsed {
     let mut raw = Raw {
@@ -128,6 +200,7 @@ pub(crate) fn parse(args: Vec<OsString>) -> Parsed {
         alg: Alg::Md5,
         source: Source::Prompt,
         cost: None,
+        argon2: Argon2Opts::default(),
         operands: Vec::new(),
     };
     let mut plain_warnings = 0;
@@ -141,6 +214,17 @@ pub(crate) fn parse(args: Vec<OsString>) -> Parsed {
         if bytes.len() < 2 || bytes[0] != b'-' {
             rest.push(arg);
             break;
+        }
+        if bytes.starts_with(b"--") {
+            let long = bytes.to_vec();
+            if let Err(failure) = long_option(&mut raw, &long, || args.next().map(|a| a.into_vec()))
+            {
+                return Parsed {
+                    plain_warnings,
+                    result: Err(failure),
+                };
+            }
+            continue;
         }
         let cluster = &bytes[1..];
         let next = || args.next().map(|a| a.into_vec());
@@ -206,6 +290,8 @@ pub(crate) struct Request {
     pub(crate) action: Action,
     pub(crate) alg: Alg,
     pub(crate) cost: Option<i64>,
+    /// The argon2id parameters (used with [`Alg::Argon2id`] only).
+    pub(crate) argon2: Argon2idParams,
     pub(crate) file: Option<PathBuf>,
     pub(crate) user: Vec<u8>,
     /// The `-b` password, or where to get it.
@@ -269,15 +355,65 @@ pub(crate) fn validate(raw: Raw) -> Result<Request, Failure> {
     {
         return Err(Failure::RoundsOutOfRange);
     }
+    let argon2 = extension_params(raw.alg, raw.cost, raw.argon2, action)?;
     Ok(Request {
         action,
         alg: raw.alg,
         cost: raw.cost,
+        argon2,
         file,
         user,
         password,
         source: raw.source,
     })
+}
+
+/// The extensions' checks (after Apache's): `-C` for `--yescrypt` in 1..=11, the argon2id
+/// options only with `--argon2id` and within what the library generates.
+fn extension_params(
+    alg: Alg,
+    cost: Option<i64>,
+    opts: Argon2Opts,
+    action: Action,
+) -> Result<Argon2idParams, Failure> {
+    if opts.any() && alg != Alg::Argon2id {
+        return Err(Failure::ExtensionUsage(
+            "--argon2-memory, --argon2-time and --argon2-parallelism need --argon2id".to_owned(),
+        ));
+    }
+    let hashing = matches!(action, Action::Print | Action::Set { .. });
+    if alg == Alg::Yescrypt
+        && hashing
+        && let Some(c) = cost
+        && !(i64::from(yescrypt::MIN_COST)..=i64::from(yescrypt::MAX_COST)).contains(&c)
+    {
+        return Err(Failure::ExtensionUsage(format!(
+            "-C for --yescrypt must be from {} to {} (libxcrypt's costs; default {})",
+            yescrypt::MIN_COST,
+            yescrypt::MAX_COST,
+            yescrypt::DEFAULT_COST
+        )));
+    }
+    let d = Argon2idParams::DEFAULT;
+    let params = Argon2idParams {
+        memory_kib: opts.memory_kib.unwrap_or(d.memory_kib),
+        time: opts.time.unwrap_or(d.time),
+        parallelism: opts.parallelism.unwrap_or(d.parallelism),
+    };
+    let ok = (1..=argon2id::MAX_PARALLELISM).contains(&params.parallelism)
+        && (1..=argon2id::MAX_GENERATE_TIME).contains(&params.time)
+        && (u64::from(params.parallelism) * 8..=u64::from(argon2id::MAX_GENERATE_MEMORY_KIB))
+            .contains(&u64::from(params.memory_kib));
+    if alg == Alg::Argon2id && hashing && !ok {
+        return Err(Failure::ExtensionUsage(format!(
+            "--argon2-memory must be from 8 x parallelism to {} KiB, --argon2-time from 1 to {}, \
+             --argon2-parallelism from 1 to {}",
+            argon2id::MAX_GENERATE_MEMORY_KIB,
+            argon2id::MAX_GENERATE_TIME,
+            argon2id::MAX_PARALLELISM
+        )));
+    }
+    Ok(params)
 }
 
 #[cfg(test)]
@@ -326,5 +462,72 @@ mod tests {
         assert_eq!(raw.operands, os(&["-f", "u", "p"]));
         let raw = parse(os(&["-", "u"])).result.ok().unwrap();
         assert_eq!(raw.operands, os(&["-", "u"]));
+    }
+
+    #[test]
+    fn extension_long_options() {
+        let raw = parse(os(&["-nb", "--yescrypt", "-C", "7", "u", "p"]))
+            .result
+            .ok()
+            .unwrap();
+        assert_eq!((raw.alg, raw.cost), (Alg::Yescrypt, Some(7)));
+        let raw = parse(os(&[
+            "--argon2id",
+            "--argon2-memory=65536",
+            "--argon2-time",
+            "3",
+            "--argon2-parallelism=4",
+            "-nb",
+            "u",
+            "p",
+        ]))
+        .result
+        .ok()
+        .unwrap();
+        assert_eq!(raw.alg, Alg::Argon2id);
+        let req = validate(raw).ok().unwrap();
+        assert_eq!(
+            req.argon2,
+            Argon2idParams {
+                memory_kib: 65536,
+                time: 3,
+                parallelism: 4
+            }
+        );
+        // A later Apache flag wins, as between Apache's own.
+        let raw = parse(os(&["--yescrypt", "-B", "-nb", "u", "p"]))
+            .result
+            .ok()
+            .unwrap();
+        assert_eq!(raw.alg, Alg::Bcrypt);
+    }
+
+    #[test]
+    fn bad_extension_values_are_refused_before_any_work() {
+        let refused = |v: &[&str]| match parse(os(v)).result {
+            Err(f) => Some(f),
+            Ok(raw) => validate(raw).err(),
+        };
+        for bad in [
+            &["--yescrypt", "-C", "12", "-nb", "u", "p"][..],
+            &["--argon2id", "--argon2-memory=7", "-nb", "u", "p"],
+            &["--argon2id", "--argon2-memory=1048577", "-nb", "u", "p"],
+            &["--argon2id", "--argon2-time=0", "-nb", "u", "p"],
+            &["--argon2id", "--argon2-time=11", "-nb", "u", "p"],
+            &["--argon2id", "--argon2-parallelism=17", "-nb", "u", "p"],
+            &["--argon2id", "--argon2-time=x", "-nb", "u", "p"],
+            &["--argon2id", "--argon2-time"],
+            &["--argon2-time=3", "-nb", "u", "p"],
+            &["--yescrypt=1", "-nb", "u", "p"],
+        ] {
+            assert!(
+                matches!(refused(bad), Some(Failure::ExtensionUsage(_))),
+                "{bad:?}"
+            );
+        }
+        assert!(matches!(
+            refused(&["--sha512", "-nb", "u", "p"]),
+            Some(Failure::IllegalOption(b'-'))
+        ));
     }
 }

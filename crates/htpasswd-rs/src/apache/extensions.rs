@@ -46,6 +46,8 @@ impl Level {
             | Finding::Duplicate { .. }
             | Finding::LongLine { .. }
             | Finding::NoTarget { .. }
+            | Finding::Malformed { .. }
+            | Finding::TooCostly { .. }
             | Finding::Bom
             | Finding::WeakScheme {
                 weakness: Weakness::Plaintext | Weakness::DesCrypt,
@@ -124,7 +126,10 @@ pub(crate) fn lint_file(rest: &[OsString]) -> Outcome {
             | Finding::LongLine { line, .. }
             | Finding::Whitespace { line }
             | Finding::WeakScheme { line, .. }
-            | Finding::NoTarget { line, .. } => format!("{line}:"),
+            | Finding::NoTarget { line, .. }
+            | Finding::Malformed { line, .. }
+            | Finding::TooCostly { line, .. }
+            | Finding::DesLookalike { line } => format!("{line}:"),
             Finding::Duplicate { lines, .. } | Finding::CrLf { lines } => {
                 lines.first().map(|l| format!("{l}:")).unwrap_or_default()
             }

@@ -188,7 +188,12 @@ fn get_password(ctx: &mut Ctx, req: &Request) -> Result<Zeroizing<Vec<u8>>, Fail
 /// Apache's `mkrecord`: warn about an unused `-C`/`-r`, get the password, hash it, and check
 /// that `user:hash` plus its newline fits Apache's 256-byte lines. Returns `user:hash`.
 fn make_record(ctx: &mut Ctx, req: &Request) -> Result<Zeroizing<Vec<u8>>, Failure> {
-    if req.cost.is_some() && !matches!(req.alg, Alg::Bcrypt | Alg::Sha256 | Alg::Sha512) {
+    if req.cost.is_some()
+        && !matches!(
+            req.alg,
+            Alg::Bcrypt | Alg::Sha256 | Alg::Sha512 | Alg::Yescrypt
+        )
+    {
         ctx.err.extend_from_slice(WARN_COST.as_bytes());
     }
     let password = get_password(ctx, req)?;
@@ -207,6 +212,14 @@ fn make_record(ctx: &mut Ctx, req: &Request) -> Result<Zeroizing<Vec<u8>>, Failu
         Alg::Sha256 => HashParams::Sha256Crypt { rounds: rounds() },
         Alg::Sha512 => HashParams::Sha512Crypt { rounds: rounds() },
         Alg::Plain => HashParams::Plaintext,
+        Alg::Yescrypt => HashParams::Yescrypt {
+            cost: match req.cost {
+                None => crypt::yescrypt::DEFAULT_COST,
+                // Checked in `args::validate`.
+                Some(c) => u32::try_from(c).unwrap_or(0),
+            },
+        },
+        Alg::Argon2id => HashParams::Argon2id(req.argon2),
     };
     let mut record = Zeroizing::new(Vec::with_capacity(MAX_STRING_LEN));
     record.extend_from_slice(&req.user);
@@ -221,6 +234,9 @@ fn make_record(ctx: &mut Ctx, req: &Request) -> Result<Zeroizing<Vec<u8>>, Failu
             GenerateError::BcryptCost { .. } => Failure::BcryptCost,
             GenerateError::Rounds { .. } => Failure::RoundsOutOfRange,
             GenerateError::Random(e) => Failure::Random(e.to_string()),
+            e @ (GenerateError::YescryptCost { .. } | GenerateError::Argon2Params { .. }) => {
+                Failure::ExtensionUsage(e.to_string())
+            }
             other => Failure::Random(other.to_string()),
         })?;
         if made.scheme() == Scheme::DesCrypt && made.truncated_to().is_some() {
