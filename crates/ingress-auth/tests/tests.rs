@@ -26,4 +26,5 @@ mod network_policy;
 mod output_failures;
 mod reference;
 mod secrets;
+mod serve;
 mod snapshots;
