@@ -617,7 +617,7 @@ _ingress__auth() {
             return 0
             ;;
         ingress__auth__subcmd__serve)
-            opts="-h --htpasswd --listen --realm --user-header --trusted-proxy --log-format --reload-interval --help"
+            opts="-h --htpasswd --listen --grpc-listen --realm --user-header --trusted-proxy --log-format --reload-interval --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -628,6 +628,10 @@ _ingress__auth() {
                     return 0
                     ;;
                 --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --grpc-listen)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -165,6 +165,7 @@ complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand migrate" -l al
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand migrate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand serve" -l htpasswd -d 'The htpasswd file (reloaded when it changes; missing at start: not ready, every check 401)' -r -F
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand serve" -l listen -d 'Where to serve HTTP checks; port 0 picks a free port. The bound address is the first line on standard error: `listening on http://ADDR:PORT`' -r
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand serve" -l grpc-listen -d 'Also serve Envoy\'s ext_authz gRPC service (`envoy.service.auth.v3.Authorization/Check`) here; port 0 picks a free port (logged as `listening on grpc://ADDR:PORT`)' -r
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand serve" -l realm -d 'The realm of the `WWW-Authenticate` challenge' -r
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand serve" -l user-header -d 'The response header that carries the authenticated user name' -r
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand serve" -l trusted-proxy -d 'A proxy network (CIDR or one address) whose X-Forwarded-For (right-most entry outside the trusted ranges) or X-Real-IP names the client. Repeatable. Without it the client is the connection\'s peer' -r

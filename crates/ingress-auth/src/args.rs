@@ -347,6 +347,10 @@ pub(crate) struct ServeCmd {
     /// on standard error: `listening on http://ADDR:PORT`.
     #[arg(long, value_name = "ADDR:PORT", default_value = "0.0.0.0:8080")]
     pub(crate) listen: std::net::SocketAddr,
+    /// Also serve Envoy's ext_authz gRPC service (`envoy.service.auth.v3.Authorization/Check`)
+    /// here; port 0 picks a free port (logged as `listening on grpc://ADDR:PORT`).
+    #[arg(long, value_name = "ADDR:PORT")]
+    pub(crate) grpc_listen: Option<std::net::SocketAddr>,
     /// The realm of the `WWW-Authenticate` challenge.
     #[arg(long, value_name = "REALM", default_value = "Authentication Required")]
     pub(crate) realm: String,

@@ -883,3 +883,205 @@ fn caddy_forward_auth_end_to_end() {
     wait_listening(port, "caddy", &mut proxy.child);
     through_proxy(&curl_path, port, &serve, "caddy");
 }
+
+mod grpc {
+    use std::collections::HashMap;
+
+    use envoy_types::pb::envoy::config::core::v3::{
+        Address, HeaderMap, HeaderValue, SocketAddress, address, socket_address,
+    };
+    use envoy_types::pb::envoy::service::auth::v3::attribute_context::{
+        HttpRequest, Peer, Request,
+    };
+    use envoy_types::pb::envoy::service::auth::v3::authorization_client::AuthorizationClient;
+    use envoy_types::pb::envoy::service::auth::v3::check_response::HttpResponse;
+    use envoy_types::pb::envoy::service::auth::v3::{
+        AttributeContext, CheckRequest, CheckResponse,
+    };
+
+    use super::{CHALLENGE, Serve, USERS, basic, users_file};
+    use crate::support::TempDir;
+
+    /// A CheckRequest as Envoy sends it: the downstream source address and the request's
+    /// headers (lower-cased map, or the raw header list with `encode_raw_headers`).
+    fn check_request(source: &str, headers: &[(&str, &str)], raw: bool) -> CheckRequest {
+        let mut http = HttpRequest {
+            method: "GET".into(),
+            path: "/app/page".into(),
+            host: "example.test".into(),
+            ..Default::default()
+        };
+        if raw {
+            http.header_map = Some(HeaderMap {
+                headers: headers
+                    .iter()
+                    .map(|(k, v)| HeaderValue {
+                        key: (*k).into(),
+                        raw_value: v.as_bytes().to_vec(),
+                        ..Default::default()
+                    })
+                    .collect(),
+            });
+        } else {
+            http.headers = headers
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect::<HashMap<_, _>>();
+        }
+        CheckRequest {
+            attributes: Some(AttributeContext {
+                source: Some(Peer {
+                    address: Some(Address {
+                        address: Some(address::Address::SocketAddress(SocketAddress {
+                            address: source.into(),
+                            port_specifier: Some(socket_address::PortSpecifier::PortValue(40_000)),
+                            ..Default::default()
+                        })),
+                    }),
+                    ..Default::default()
+                }),
+                request: Some(Request {
+                    http: Some(http),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }),
+        }
+    }
+
+    fn header<'a>(
+        headers: &'a [envoy_types::pb::envoy::config::core::v3::HeaderValueOption],
+        name: &str,
+    ) -> Option<&'a str> {
+        headers
+            .iter()
+            .filter_map(|h| h.header.as_ref())
+            .find(|h| h.key.eq_ignore_ascii_case(name))
+            .map(|h| h.value.as_str())
+    }
+
+    /// (gRPC code, HTTP status of a denial, headers to add upstream or send back).
+    fn summary(r: &CheckResponse) -> (i32, Option<i32>, Option<String>, Option<String>) {
+        let code = r.status.as_ref().map_or(-1, |s| s.code);
+        match &r.http_response {
+            Some(HttpResponse::OkResponse(ok)) => (
+                code,
+                None,
+                header(&ok.headers, "x-auth-user").map(str::to_owned),
+                None,
+            ),
+            Some(HttpResponse::DeniedResponse(d)) => (
+                code,
+                d.status.as_ref().map(|s| s.code),
+                header(&d.headers, "www-authenticate").map(str::to_owned),
+                header(&d.headers, "retry-after").map(str::to_owned),
+            ),
+            _ => (code, None, None, None),
+        }
+    }
+
+    #[test]
+    fn ext_authz_check_over_grpc() {
+        let dir = TempDir::new("serve-grpc");
+        let file = dir.write("htpasswd", users_file().as_bytes());
+        let serve = Serve::start(&[
+            "--htpasswd",
+            file.to_str().unwrap(),
+            "--grpc-listen",
+            "127.0.0.1:0",
+        ]);
+        serve.wait_for("the gRPC listener", |s| {
+            s.log().iter().any(|l| l.contains("grpc://"))
+        });
+        let grpc_addr: String = serve
+            .log()
+            .iter()
+            .find_map(|l| l.split("grpc://").nth(1).map(str::to_owned))
+            .unwrap()
+            .chars()
+            .take_while(|c| !c.is_whitespace() && *c != '"')
+            .collect();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let mut client = AuthorizationClient::connect(format!("http://{grpc_addr}"))
+                .await
+                .unwrap();
+            let mut check = async |source: &str, headers: &[(&str, &str)], raw: bool| {
+                let r = client
+                    .check(check_request(source, headers, raw))
+                    .await
+                    .unwrap()
+                    .into_inner();
+                summary(&r)
+            };
+            const OK: i32 = 0;
+            const UNAUTHENTICATED: i32 = 16;
+            for (i, (user, password, _)) in USERS.iter().enumerate() {
+                let source = format!("192.0.2.{}", i + 1);
+                let auth = basic(user, password);
+                for raw in [false, true] {
+                    let r = check(&source, &[("authorization", &auth)], raw).await;
+                    assert_eq!(r, (OK, None, Some((*user).to_owned()), None), "{user}");
+                }
+                // A client-sent user header is overwritten, never trusted.
+                let r = check(
+                    &source,
+                    &[("authorization", &auth), ("x-auth-user", "admin")],
+                    false,
+                )
+                .await;
+                assert_eq!(r.2.as_deref(), Some(*user));
+                let wrong = basic(user, "wrong");
+                let r = check(&source, &[("authorization", &wrong)], false).await;
+                assert_eq!(
+                    r,
+                    (UNAUTHENTICATED, Some(401), Some(CHALLENGE.to_owned()), None),
+                    "{user}"
+                );
+            }
+            for headers in [
+                &[][..],
+                &[("authorization", "Basic !!!")][..],
+                &[("authorization", "Bearer x")][..],
+            ] {
+                let r = check("198.51.100.1", headers, false).await;
+                assert_eq!(
+                    r,
+                    (UNAUTHENTICATED, Some(401), Some(CHALLENGE.to_owned()), None),
+                    "{headers:?}"
+                );
+            }
+            // A guessing flood from one source is throttled (401, Retry-After); another source
+            // is still served.
+            let mut retry = None;
+            for i in 0..30 {
+                let wrong = basic("md5", &format!("guess{i}"));
+                let r = check("203.0.113.50", &[("authorization", &wrong)], false).await;
+                assert_eq!((r.0, r.1), (UNAUTHENTICATED, Some(401)));
+                if r.3.is_some() {
+                    retry = r.3;
+                    break;
+                }
+            }
+            assert!(retry.is_some(), "never throttled");
+            let good = basic("md5", "pw-md5");
+            let r = check("203.0.113.51", &[("authorization", &good)], false).await;
+            assert_eq!(r.0, OK);
+        });
+        let allowed =
+            serve.metric(r#"ingress_auth_checks_total{protocol="grpc",outcome="allowed"}"#);
+        assert_eq!(allowed, (3 * USERS.len() + 1) as f64);
+        assert!(
+            serve.metric(r#"ingress_auth_checks_total{protocol="grpc",outcome="throttled"}"#)
+                >= 1.0
+        );
+        serve.wait_for("the source address in the log", |s| {
+            s.log()
+                .iter()
+                .any(|l| l.contains("protocol=grpc outcome=denied user=sha1 client=192.0.2.6"))
+        });
+    }
+}

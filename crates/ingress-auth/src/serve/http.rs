@@ -111,44 +111,73 @@ pub(crate) async fn handle<B>(state: &State, req: Request<B>, peer: IpAddr) -> R
     res
 }
 
+/// What a check decided, before it is put in a protocol's terms.
+pub(crate) enum Verdict {
+    /// 200 (gRPC OK) with the user name in the user header.
+    Allowed(HeaderValue),
+    /// 401 (gRPC UNAUTHENTICATED) with the challenge, and `Retry-After` when throttled.
+    Challenge(Option<Duration>),
+    /// 503 (gRPC UNAVAILABLE) with `Retry-After`.
+    Busy(Duration),
+}
+
+/// Checks an `Authorization` header value from `client`: (outcome, user name given, verdict).
+/// Shared by HTTP and gRPC.
+pub(crate) async fn decide(
+    auth: &Authenticator,
+    authorization: Option<&[u8]>,
+    client: IpAddr,
+) -> (&'static str, Option<Vec<u8>>, Verdict) {
+    let Some(value) = authorization else {
+        return ("missing", None, Verdict::Challenge(None));
+    };
+    let Ok(credentials) = parse_basic(value, DEFAULT_MAX_HEADER_LEN) else {
+        return ("malformed", None, Verdict::Challenge(None));
+    };
+    let user = credentials.user().to_vec();
+    let future = auth.check_async(credentials.user(), credentials.password(), client);
+    drop(credentials);
+    let Ok(decision) = tokio::time::timeout(CHECK_TIMEOUT, future).await else {
+        return ("busy", Some(user), Verdict::Busy(Duration::from_secs(1)));
+    };
+    match decision {
+        Decision::Allowed { user } => match HeaderValue::from_bytes(&user) {
+            Ok(value) => ("allowed", Some(user), Verdict::Allowed(value)),
+            // A name with control characters cannot be sent in a header: refuse rather than
+            // admit a request the upstream cannot attribute.
+            Err(_) => ("error", Some(user), Verdict::Challenge(None)),
+        },
+        Decision::Throttled { retry_after } => (
+            "throttled",
+            Some(user),
+            Verdict::Challenge(Some(retry_after)),
+        ),
+        Decision::Busy { retry_after } => ("busy", Some(user), Verdict::Busy(retry_after)),
+        // `Decision` is non-exhaustive: anything else is a refusal.
+        _ => ("denied", Some(user), Verdict::Challenge(None)),
+    }
+}
+
 /// Checks the credentials of a request: (outcome, user name given, response).
 async fn check(
     state: &State,
     headers: &HeaderMap,
     client: IpAddr,
 ) -> (&'static str, Option<Vec<u8>>, Response<Body>) {
-    let Some(value) = headers.get(header::AUTHORIZATION) else {
-        return ("missing", None, challenge(state, None));
-    };
-    let Ok(credentials) = parse_basic(value.as_bytes(), DEFAULT_MAX_HEADER_LEN) else {
-        return ("malformed", None, challenge(state, None));
-    };
-    let user = credentials.user().to_vec();
-    let future = state
-        .auth
-        .check_async(credentials.user(), credentials.password(), client);
-    drop(credentials);
-    let Ok(decision) = tokio::time::timeout(CHECK_TIMEOUT, future).await else {
-        return ("busy", Some(user), busy(Duration::from_secs(1)));
-    };
-    match decision {
-        Decision::Allowed { user } => match HeaderValue::from_bytes(&user) {
-            Ok(value) => {
-                let mut res = text(StatusCode::OK, "ok\n");
-                res.headers_mut().insert(state.user_header.clone(), value);
-                ("allowed", Some(user), res)
-            }
-            // A name with control characters cannot be sent in a header: refuse rather than
-            // admit a request the upstream cannot attribute.
-            Err(_) => ("error", Some(user), challenge(state, None)),
-        },
-        Decision::Throttled { retry_after } => {
-            ("throttled", Some(user), challenge(state, Some(retry_after)))
+    let authorization = headers
+        .get(header::AUTHORIZATION)
+        .map(HeaderValue::as_bytes);
+    let (outcome, user, verdict) = decide(&state.auth, authorization, client).await;
+    let res = match verdict {
+        Verdict::Allowed(value) => {
+            let mut res = text(StatusCode::OK, "ok\n");
+            res.headers_mut().insert(state.user_header.clone(), value);
+            res
         }
-        Decision::Busy { retry_after } => ("busy", Some(user), busy(retry_after)),
-        // `Decision` is non-exhaustive: anything else is a refusal.
-        _ => ("denied", Some(user), challenge(state, None)),
-    }
+        Verdict::Challenge(retry_after) => challenge(state, retry_after),
+        Verdict::Busy(retry_after) => busy(retry_after),
+    };
+    (outcome, user, res)
 }
 
 /// 401 with the challenge (and `Retry-After` when throttled).
@@ -174,7 +203,7 @@ fn busy(retry_after: Duration) -> Response<Body> {
 }
 
 /// Whole seconds, rounded up, at least 1.
-fn retry_seconds(d: Duration) -> u64 {
+pub(crate) fn retry_seconds(d: Duration) -> u64 {
     (d.as_secs() + u64::from(d.subsec_nanos() > 0)).max(1)
 }
 

@@ -1,11 +1,13 @@
 //! `ingress-auth serve`: a forward-auth server on [`htpasswd_core::Authenticator`].
 //!
 //! One HTTP/1.1 listener (hyper on a tokio runtime) answers checks and `/healthz`, `/readyz`,
-//! `/metrics` ([`http`]); a task logs every reload the authenticator's thread does ([`log`]);
+//! `/metrics` ([`http`]); with `--grpc-listen`, a second one answers Envoy's ext_authz
+//! `Authorization/Check` over gRPC ([`grpc`]); a task logs every reload the authenticator's thread does ([`log`]);
 //! `/metrics` is [`metrics`]. Bounds: request heads over 16 KiB are refused by hyper (431), a
 //! head must arrive within 10 s, a check is answered within 10 s (503 after that), and a
 //! SIGTERM or SIGINT drains for at most 30 s.
 
+mod grpc;
 mod http;
 mod log;
 mod metrics;
@@ -16,6 +18,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use ::http::header::{HeaderName, HeaderValue};
+use envoy_types::ext_authz::v3::pb::AuthorizationServer;
 use htpasswd_core::Authenticator;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
@@ -37,6 +40,8 @@ const MAX_HEAD: usize = 16 * 1024;
 const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
 /// Longest drain after SIGTERM.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(30);
+/// Largest gRPC `CheckRequest` decoded (Envoy sends headers, and the body only when told to).
+const MAX_GRPC_MESSAGE: usize = 256 * 1024;
 /// How often the reload status is looked at for the log.
 const RELOAD_LOG_PERIOD: Duration = Duration::from_millis(200);
 
@@ -77,17 +82,33 @@ pub(crate) fn serve(cmd: &ServeCmd) -> Result<Output, Error> {
         trusted: cmd.trusted_proxies.clone(),
         log,
     });
-    runtime.block_on(run(cmd.listen, state))?;
+    runtime.block_on(run(cmd.listen, cmd.grpc_listen, state))?;
     Ok(Output::default())
 }
 
-async fn run(listen: SocketAddr, state: Arc<State>) -> Result<(), Error> {
+async fn run(
+    listen: SocketAddr,
+    grpc_listen: Option<SocketAddr>,
+    state: Arc<State>,
+) -> Result<(), Error> {
     let listener = TcpListener::bind(listen)
         .await
         .map_err(|e| Error::io(format!("--listen {listen}: {e}")))?;
     let local = listener
         .local_addr()
         .map_err(|e| Error::io(format!("--listen {listen}: {e}")))?;
+    let grpc_listener = match grpc_listen {
+        Some(addr) => {
+            let l = TcpListener::bind(addr)
+                .await
+                .map_err(|e| Error::io(format!("--grpc-listen {addr}: {e}")))?;
+            let bound = l
+                .local_addr()
+                .map_err(|e| Error::io(format!("--grpc-listen {addr}: {e}")))?;
+            Some((l, bound))
+        }
+        None => None,
+    };
     let mut term = signal(SignalKind::terminate())
         .map_err(|e| Error::io(format!("cannot handle SIGTERM: {e}")))?;
     let mut int = signal(SignalKind::interrupt())
@@ -98,6 +119,31 @@ async fn run(listen: SocketAddr, state: Arc<State>) -> Result<(), Error> {
         ("event", Value::Str("listening")),
         ("address", Value::Str(&address)),
     ]);
+    let (stop_grpc, stopped) = tokio::sync::watch::channel(false);
+    let grpc = grpc_listener.map(|(l, bound)| {
+        let address = format!("grpc://{bound}");
+        state.log.line(&[
+            ("level", Value::Str("info")),
+            ("event", Value::Str("listening")),
+            ("address", Value::Str(&address)),
+        ]);
+        let service = AuthorizationServer::new(grpc::Check {
+            state: Arc::clone(&state),
+        })
+        .max_decoding_message_size(MAX_GRPC_MESSAGE);
+        let mut stopped = stopped.clone();
+        let incoming = tonic::transport::server::TcpIncoming::from(l).with_nodelay(Some(true));
+        tokio::spawn(async move {
+            tonic::transport::Server::builder()
+                .timeout(http::CHECK_TIMEOUT + Duration::from_secs(1))
+                .http2_keepalive_interval(Some(Duration::from_secs(60)))
+                .add_service(service)
+                .serve_with_incoming_shutdown(incoming, async move {
+                    let _ = stopped.wait_for(|s| *s).await;
+                })
+                .await
+        })
+    });
     let reloads = tokio::spawn(log_reloads(Arc::clone(&state)));
     let graceful = GracefulShutdown::new();
     loop {
@@ -147,9 +193,14 @@ async fn run(listen: SocketAddr, state: Arc<State>) -> Result<(), Error> {
             Value::Str("stopped accepting; draining checks in flight"),
         ),
     ]);
-    let drained = tokio::time::timeout(DRAIN_TIMEOUT, graceful.shutdown())
-        .await
-        .is_ok();
+    let _ = stop_grpc.send(true);
+    let drain = async {
+        graceful.shutdown().await;
+        if let Some(grpc) = grpc {
+            let _ = grpc.await;
+        }
+    };
+    let drained = tokio::time::timeout(DRAIN_TIMEOUT, drain).await.is_ok();
     reloads.abort();
     state.log.line(&[
         ("level", Value::Str(if drained { "info" } else { "warn" })),
