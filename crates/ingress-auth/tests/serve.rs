@@ -1089,3 +1089,64 @@ mod grpc {
         });
     }
 }
+
+#[test]
+fn startup_errors_exit_with_a_message() {
+    let dir = TempDir::new("serve-startup");
+    let bad = dir.write("htpasswd", b"this is not an htpasswd file\n");
+    let good = dir.write("good", users_file().as_bytes());
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let taken = taken.local_addr().unwrap().to_string();
+    for (args, code, message) in [
+        (
+            vec!["--htpasswd", bad.to_str().unwrap()],
+            2,
+            "--htpasswd: 1 line(s) of the htpasswd file are not entries",
+        ),
+        (
+            vec![
+                "--htpasswd",
+                good.to_str().unwrap(),
+                "--user-header",
+                "X Bad",
+            ],
+            2,
+            "--user-header",
+        ),
+        (
+            vec![
+                "--htpasswd",
+                good.to_str().unwrap(),
+                "--trusted-proxy",
+                "10.0.0.0/33",
+            ],
+            2,
+            "--trusted-proxy",
+        ),
+        (
+            vec![
+                "--htpasswd",
+                good.to_str().unwrap(),
+                "--reload-interval",
+                "5",
+            ],
+            2,
+            "--reload-interval",
+        ),
+        (
+            vec!["--htpasswd", good.to_str().unwrap(), "--listen", &taken],
+            1,
+            "--listen",
+        ),
+    ] {
+        let out = crate::support::ours()
+            .arg("serve")
+            .args(&args)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(code), "{args:?}: {stderr}");
+        assert!(stderr.contains(message), "{args:?}: {stderr}");
+    }
+}
