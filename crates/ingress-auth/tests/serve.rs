@@ -1150,3 +1150,80 @@ fn startup_errors_exit_with_a_message() {
         assert!(stderr.contains(message), "{args:?}: {stderr}");
     }
 }
+
+/// 50 `..data` swaps between two files while four clients check: alice's right password (in both
+/// files, under two different hashes) is always 200, a wrong one and an unknown user always 401;
+/// bob (only in the odd versions) may be either, the answer following the file.
+#[test]
+fn fifty_swaps_under_load_no_wrong_answer() {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+    let dir = TempDir::new("serve-swaps");
+    let even = "alice:$apr1$abcdefgh$wT38ABp1Mi8RiNRvA83Bm.\n";
+    let odd =
+        "bob:$1$abcdefgh$XDGq4Mvkw6PUIK2taqKOd/\nalice:$apr1$zyxwvuts$G3NqbJ.zNgbDgVGF89kdo.\n";
+    swap_data(dir.path(), "..v0", even);
+    let file = dir.path().join("htpasswd");
+    std::os::unix::fs::symlink("..data/htpasswd", &file).unwrap();
+    let serve = Serve::start(&[
+        "--htpasswd",
+        file.to_str().unwrap(),
+        "--reload-interval",
+        "20ms",
+        "--trusted-proxy",
+        "127.0.0.1/32",
+    ]);
+    let addr = serve.addr;
+    let stop = Arc::new(AtomicBool::new(false));
+    let checks = Arc::new(AtomicUsize::new(0));
+    let clients: Vec<_> = [
+        ("alice", "pw-apr1", "192.0.2.1", Some(200)),
+        ("alice", "wrong", "192.0.2.2", Some(401)),
+        ("mallory", "pw-apr1", "192.0.2.3", Some(401)),
+        ("bob", "pw-bob", "192.0.2.4", None),
+    ]
+    .into_iter()
+    .map(|(user, password, client, expect)| {
+        let (stop, checks) = (Arc::clone(&stop), Arc::clone(&checks));
+        std::thread::spawn(move || {
+            let mut seen = Vec::new();
+            while !stop.load(Ordering::Relaxed) {
+                let r = request(
+                    addr,
+                    "GET",
+                    "/",
+                    &[
+                        ("Authorization", &basic(user, password)),
+                        ("X-Forwarded-For", client),
+                    ],
+                );
+                checks.fetch_add(1, Ordering::Relaxed);
+                if let Some(expect) = expect {
+                    assert_eq!(
+                        r.status, expect,
+                        "{user}:{password} during the swaps: {r:?}"
+                    );
+                }
+                seen.push(r.status);
+            }
+            seen
+        })
+    })
+    .collect();
+    for i in 1..=50 {
+        let content = if i % 2 == 1 { odd } else { even };
+        swap_data(dir.path(), &format!("..v{i}"), content);
+        std::thread::sleep(Duration::from_millis(60));
+    }
+    stop.store(true, Ordering::Relaxed);
+    let results: Vec<Vec<u16>> = clients.into_iter().map(|c| c.join().unwrap()).collect();
+    // bob was let in at some point and refused at another: the swaps were seen.
+    assert!(
+        results[3].contains(&200) && results[3].contains(&401),
+        "{:?}",
+        results[3]
+    );
+    assert!(checks.load(Ordering::Relaxed) > 200, "too little load");
+    assert!(serve.metric("ingress_auth_reloads_total") >= 10.0);
+    assert_eq!(serve.metric("ingress_auth_reload_failures_total"), 0.0);
+}
