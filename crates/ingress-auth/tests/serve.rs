@@ -91,9 +91,14 @@ pub struct Serve {
 
 impl Serve {
     pub fn start(args: &[&str]) -> Self {
+        Self::start_on("127.0.0.1:0", args)
+    }
+
+    /// Starts serve on `listen` (`127.0.0.1:0`: a free port).
+    pub fn start_on(listen: &str, args: &[&str]) -> Self {
         let mut child = crate::support::ours()
             .arg("serve")
-            .args(["--listen", "127.0.0.1:0"])
+            .args(["--listen", listen])
             .args(args)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -138,6 +143,12 @@ impl Serve {
 
     pub fn port(&self) -> u16 {
         self.addr.port()
+    }
+
+    /// SIGKILL, as the OOM killer or a node failure would, and reap.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 
     pub fn log(&self) -> Vec<String> {
@@ -661,8 +672,12 @@ impl Drop for Proxy {
 /// nginx copies the subrequest's `WWW-Authenticate` to a 401 by itself (an `add_header
 /// WWW-Authenticate` would send it twice); `Retry-After` it does not copy, hence the
 /// `auth_request_set` + `add_header ... always` pair.
-pub fn nginx_conf(root: &Path, port: u16, backend: u16, serve: u16) -> String {
+pub fn nginx_conf(root: &Path, port: u16, backend: u16, serve: &[u16]) -> String {
     let root = root.display();
+    let servers: String = serve
+        .iter()
+        .map(|p| format!("server 127.0.0.1:{p} max_fails=0; "))
+        .collect();
     format!(
         r#"daemon off;
 master_process off;
@@ -677,11 +692,12 @@ http {{
   fastcgi_temp_path {root}/tmp;
   uwsgi_temp_path {root}/tmp;
   scgi_temp_path {root}/tmp;
+  upstream serve {{ {servers}}}
   server {{
     listen 127.0.0.1:{port};
     location = /_auth {{
       internal;
-      proxy_pass http://127.0.0.1:{serve}/auth;
+      proxy_pass http://serve/auth;
       proxy_pass_request_body off;
       proxy_set_header Content-Length "";
       proxy_set_header X-Original-URI $request_uri;
@@ -708,7 +724,7 @@ http {{
     )
 }
 
-fn start_nginx(nginx: &Path, serve: u16) -> (Proxy, u16) {
+fn start_nginx(nginx: &Path, serve: &[u16]) -> (Proxy, u16) {
     let dir = TempDir::new("serve-nginx");
     let (port, backend) = (free_port(), free_port());
     std::fs::create_dir_all(dir.path().join("tmp")).unwrap();
@@ -816,7 +832,7 @@ fn nginx_auth_request_end_to_end() {
         "--trusted-proxy",
         "127.0.0.1/32",
     ]);
-    let (_nginx, port) = start_nginx(&nginx, serve.port());
+    let (_nginx, port) = start_nginx(&nginx, &[serve.port()]);
     through_proxy(&curl_path, port, &serve, "nginx");
     // A throttled client gets the 401 and Retry-After through nginx too.
     let mut retry = None;
@@ -1246,4 +1262,85 @@ fn fifty_swaps_under_load_no_wrong_answer() {
     assert!(checks.load(Ordering::Relaxed) > 200, "too little load");
     assert!(serve.metric("ingress_auth_reloads_total") >= 10.0);
     assert_eq!(serve.metric("ingress_auth_reload_failures_total"), 0.0);
+}
+
+/// Two serve instances behind one nginx upstream; one is SIGKILLed under load and restarted on
+/// its port. A wrong password is never let in, and a right one is refused at most as often as
+/// there were checks in flight on the killed instance (nginx retries refused connections on the
+/// other one).
+#[test]
+fn one_of_two_instances_killed_under_load_through_nginx() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    let test = "one_of_two_instances_killed_under_load_through_nginx";
+    let Some(nginx) = reference_tool("nginx", test) else {
+        return;
+    };
+    let dir = TempDir::new("serve-kill");
+    let file = dir.write("htpasswd", users_file().as_bytes());
+    let file = file.to_str().unwrap().to_owned();
+    let args = ["--htpasswd", &file, "--trusted-proxy", "127.0.0.1/32"];
+    let mut a = Serve::start(&args);
+    let b = Serve::start(&args);
+    let (_nginx, port) = start_nginx(&nginx, &[a.port(), b.port()]);
+    let front: SocketAddr = ([127, 0, 0, 1], port).into();
+    let stop = Arc::new(AtomicBool::new(false));
+    const CLIENTS: usize = 6;
+    let clients: Vec<_> = (0..CLIENTS)
+        .map(|i| {
+            let stop = Arc::clone(&stop);
+            std::thread::spawn(move || {
+                let (user, password, _) = USERS[i % 2];
+                let right = i % 3 != 2;
+                let password = if right { password } else { "wrong" };
+                let client = format!("192.0.2.{}", i + 1);
+                let mut statuses = Vec::new();
+                while !stop.load(Ordering::Relaxed) {
+                    let r = request(
+                        front,
+                        "GET",
+                        "/app",
+                        &[
+                            ("Authorization", &basic(user, password)),
+                            ("X-Forwarded-For", &client),
+                        ],
+                    );
+                    statuses.push(r.status);
+                }
+                (right, statuses)
+            })
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(700));
+    let a_port = a.port();
+    a.kill();
+    std::thread::sleep(Duration::from_millis(700));
+    let a2 = Serve::start_on(&format!("127.0.0.1:{a_port}"), &args);
+    std::thread::sleep(Duration::from_millis(700));
+    stop.store(true, Ordering::Relaxed);
+    let mut lost = 0;
+    let mut total = 0;
+    for c in clients {
+        let (right, statuses) = c.join().unwrap();
+        total += statuses.len();
+        for s in statuses {
+            if right {
+                if s != 200 {
+                    lost += 1;
+                }
+            } else {
+                // A wrong password: 401 (throttled or not), or 500 for a check lost in flight.
+                assert!(s == 401 || s == 500, "wrong password answered {s}");
+            }
+        }
+    }
+    eprintln!("{test}: {total} requests, {lost} right-password requests refused");
+    assert!(total > 100, "too little load: {total}");
+    assert!(
+        lost <= CLIENTS,
+        "{lost} right-password requests refused (at most {CLIENTS} were in flight)"
+    );
+    // Both instances answered after the restart.
+    assert!(a2.metric(r#"ingress_auth_checks_total{protocol="http",outcome="allowed"}"#) >= 1.0);
+    assert!(b.metric(r#"ingress_auth_checks_total{protocol="http",outcome="allowed"}"#) >= 1.0);
 }
