@@ -1224,6 +1224,14 @@ fn fifty_swaps_under_load_no_wrong_answer() {
         std::thread::spawn(move || {
             let mut seen = Vec::new();
             while !stop.load(Ordering::Relaxed) {
+                // bob fails while he is not in the file: a fresh address per try keeps the
+                // throttle from hiding the swaps.
+                let fresh = format!("198.18.{}.{}", seen.len() / 250, seen.len() % 250 + 1);
+                let client = if expect.is_none() {
+                    fresh.as_str()
+                } else {
+                    client
+                };
                 let r = request(
                     addr,
                     "GET",
@@ -1254,10 +1262,13 @@ fn fifty_swaps_under_load_no_wrong_answer() {
     stop.store(true, Ordering::Relaxed);
     let results: Vec<Vec<u16>> = clients.into_iter().map(|c| c.join().unwrap()).collect();
     // bob was let in at some point and refused at another: the swaps were seen.
+    let count = |s: u16| results[3].iter().filter(|&&x| x == s).count();
     assert!(
-        results[3].contains(&200) && results[3].contains(&401),
-        "{:?}",
-        results[3]
+        count(200) > 0 && count(401) > 0,
+        "bob: {} allowed, {} refused of {}",
+        count(200),
+        count(401),
+        results[3].len()
     );
     assert!(checks.load(Ordering::Relaxed) > 200, "too little load");
     assert!(serve.metric("ingress_auth_reloads_total") >= 10.0);
