@@ -34,6 +34,9 @@ _ingress__auth() {
             ingress__auth,secret)
                 cmd="ingress__auth__subcmd__secret"
                 ;;
+            ingress__auth,serve)
+                cmd="ingress__auth__subcmd__serve"
+                ;;
             ingress__auth,users)
                 cmd="ingress__auth__subcmd__users"
                 ;;
@@ -58,6 +61,9 @@ _ingress__auth() {
             ingress__auth__subcmd__help,secret)
                 cmd="ingress__auth__subcmd__help__subcmd__secret"
                 ;;
+            ingress__auth__subcmd__help,serve)
+                cmd="ingress__auth__subcmd__help__subcmd__serve"
+                ;;
             ingress__auth__subcmd__help,users)
                 cmd="ingress__auth__subcmd__help__subcmd__users"
                 ;;
@@ -71,7 +77,7 @@ _ingress__auth() {
 
     case "${cmd}" in
         ingress__auth)
-            opts="-h -V --help --version secret ingress generate annotate verify users migrate help"
+            opts="-h -V --help --version secret ingress generate annotate verify users migrate serve help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -261,7 +267,7 @@ _ingress__auth() {
             return 0
             ;;
         ingress__auth__subcmd__help)
-            opts="secret ingress generate annotate verify users migrate help"
+            opts="secret ingress generate annotate verify users migrate serve help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -345,6 +351,20 @@ _ingress__auth() {
             return 0
             ;;
         ingress__auth__subcmd__help__subcmd__secret)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ingress__auth__subcmd__help__subcmd__serve)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -594,6 +614,52 @@ _ingress__auth() {
                     return 0
                     ;;
                 --credentials-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ingress__auth__subcmd__serve)
+            opts="-h --htpasswd --listen --grpc-listen --realm --user-header --trusted-proxy --log-format --reload-interval --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --htpasswd)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --grpc-listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --realm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user-header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trusted-proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --reload-interval)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

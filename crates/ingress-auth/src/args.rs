@@ -52,6 +52,22 @@ pub(crate) enum Command {
     Users(UsersCmd),
     /// Turn an ingress-nginx basic-auth Ingress and its Secret into another controller's.
     Migrate(MigrateCmd),
+    /// Serve forward-auth checks against an htpasswd file (nginx auth_request, Traefik
+    /// ForwardAuth, Caddy forward_auth, Envoy ext_authz over HTTP, the Gateway API ExternalAuth
+    /// filter).
+    ///
+    /// Any method and path except /healthz, /readyz and /metrics is a check of its
+    /// `Authorization: Basic` header: 200 with the user name in the user header; 401 with
+    /// `WWW-Authenticate: Basic realm="REALM", charset="UTF-8"` when missing, malformed or wrong
+    /// (also while the file has never loaded: fail closed); 401 with the challenge and
+    /// Retry-After when the client address is throttled for guessing; 503 with Retry-After when
+    /// the hash pool is full. /healthz answers 200 while the process runs, /readyz 200 once the
+    /// file has loaded, /metrics the Prometheus text format. A request to those three paths that
+    /// carries a forwarding header (X-Forwarded-For, X-Original-URI, ...) or Authorization is
+    /// a check like any other, so a proxy forwarding the original path cannot bypass the check.
+    /// The file is reloaded when it changes (a Secret volume's ..data swap included); a bad new
+    /// file keeps the last good one. SIGTERM stops accepting, drains checks in flight, exits 0.
+    Serve(ServeCmd),
 }
 
 /// Name, namespace and output format, shared by every manifest command.
@@ -325,6 +341,60 @@ pub(crate) struct UsersCmd {
     pub(crate) max_input_size: u64,
 }
 
+/// `ingress-auth serve`.
+#[derive(Debug, Args)]
+pub(crate) struct ServeCmd {
+    /// The htpasswd file (reloaded when it changes; missing at start: not ready, every check 401).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) htpasswd: PathBuf,
+    /// Where to serve HTTP checks; port 0 picks a free port. The bound address is the first line
+    /// on standard error: `listening on http://ADDR:PORT`.
+    #[arg(long, value_name = "ADDR:PORT", default_value = "0.0.0.0:8080")]
+    pub(crate) listen: std::net::SocketAddr,
+    /// Also serve Envoy's ext_authz gRPC service (`envoy.service.auth.v3.Authorization/Check`)
+    /// here; port 0 picks a free port (logged as `listening on grpc://ADDR:PORT`).
+    #[arg(long, value_name = "ADDR:PORT")]
+    pub(crate) grpc_listen: Option<std::net::SocketAddr>,
+    /// The realm of the `WWW-Authenticate` challenge.
+    #[arg(long, value_name = "REALM", default_value = "Authentication Required")]
+    pub(crate) realm: String,
+    /// The response header that carries the authenticated user name.
+    #[arg(long, value_name = "NAME", default_value = "X-Auth-User")]
+    pub(crate) user_header: String,
+    /// A proxy network (CIDR or one address) whose X-Forwarded-For (right-most entry outside the
+    /// trusted ranges) or X-Real-IP names the client. Repeatable. Without it the client is the
+    /// connection's peer.
+    #[arg(long = "trusted-proxy", value_name = "CIDR")]
+    pub(crate) trusted_proxies: Vec<tower_htpasswd::IpNet>,
+    /// Log lines as text or as JSON objects (one per line, on standard error).
+    #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = ["text", "json"])]
+    pub(crate) log_format: String,
+    /// How often the file is checked for changes: a number with ms or s (0: never).
+    #[arg(long, value_name = "DURATION", default_value = "1s", value_parser = parse_duration)]
+    pub(crate) reload_interval: std::time::Duration,
+}
+
+/// `--reload-interval`: `500ms`, `2s` or `0`.
+fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
+    let err = || format!("not a duration (a number with ms or s, e.g. 500ms or 2s): {s:?}");
+    if s == "0" {
+        return Ok(std::time::Duration::ZERO);
+    }
+    let (digits, millis) = if let Some(d) = s.strip_suffix("ms") {
+        (d, true)
+    } else if let Some(d) = s.strip_suffix('s') {
+        (d, false)
+    } else {
+        return Err(err());
+    };
+    let n: u64 = digits.parse().map_err(|_| err())?;
+    Ok(if millis {
+        std::time::Duration::from_millis(n)
+    } else {
+        std::time::Duration::from_secs(n)
+    })
+}
+
 /// The default of `--max-input-size`: 64 MiB, as the YAML reader's bound on scalar text.
 pub(crate) const DEFAULT_MAX_INPUT: u64 = 64 * 1024 * 1024;
 
@@ -361,6 +431,20 @@ mod tests {
         assert!(super::parse_size("0").is_err());
         assert!(super::parse_size("12X").is_err());
         assert!(super::parse_size("99999999999999999999G").is_err());
+    }
+
+    #[test]
+    fn durations() {
+        use std::time::Duration;
+        assert_eq!(super::parse_duration("0"), Ok(Duration::ZERO));
+        assert_eq!(
+            super::parse_duration("250ms"),
+            Ok(Duration::from_millis(250))
+        );
+        assert_eq!(super::parse_duration("2s"), Ok(Duration::from_secs(2)));
+        for bad in ["", "5", "ms", "-1s", "1m", "1.5s"] {
+            assert!(super::parse_duration(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

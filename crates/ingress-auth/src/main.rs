@@ -22,6 +22,7 @@ mod files;
 mod generated;
 mod password;
 mod request;
+mod serve;
 mod user_set;
 mod values;
 

@@ -28,5 +28,6 @@ mod no_auth;
 mod output_failures;
 mod reference;
 mod secrets;
+mod serve;
 mod snapshots;
 mod snapshots_gateway;

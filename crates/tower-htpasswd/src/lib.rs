@@ -69,6 +69,32 @@ pub use htpasswd_core::{Authenticator, CheckFuture, Decision};
 
 pub use crate::client::{ClientAddr, ForwardedHeader, IpNet, IpNetError};
 
+/// The address a request is counted under, as the layer computes it: `peer` itself, or, when
+/// `peer` is in one of the `trusted` networks, the client its forwarding header names (the
+/// right-most `X-Forwarded-For` entry outside `trusted`, or `X-Real-IP`); `::` without a peer.
+/// For servers that check credentials themselves (forward-auth servers).
+///
+/// ```
+/// use http::HeaderMap;
+/// use tower_htpasswd::{ForwardedHeader, IpNet, client_ip};
+///
+/// let trusted: Vec<IpNet> = vec!["10.0.0.0/8".parse()?];
+/// let mut headers = HeaderMap::new();
+/// headers.insert("x-forwarded-for", "6.6.6.6, 1.2.3.4, 10.0.0.2".parse()?);
+/// let peer = Some("10.0.0.1".parse()?);
+/// assert_eq!(client_ip(peer, &headers, &trusted, ForwardedHeader::XForwardedFor), "1.2.3.4".parse::<std::net::IpAddr>()?);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[must_use]
+pub fn client_ip(
+    peer: Option<IpAddr>,
+    headers: &http::HeaderMap,
+    trusted: &[IpNet],
+    header: ForwardedHeader,
+) -> IpAddr {
+    client::resolve(peer, headers, trusted, header)
+}
+
 /// The user a request was authenticated as, put in its extensions for the inner service.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuthenticatedUser(Vec<u8>);

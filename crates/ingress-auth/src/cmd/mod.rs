@@ -41,6 +41,7 @@ pub(crate) fn run(command: Command) -> Result<Output, Error> {
         Command::Verify(cmd) => verify::verify(&cmd),
         Command::Users(cmd) => users::users(&cmd),
         Command::Migrate(cmd) => migrate::migrate(&cmd),
+        Command::Serve(cmd) => crate::serve::serve(&cmd),
     }
 }
 
