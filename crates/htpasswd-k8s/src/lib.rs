@@ -23,10 +23,12 @@
 //   users, secret                the users of a Secret, the Secret builder
 //   ingress                      the annotations (`impl Controller`) and the Ingress builder
 //   resources                    custom resources and the NetworkPolicy
+//   auth_server                  `ingress-auth serve` as Deployment, Service, PDB, NetworkPolicy
 //   annotate, read               editing and reading manifest streams
 //   no_auth                      the second Ingress/route for paths without auth
 //   migrate                      read + builders
 mod annotate;
+mod auth_server;
 mod controller;
 mod document;
 mod error;
@@ -45,6 +47,10 @@ pub mod validate;
 // The public API, each item at exactly one path: here, or (the checks and their `Rule`) in
 // `validate`.
 pub use self::annotate::{AnnotateRequest, Annotated, annotate};
+pub use self::auth_server::{
+    AUTH_SERVER_GRPC_PORT, AUTH_SERVER_HTTP_PORT, AUTH_SERVER_MOUNT, AUTH_SERVER_SECRET_KEY,
+    AUTH_SERVER_UID, AuthServer, AuthServerRequest, DEFAULT_TRUSTED_PROXIES, auth_server,
+};
 pub use self::controller::{
     AuthConfig, CLUSTER_ISSUER_ANNOTATION, Controller, SecretType, TRAEFIK_MIDDLEWARES_ANNOTATION,
 };
