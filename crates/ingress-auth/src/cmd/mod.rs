@@ -6,6 +6,7 @@
 //! ([`secret::build_secret`], [`secret::finish`], [`ingress::auth_resources`]).
 
 mod annotate;
+mod auth_server;
 mod generate;
 mod ingress;
 mod migrate;
