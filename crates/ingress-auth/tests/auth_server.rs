@@ -533,3 +533,71 @@ fn printed_secret_mounted_as_the_kubelet_does_is_served() {
     let (status, text) = curl(&curl_path, port, &["-u", "carol:nope"]);
     assert_eq!(status, 401, "{text}");
 }
+
+/// A controller whose own basic auth cannot check the users' schemes points to
+/// `--auth-server`, where it is wired and the server takes them; elsewhere it does not.
+#[test]
+fn refusals_suggest_auth_server() {
+    let dir = TempDir::new("auth-server-hint");
+    let file = dir.write("users.htpasswd", htpasswd_text().as_bytes());
+    let hint = "or give --auth-server IMAGE (and --namespace)";
+    for (args, suggests) in [
+        (
+            vec![
+                "--controller",
+                "envoy-gateway",
+                "--user",
+                "a:b",
+                "--scheme",
+                "bcrypt",
+            ],
+            true,
+        ),
+        (
+            vec![
+                "--controller",
+                "envoy-gateway",
+                "--htpasswd",
+                file.to_str().unwrap(),
+            ],
+            true,
+        ),
+        (
+            vec![
+                "--controller",
+                "traefik",
+                "--user",
+                "a:b",
+                "--scheme",
+                "sha512",
+            ],
+            true,
+        ),
+        // Not wired for haproxy: no suggestion.
+        (
+            vec![
+                "--controller",
+                "haproxy",
+                "--user",
+                "a:b",
+                "--scheme",
+                "apr1",
+            ],
+            false,
+        ),
+    ] {
+        let mut all = vec!["generate", "--name", "basic-auth", "-n", "web"];
+        all.extend(&args);
+        if args[1] != "envoy-gateway" {
+            all.extend(INGRESS);
+        }
+        let out = run(&all);
+        assert_eq!(out.status.code(), Some(2), "{all:?}");
+        assert_eq!(
+            stderr(&out).contains(hint),
+            suggests,
+            "{all:?}: {}",
+            stderr(&out)
+        );
+    }
+}

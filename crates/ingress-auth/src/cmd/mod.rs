@@ -17,6 +17,7 @@ mod verify;
 use serde_json::Value;
 use zeroize::Zeroizing;
 
+pub(crate) use self::auth_server::SECRET_SHAPE as AUTH_SERVER_SHAPE;
 use crate::args::Command;
 use crate::error::Error;
 
