@@ -298,7 +298,8 @@ fn grpc_adds_listener_port_and_policy_port() {
 
 #[test]
 fn invalid_values_are_refused_with_their_field() {
-    let cases: Vec<(Box<dyn Fn(&mut AuthServerRequest)>, Field)> = vec![
+    type Change = Box<dyn Fn(&mut AuthServerRequest)>;
+    let cases: Vec<(Change, Field)> = vec![
         (Box::new(|r| r.image = String::new()), Field::Image),
         (Box::new(|r| r.image = "-rm".into()), Field::Image),
         (Box::new(|r| r.image = "a b".into()), Field::Image),

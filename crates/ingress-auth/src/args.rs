@@ -38,7 +38,7 @@ pub(crate) enum Command {
     Ingress(IngressCmd),
     /// Print the Secret and the auth resources as one stream (Secret first), optionally with a
     /// NetworkPolicy.
-    Generate(GenerateCmd),
+    Generate(Box<GenerateCmd>),
     /// Add the auth annotations to the Ingresses of a YAML or JSON stream.
     Annotate(AnnotateCmd),
     /// Check a user's password against an auth Secret manifest (exit 0 match, 3 mismatch, 6

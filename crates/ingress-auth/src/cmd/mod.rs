@@ -38,7 +38,7 @@ pub(crate) fn run(command: Command) -> Result<Output, Error> {
     match command {
         Command::Secret(cmd) => secret::secret(cmd),
         Command::Ingress(cmd) => ingress::ingress(&cmd),
-        Command::Generate(cmd) => generate::generate(cmd),
+        Command::Generate(cmd) => generate::generate(*cmd),
         Command::Annotate(cmd) => annotate::annotate(&cmd),
         Command::Verify(cmd) => verify::verify(&cmd),
         Command::Users(cmd) => users::users(&cmd),
