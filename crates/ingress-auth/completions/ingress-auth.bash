@@ -517,7 +517,7 @@ _ingress__auth() {
             return 0
             ;;
         ingress__auth__subcmd__migrate)
-            opts="-f -n -o -h --to --filename --ingress --httproute --namespace --class --allow-missing-users --output --max-input-size --help"
+            opts="-f -n -o -h --to --filename --ingress --httproute --namespace --class --allow-missing-users --output --max-input-size --auth-server --trusted-proxy --auth-protocol --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -565,6 +565,18 @@ _ingress__auth() {
                     ;;
                 --max-input-size)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --auth-server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trusted-proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --auth-protocol)
+                    COMPREPLY=($(compgen -W "grpc http" -- "${cur}"))
                     return 0
                     ;;
                 *)

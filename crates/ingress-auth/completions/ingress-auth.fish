@@ -183,6 +183,10 @@ complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand migrate" -l cl
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand migrate" -s o -l output -d 'Output format' -r -f -a "yaml\t'YAML (documents separated by ---)'
 json\t'JSON (several objects as a v1 List)'"
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand migrate" -l max-input-size -d 'Refuse input larger than this: bytes, or with a K, M or G suffix (KiB, MiB, GiB)' -r
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand migrate" -l auth-server -d 'Check passwords with `ingress-auth serve` running in the cluster from this image (no default: build it from the Containerfile and push it to your registry): also writes its Deployment, Service, PodDisruptionBudget and NetworkPolicy (NAME-auth-server), and wires the controller to it (ingress-nginx auth-url, traefik forwardAuth, envoy-gateway extAuth). Every hash scheme serve checks is kept (apr1, bcrypt, SHA-crypt, {SHA}, ...). Needs --namespace' -r
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand migrate" -l trusted-proxy -d 'A network whose X-Forwarded-For names the client (serve --trusted-proxy): the controller\'s pod CIDR. Repeatable [default: 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10, fd00::/8; only the controller\'s pods can reach the server]' -r
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand migrate" -l auth-protocol -d 'envoy-gateway: how Envoy asks the server (ext_authz gRPC, or HTTP) [default: grpc]' -r -f -a "grpc\t''
+http\t''"
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand migrate" -l allow-missing-users -d 'Write the result even when some users\' hashes cannot be checked by the target (they are left out and named on stderr)'
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand migrate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand serve" -l htpasswd -d 'The htpasswd file (reloaded when it changes; missing at start: not ready, every check 401)' -r -F

@@ -296,6 +296,10 @@ pub(crate) struct MigrateCmd {
     /// Refuse input larger than this: bytes, or with a K, M or G suffix (KiB, MiB, GiB).
     #[arg(long, value_name = "SIZE", default_value = "64M", value_parser = parse_size)]
     pub(crate) max_input_size: u64,
+    /// The auth server: every user and hash is kept (the controller's default pods may reach
+    /// it).
+    #[command(flatten)]
+    pub(crate) server: AuthServerArgs,
 }
 
 #[derive(Debug, Args)]

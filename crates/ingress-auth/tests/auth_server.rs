@@ -601,3 +601,126 @@ fn refusals_suggest_auth_server() {
         );
     }
 }
+
+/// An ingress-nginx setup (annotated Ingress + auth Secret) whose users are `users()`.
+fn nginx_setup() -> String {
+    let auth: String = htpasswd_text()
+        .lines()
+        .map(|l| format!("    {l}\n"))
+        .collect();
+    let tail = r#"---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: app
+  namespace: web
+  annotations:
+    nginx.ingress.kubernetes.io/auth-type: basic
+    nginx.ingress.kubernetes.io/auth-secret: basic-auth
+spec:
+  rules:
+  - host: a.example.com
+    http:
+      paths:
+      - path: /
+        pathType: Prefix
+        backend:
+          service:
+            name: web
+            port:
+              number: 80
+"#;
+    format!(
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: basic-auth\n  namespace: web\n\
+         type: Opaque\nstringData:\n  auth: |\n{auth}{tail}"
+    )
+}
+
+/// `migrate --to T --auth-server IMAGE` keeps every user and hash (apr1, MD5-crypt, bcrypt,
+/// SHA-256/512-crypt, `{SHA}`: Envoy Gateway itself checks only `{SHA}`), and a real `serve`
+/// run with the migrated Deployment's arguments on the migrated Secret (kubelet layout) lets
+/// each user in with their password and nobody with a wrong one. The migrated resources pass
+/// `kubernetes-validate` and the CRD excerpts where the tools are installed.
+#[test]
+fn migrate_with_auth_server_keeps_every_user_checked_by_serve() {
+    let dir = TempDir::new("auth-server-migrate");
+    let input = dir.write("in.yaml", nginx_setup().as_bytes());
+    let mut all = Vec::new();
+    for to in ["ingress-nginx", "traefik", "envoy-gateway"] {
+        let out = run(&[
+            "migrate",
+            "--to",
+            to,
+            "-f",
+            input.to_str().unwrap(),
+            "--auth-server",
+            IMAGE,
+        ]);
+        assert!(out.status.success(), "{to}: {}", stderr(&out));
+        let docs = parse_docs(&stdout(&out));
+        let secret = find(&docs, "Secret");
+        let text =
+            String::from_utf8(base64_decode(secret["data"]["auth"].as_str().unwrap())).unwrap();
+        assert_eq!(text, htpasswd_text(), "{to}: a user or hash changed");
+        match to {
+            "ingress-nginx" => {
+                let ann = &find(&docs, "Ingress")["metadata"]["annotations"];
+                assert!(
+                    ann.get("nginx.ingress.kubernetes.io/auth-url").is_some(),
+                    "{ann}"
+                );
+                assert!(
+                    ann.get("nginx.ingress.kubernetes.io/auth-type").is_none(),
+                    "{ann}"
+                );
+            }
+            "traefik" => assert!(find(&docs, "Middleware")["spec"]["forwardAuth"].is_object()),
+            _ => assert!(find(&docs, "SecurityPolicy")["spec"]["extAuth"]["grpc"].is_object()),
+        }
+        let mount = dir.path().join(format!("mount-{to}"));
+        std::fs::create_dir_all(&mount).unwrap();
+        kubelet_mount(&mount, "..2026_11_30_05_00_00.000000001", secret);
+        let args = deployment_args(&docs, &mount);
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        let serve = Serve::start(&refs);
+        serve.wait_for("ready", |s| s.get("/readyz", &[]).status == 200);
+        for (user, password, _) in users() {
+            let ok = serve.get("/", &[("Authorization", &basic(user, password))]);
+            assert_eq!(ok.status, 200, "{to} {user}");
+            let wrong = serve.get("/", &[("Authorization", &basic(user, "wrong"))]);
+            assert_eq!(wrong.status, 401, "{to} {user}");
+        }
+        all.extend(docs);
+    }
+    let test = "migrate_with_auth_server_keeps_every_user_checked_by_serve (validation part)";
+    if let Some(tool) = reference_tool("kubernetes-validate", test) {
+        let files: Vec<PathBuf> = all
+            .iter()
+            .filter(|d| is_builtin(d))
+            .enumerate()
+            .map(|(i, d)| dir.write(&format!("m{i}.yaml"), d.to_string().as_bytes()))
+            .collect();
+        let out = Command::new(tool)
+            .args(["--strict", "--quiet"])
+            .args(&files)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    if let Some(python) = python_jsonschema(test) {
+        let files: Vec<PathBuf> = all
+            .iter()
+            .filter(|d| !is_builtin(d))
+            .enumerate()
+            .map(|(i, d)| dir.write(&format!("c{i}.json"), d.to_string().as_bytes()))
+            .collect();
+        assert_eq!(files.len(), 2);
+        let (ok, text) = check_crds(&python, &files);
+        assert!(ok, "{text}");
+    }
+}

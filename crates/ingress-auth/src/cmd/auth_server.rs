@@ -28,7 +28,7 @@ pub(crate) fn plan(
     controller: Controller,
     at: &ObjectRef,
     args: &AuthServerArgs,
-    net: &NetworkPolicyArgs,
+    net: Option<&NetworkPolicyArgs>,
     realm: &str,
 ) -> Result<Option<Plan>, Error> {
     let Some(image) = &args.auth_server else {
@@ -65,11 +65,13 @@ pub(crate) fn plan(
     req.realm = realm.to_owned();
     req.grpc = grpc;
     req.trusted_proxies.clone_from(&args.trusted_proxies);
-    if let Some(ns) = &net.controller_namespace {
-        req.controller_namespace.clone_from(ns);
-    }
-    if !net.controller_selector.is_empty() {
-        req.controller_selector.clone_from(&net.controller_selector);
+    if let Some(net) = net {
+        if let Some(ns) = &net.controller_namespace {
+            req.controller_namespace.clone_from(ns);
+        }
+        if !net.controller_selector.is_empty() {
+            req.controller_selector.clone_from(&net.controller_selector);
+        }
     }
     // Everything is checked now, before any password is generated.
     let server = htpasswd_k8s::auth_server(&req).map_err(|e| match e {

@@ -21,7 +21,7 @@ pub(super) fn generate(cmd: GenerateCmd) -> Result<Output, Error> {
         controller,
         &at,
         &cmd.server,
-        &cmd.network,
+        Some(&cmd.network),
         &cmd.ingress.realm,
     )?;
     if server.is_none()
