@@ -30,6 +30,8 @@ use crate::validate;
 pub const AUTH_SERVER_HTTP_PORT: u16 = 8080;
 /// The port of the server's Envoy ext_authz gRPC service (`serve --grpc-listen`), when asked for.
 pub const AUTH_SERVER_GRPC_PORT: u16 = 9191;
+/// The path checks are sent to (serve answers any path but its three endpoints).
+pub const AUTH_SERVER_PATH: &str = "/auth";
 /// Where the Secret is mounted in the server's container.
 pub const AUTH_SERVER_MOUNT: &str = "/etc/ingress-auth";
 /// The Secret key the server reads: the Secret is ingress-nginx's auth-file shape (`auth`).
@@ -105,10 +107,14 @@ impl AuthServerRequest {
         )
     }
 
-    /// The URL of the HTTP check: `http://HOST:8080/`.
+    /// The URL of the HTTP check: `http://HOST:8080/auth` (a path of its own, never one of
+    /// serve's endpoints `/healthz`, `/readyz`, `/metrics`).
     #[must_use]
     pub fn http_url(&self) -> String {
-        format!("http://{}:{AUTH_SERVER_HTTP_PORT}/", self.host())
+        format!(
+            "http://{}:{AUTH_SERVER_HTTP_PORT}{AUTH_SERVER_PATH}",
+            self.host()
+        )
     }
 
     fn validate(&self) -> Result<(), K8sError> {

@@ -48,8 +48,9 @@ pub mod validate;
 // `validate`.
 pub use self::annotate::{AnnotateRequest, Annotated, annotate};
 pub use self::auth_server::{
-    AUTH_SERVER_GRPC_PORT, AUTH_SERVER_HTTP_PORT, AUTH_SERVER_MOUNT, AUTH_SERVER_SECRET_KEY,
-    AUTH_SERVER_UID, AuthServer, AuthServerRequest, DEFAULT_TRUSTED_PROXIES, auth_server,
+    AUTH_SERVER_GRPC_PORT, AUTH_SERVER_HTTP_PORT, AUTH_SERVER_MOUNT, AUTH_SERVER_PATH,
+    AUTH_SERVER_SECRET_KEY, AUTH_SERVER_UID, AuthServer, AuthServerRequest,
+    DEFAULT_TRUSTED_PROXIES, auth_server,
 };
 pub use self::controller::{
     AuthConfig, CLUSTER_ISSUER_ANNOTATION, Controller, SecretType, TRAEFIK_MIDDLEWARES_ANNOTATION,

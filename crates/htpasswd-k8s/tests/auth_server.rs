@@ -343,6 +343,6 @@ fn urls() {
     assert_eq!(r.host(), "basic-auth-server.web.svc.cluster.local");
     assert_eq!(
         r.http_url(),
-        "http://basic-auth-server.web.svc.cluster.local:8080/"
+        "http://basic-auth-server.web.svc.cluster.local:8080/auth"
     );
 }

@@ -274,7 +274,7 @@ fn find<'a>(docs: &'a [Value], kind: &str) -> &'a Value {
 #[test]
 fn wiring_per_controller() {
     let dir = TempDir::new("auth-server-wiring");
-    let url = "http://basic-auth-auth-server.web.svc.cluster.local:8080/";
+    let url = "http://basic-auth-auth-server.web.svc.cluster.local:8080/auth";
     let docs = generate(&dir, "ingress-nginx", &INGRESS);
     let kinds: Vec<&str> = docs.iter().map(|d| d["kind"].as_str().unwrap()).collect();
     assert_eq!(
@@ -344,6 +344,7 @@ fn wiring_per_controller() {
     let http = &find(&docs, "SecurityPolicy")["spec"]["extAuth"]["http"];
     assert_eq!(http["backendRefs"][0]["port"], 8080);
     assert_eq!(http["headersToBackend"][0], "X-Auth-User");
+    assert_eq!(http["path"], "/auth");
 }
 
 #[test]
@@ -485,14 +486,22 @@ fn printed_secret_mounted_as_the_kubelet_does_is_served() {
         args.contains(&format!("{}/auth", mount.display())),
         "{args:?}"
     );
+    // The path the Ingress's auth-url asks for.
+    let url =
+        find(&docs, "Ingress")["metadata"]["annotations"]["nginx.ingress.kubernetes.io/auth-url"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+    let path = &url[url["http://".len()..].find('/').unwrap() + "http://".len()..];
+    assert_eq!(path, "/auth");
     let refs: Vec<&str> = args.iter().map(String::as_str).collect();
     let serve = Serve::start(&refs);
     serve.wait_for("ready", |s| s.get("/readyz", &[]).status == 200);
     for (user, password, _) in users() {
-        let ok = serve.get("/", &[("Authorization", &basic(user, password))]);
+        let ok = serve.get(path, &[("Authorization", &basic(user, password))]);
         assert_eq!(ok.status, 200, "{user}");
         assert_eq!(ok.header("x-auth-user"), Some(user));
-        let wrong = serve.get("/", &[("Authorization", &basic(user, "wrong"))]);
+        let wrong = serve.get(path, &[("Authorization", &basic(user, "wrong"))]);
         assert_eq!(wrong.status, 401, "{user}");
     }
     // An updated Secret (a new user) reaches the running server by the `..data` swap alone.
@@ -514,9 +523,9 @@ fn printed_secret_mounted_as_the_kubelet_does_is_served() {
     serve.wait_for("the swapped Secret", |s| {
         s.metric("ingress_auth_reloads_total") >= 2.0
     });
-    let carol = serve.get("/", &[("Authorization", &basic("carol", "pw-carol"))]);
+    let carol = serve.get(path, &[("Authorization", &basic("carol", "pw-carol"))]);
     assert_eq!(carol.status, 200);
-    let old = serve.get("/", &[("Authorization", &basic("apr1", "pw-apr1"))]);
+    let old = serve.get(path, &[("Authorization", &basic("apr1", "pw-apr1"))]);
     assert_eq!(old.status, 401);
 
     // The same server behind a real nginx `auth_request`, as ingress-nginx's auth-url does.
@@ -685,9 +694,9 @@ fn migrate_with_auth_server_keeps_every_user_checked_by_serve() {
         let serve = Serve::start(&refs);
         serve.wait_for("ready", |s| s.get("/readyz", &[]).status == 200);
         for (user, password, _) in users() {
-            let ok = serve.get("/", &[("Authorization", &basic(user, password))]);
+            let ok = serve.get("/auth", &[("Authorization", &basic(user, password))]);
             assert_eq!(ok.status, 200, "{to} {user}");
-            let wrong = serve.get("/", &[("Authorization", &basic(user, "wrong"))]);
+            let wrong = serve.get("/auth", &[("Authorization", &basic(user, "wrong"))]);
             assert_eq!(wrong.status, 401, "{to} {user}");
         }
         all.extend(docs);

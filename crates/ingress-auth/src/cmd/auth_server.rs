@@ -4,7 +4,8 @@
 //! Envoy Gateway `extAuth` (gRPC or HTTP).
 
 use htpasswd_k8s::{
-    AUTH_SERVER_GRPC_PORT, AUTH_SERVER_HTTP_PORT, AuthServerRequest, Controller, ObjectRef, Value,
+    AUTH_SERVER_GRPC_PORT, AUTH_SERVER_HTTP_PORT, AUTH_SERVER_PATH, AuthServerRequest, Controller,
+    ObjectRef, Value,
 };
 use serde_json::json;
 
@@ -160,6 +161,8 @@ pub(crate) fn wire(controller: Controller, docs: &mut [Value], plan: &Plan) -> R
                     json!({"http": {
                         "backendRefs": [{"name": req.at.name, "port": AUTH_SERVER_HTTP_PORT}],
                         "headersToBackend": [USER_HEADER],
+                        // A prefix: Envoy appends the request's path.
+                        "path": AUTH_SERVER_PATH,
                     }})
                 };
                 spec.insert("extAuth".into(), ext);
