@@ -733,3 +733,105 @@ fn migrate_with_auth_server_keeps_every_user_checked_by_serve() {
         assert!(ok, "{text}");
     }
 }
+
+fn containerfile() -> String {
+    std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("Containerfile"))
+        .unwrap()
+}
+
+/// The Containerfile and the Deployment agree: the entry point is the binary (the Deployment
+/// gives only `args`, starting with `serve`), the user is the Deployment's non-root
+/// `runAsUser`, the image is `FROM scratch` (no shell to exec into) and copies one binary.
+#[test]
+fn containerfile_matches_the_deployment() {
+    let text = containerfile();
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect();
+    let instr = |name: &str| -> Vec<&str> {
+        lines
+            .iter()
+            .filter_map(|l| l.strip_prefix(name).map(str::trim))
+            .collect()
+    };
+    assert_eq!(instr("FROM "), ["scratch"]);
+    assert_eq!(instr("COPY "), ["${BINARY} /ingress-auth"]);
+    assert_eq!(instr("ENTRYPOINT "), [r#"["/ingress-auth"]"#]);
+    let dir = TempDir::new("auth-server-containerfile");
+    let docs = generate(&dir, "ingress-nginx", &INGRESS);
+    let pod = &find(&docs, "Deployment")["spec"]["template"]["spec"];
+    let c = &pod["containers"][0];
+    assert!(c.get("command").is_none(), "the image's entry point runs");
+    assert_eq!(c["args"][0], "serve");
+    let uid = c["securityContext"]["runAsUser"].as_i64().unwrap();
+    assert_eq!(instr("USER "), [format!("{uid}:{uid}").as_str()]);
+    assert_ne!(uid, 0);
+}
+
+/// Builds the image with podman or buildah and runs it, where the machine can; says plainly
+/// when it cannot. Needs a static binary built beforehand (the Containerfile's step 1).
+#[test]
+fn image_builds_and_runs_where_the_machine_can() {
+    let test = "image_builds_and_runs_where_the_machine_can";
+    let tool = ["podman", "buildah"].into_iter().find(|t| {
+        Command::new(t)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    });
+    let Some(tool) = tool else {
+        eprintln!(
+            "\n!!! SKIPPED {test}: this machine cannot build images (neither podman nor buildah \
+             is installed). !!!\n"
+        );
+        return;
+    };
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let binary = [
+        "target/x86_64-unknown-linux-musl/release/ingress-auth",
+        "target/x86_64-unknown-linux-gnu/release/ingress-auth",
+    ]
+    .into_iter()
+    .find(|b| root.join(b).is_file());
+    let Some(binary) = binary else {
+        eprintln!(
+            "\n!!! SKIPPED {test}: {tool} is installed but no static release binary is built \
+             (see crates/ingress-auth/Containerfile, step 1). !!!\n"
+        );
+        return;
+    };
+    let tag = "localhost/ingress-auth-test:latest";
+    let build = if tool == "buildah" { "bud" } else { "build" };
+    let out = Command::new(tool)
+        .current_dir(&root)
+        .args([build, "-f", "crates/ingress-auth/Containerfile"])
+        .args(["--build-arg", &format!("BINARY={binary}"), "-t", tag, "."])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    if tool == "podman" {
+        let out = Command::new(tool)
+            .args([
+                "run",
+                "--rm",
+                "--network=none",
+                "--read-only",
+                tag,
+                "--version",
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(String::from_utf8_lossy(&out.stdout).contains("ingress-auth"));
+    }
+}
