@@ -517,7 +517,7 @@ _ingress__auth() {
             return 0
             ;;
         ingress__auth__subcmd__migrate)
-            opts="-f -n -o -h --to --filename --ingress --httproute --namespace --class --allow-missing-users --output --max-input-size --auth-server --trusted-proxy --auth-protocol --help"
+            opts="-f -n -o -h --to --filename --ingress --httproute --namespace --class --allow-missing-users --output --max-input-size --auth-server --trusted-proxy --auth-protocol --controller-namespace --controller-selector --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -577,6 +577,14 @@ _ingress__auth() {
                     ;;
                 --auth-protocol)
                     COMPREPLY=($(compgen -W "grpc http" -- "${cur}"))
+                    return 0
+                    ;;
+                --controller-namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --controller-selector)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)

@@ -187,6 +187,8 @@ complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand migrate" -l au
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand migrate" -l trusted-proxy -d 'A network whose X-Forwarded-For names the client (serve --trusted-proxy): the controller\'s pod CIDR. Repeatable [default: 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10, fd00::/8; only the controller\'s pods can reach the server]' -r
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand migrate" -l auth-protocol -d 'envoy-gateway: how Envoy asks the server (ext_authz gRPC, or HTTP) [default: grpc]' -r -f -a "grpc\t''
 http\t''"
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand migrate" -l controller-namespace -d '--auth-server: the namespace of the controller\'s (proxy) pods, the only ones the server\'s NetworkPolicy admits [default: the controller\'s Helm chart\'s]' -r
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand migrate" -l controller-selector -d '--auth-server: a label KEY=VALUE of the controller\'s (proxy) pods. Repeatable [default: the controller\'s app.kubernetes.io/name]' -r
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand migrate" -l allow-missing-users -d 'Write the result even when some users\' hashes cannot be checked by the target (they are left out and named on stderr)'
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand migrate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand serve" -l htpasswd -d 'The htpasswd file (reloaded when it changes; missing at start: not ready, every check 401)' -r -F

@@ -296,10 +296,17 @@ pub(crate) struct MigrateCmd {
     /// Refuse input larger than this: bytes, or with a K, M or G suffix (KiB, MiB, GiB).
     #[arg(long, value_name = "SIZE", default_value = "64M", value_parser = parse_size)]
     pub(crate) max_input_size: u64,
-    /// The auth server: every user and hash is kept (the controller's default pods may reach
-    /// it).
+    /// The auth server: every user and hash is kept.
     #[command(flatten)]
     pub(crate) server: AuthServerArgs,
+    /// --auth-server: the namespace of the controller's (proxy) pods, the only ones the
+    /// server's NetworkPolicy admits [default: the controller's Helm chart's].
+    #[arg(long, value_name = "NS", requires = "auth_server")]
+    pub(crate) controller_namespace: Option<String>,
+    /// --auth-server: a label KEY=VALUE of the controller's (proxy) pods. Repeatable [default:
+    /// the controller's app.kubernetes.io/name].
+    #[arg(long, value_name = "KEY=VALUE", requires = "auth_server")]
+    pub(crate) controller_selector: Vec<String>,
 }
 
 #[derive(Debug, Args)]

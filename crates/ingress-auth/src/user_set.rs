@@ -54,7 +54,10 @@ pub(crate) fn users_plan(
 /// controllers `--auth-server` wires, when the server's Secret shape takes every one of
 /// `schemes`; empty otherwise.
 pub(crate) fn auth_server_hint(controller: Controller, schemes: &[Scheme]) -> String {
-    let wired = matches!(controller, Controller::Traefik | Controller::EnvoyGateway);
+    let wired = matches!(
+        controller,
+        Controller::Traefik | Controller::EnvoyGateway | Controller::Kgateway
+    );
     let server = crate::cmd::AUTH_SERVER_SHAPE.target();
     if wired && schemes.iter().all(|s| s.supported_by(server)) {
         "; or give --auth-server IMAGE (and --namespace): ingress-auth serve, run in the \

@@ -64,6 +64,14 @@ const INGRESS: [&str; 6] = [
     "80",
 ];
 
+/// kgateway's proxies run in each Gateway's namespace: named on the command line.
+const KGATEWAY_PODS: [&str; 4] = [
+    "--controller-namespace",
+    "infra",
+    "--controller-selector",
+    "gateway.networking.k8s.io/gateway-name=gw",
+];
+
 /// Every `--auth-server` command line of the checks, per controller.
 fn all_documents(dir: &TempDir) -> Vec<Value> {
     let mut docs = Vec::new();
@@ -97,6 +105,12 @@ fn all_documents(dir: &TempDir) -> Vec<Value> {
             &["--gateway", "infra/eg", "--auth-protocol", "http"],
         ]
         .concat(),
+    ));
+    docs.extend(generate(dir, "kgateway", &KGATEWAY_PODS));
+    docs.extend(generate(
+        dir,
+        "kgateway",
+        &[&KGATEWAY_PODS[..], &INGRESS[..], &["--gateway", "infra/gw"]].concat(),
     ));
     docs.extend(generate(
         dir,
@@ -210,10 +224,12 @@ fn auth_server_custom_resources_match_their_crd_schemas() {
         let spec = &d["spec"];
         for key in ["forwardAuth", "extAuth", "basicAuth"] {
             if let Some(v) = spec.get(key) {
-                let what = v
-                    .get("grpc")
-                    .map_or(key.to_owned(), |_| format!("{key}.grpc"));
-                let what = v.get("http").map_or(what, |_| format!("{key}.http"));
+                let mut what = format!("{}.{key}", d["kind"].as_str().unwrap());
+                for sub in ["grpc", "http", "extensionRef", "grpcService"] {
+                    if v.get(sub).is_some() {
+                        what = format!("{what}.{sub}");
+                    }
+                }
                 seen.push(what);
             }
         }
@@ -222,7 +238,16 @@ fn auth_server_custom_resources_match_their_crd_schemas() {
     seen.sort();
     seen.dedup();
     // No basic auth is left; every wiring shape is checked.
-    assert_eq!(seen, ["extAuth.grpc", "extAuth.http", "forwardAuth"]);
+    assert_eq!(
+        seen,
+        [
+            "GatewayExtension.extAuth.grpcService",
+            "Middleware.forwardAuth",
+            "SecurityPolicy.extAuth.grpc",
+            "SecurityPolicy.extAuth.http",
+            "TrafficPolicy.extAuth.extensionRef",
+        ]
+    );
     let (ok, text) = check_crds(&python, &files);
     assert!(ok, "CRD schema check failed:\n{text}");
     assert!(
@@ -253,6 +278,9 @@ fn auth_server_crd_check_rejects_broken_wiring() {
         sp(r#"{"http":{"backendRefs":[{"name":"s","port":8080}],"headersToBackends":["X"]}}"#),
         r#"{"apiVersion":"traefik.io/v1alpha1","kind":"Middleware","metadata":{"name":"a"},"spec":{"forwardAuth":{"adress":"http://x/"}}}"#.to_owned(),
         r#"{"apiVersion":"traefik.io/v1alpha1","kind":"Middleware","metadata":{"name":"a"},"spec":{"forwardAuth":{"authResponseHeaders":"X-Auth-User"}}}"#.to_owned(),
+        r#"{"apiVersion":"gateway.kgateway.dev/v1alpha1","kind":"GatewayExtension","metadata":{"name":"a"},"spec":{"type":"ExtAuth","extAuth":{"grpcService":{"backendRef":{"name":"s"}}}}}"#.to_owned(),
+        r#"{"apiVersion":"gateway.kgateway.dev/v1alpha1","kind":"GatewayExtension","metadata":{"name":"a"},"spec":{"type":"ExtAuth","extAuth":{"grpcServce":{"backendRef":{"name":"s","port":9191}}}}}"#.to_owned(),
+        r#"{"apiVersion":"gateway.kgateway.dev/v1alpha1","kind":"TrafficPolicy","metadata":{"name":"a"},"spec":{"targetRefs":[{"group":"gateway.networking.k8s.io","kind":"HTTPRoute","name":"r"}],"extAuth":{"extensionRef":{"name":"x"},"enablement":"DisableAll"}}}"#.to_owned(),
     ];
     for (i, doc) in bad.iter().enumerate() {
         let f = dir.write(&format!("bad{i}.json"), doc.as_bytes());
@@ -340,6 +368,23 @@ fn wiring_per_controller() {
         np["spec"]["ingress"][0]["from"][0]["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"],
         "envoy-gateway-system"
     );
+    let docs = generate(&dir, "kgateway", &KGATEWAY_PODS);
+    let ext = find(&docs, "GatewayExtension");
+    assert_eq!(
+        ext["spec"]["extAuth"]["grpcService"]["backendRef"],
+        serde_json::json!({"name": "basic-auth-auth-server", "port": 9191})
+    );
+    let tp = find(&docs, "TrafficPolicy");
+    assert!(tp["spec"].get("basicAuth").is_none());
+    assert_eq!(
+        tp["spec"]["extAuth"]["extensionRef"]["name"],
+        ext["metadata"]["name"]
+    );
+    let np = find(&docs, "NetworkPolicy");
+    assert_eq!(
+        np["spec"]["ingress"][0]["from"][0]["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"],
+        "infra"
+    );
     let docs = generate(&dir, "envoy-gateway", &["--auth-protocol", "http"]);
     let http = &find(&docs, "SecurityPolicy")["spec"]["extAuth"]["http"];
     assert_eq!(http["backendRefs"][0]["port"], 8080);
@@ -413,6 +458,17 @@ fn refusals_name_the_flag() {
         (
             &["-n", "web", "--controller-namespace", "x"],
             "need --network-policy or --auth-server",
+        ),
+        (
+            &[
+                "-n",
+                "web",
+                "--controller",
+                "kgateway",
+                "--auth-server",
+                IMAGE,
+            ],
+            "--auth-server: kgateway runs its proxies in each Gateway's namespace",
         ),
     ];
     for (extra, want) in cases {
@@ -655,8 +711,8 @@ fn migrate_with_auth_server_keeps_every_user_checked_by_serve() {
     let dir = TempDir::new("auth-server-migrate");
     let input = dir.write("in.yaml", nginx_setup().as_bytes());
     let mut all = Vec::new();
-    for to in ["ingress-nginx", "traefik", "envoy-gateway"] {
-        let out = run(&[
+    for to in ["ingress-nginx", "traefik", "envoy-gateway", "kgateway"] {
+        let mut args = vec![
             "migrate",
             "--to",
             to,
@@ -664,7 +720,11 @@ fn migrate_with_auth_server_keeps_every_user_checked_by_serve() {
             input.to_str().unwrap(),
             "--auth-server",
             IMAGE,
-        ]);
+        ];
+        if to == "kgateway" {
+            args.extend(KGATEWAY_PODS);
+        }
+        let out = run(&args);
         assert!(out.status.success(), "{to}: {}", stderr(&out));
         let docs = parse_docs(&stdout(&out));
         let secret = find(&docs, "Secret");
@@ -684,7 +744,12 @@ fn migrate_with_auth_server_keeps_every_user_checked_by_serve() {
                 );
             }
             "traefik" => assert!(find(&docs, "Middleware")["spec"]["forwardAuth"].is_object()),
-            _ => assert!(find(&docs, "SecurityPolicy")["spec"]["extAuth"]["grpc"].is_object()),
+            "envoy-gateway" => {
+                assert!(find(&docs, "SecurityPolicy")["spec"]["extAuth"]["grpc"].is_object());
+            }
+            _ => {
+                assert!(find(&docs, "TrafficPolicy")["spec"]["extAuth"]["extensionRef"].is_object())
+            }
         }
         let mount = dir.path().join(format!("mount-{to}"));
         std::fs::create_dir_all(&mount).unwrap();
@@ -728,7 +793,7 @@ fn migrate_with_auth_server_keeps_every_user_checked_by_serve() {
             .enumerate()
             .map(|(i, d)| dir.write(&format!("c{i}.json"), d.to_string().as_bytes()))
             .collect();
-        assert_eq!(files.len(), 2);
+        assert_eq!(files.len(), 4);
         let (ok, text) = check_crds(&python, &files);
         assert!(ok, "{text}");
     }

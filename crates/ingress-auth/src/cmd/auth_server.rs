@@ -14,7 +14,7 @@ use crate::args::{AuthServerArgs, NetworkPolicyArgs};
 use crate::error::{Error, flag_err, k8s_err};
 
 /// The controllers `--auth-server` wires, for messages.
-pub(crate) const WIRED: &str = "ingress-nginx, traefik, envoy-gateway";
+pub(crate) const WIRED: &str = "ingress-nginx, traefik, envoy-gateway, kgateway";
 
 /// The response header that carries the checked user name (serve's `--user-header` default).
 const USER_HEADER: &str = "X-Auth-User";
@@ -37,14 +37,23 @@ pub(crate) fn plan(
     };
     if !matches!(
         controller,
-        Controller::IngressNginx | Controller::Traefik | Controller::EnvoyGateway
+        Controller::IngressNginx
+            | Controller::Traefik
+            | Controller::EnvoyGateway
+            | Controller::Kgateway
     ) {
         return Err(Error::input(format!(
             "--auth-server: not wired for {controller} yet (wired: {WIRED})"
         )));
     }
     let grpc = match (controller, args.auth_protocol.as_deref()) {
-        (Controller::EnvoyGateway, None | Some("grpc")) => true,
+        (Controller::EnvoyGateway, None | Some("grpc")) | (Controller::Kgateway, None) => true,
+        (Controller::Kgateway, Some(_)) => {
+            return Err(Error::input(
+                "--auth-protocol http: kgateway's GatewayExtension asks an ext_authz server over \
+                 gRPC only",
+            ));
+        }
         (_, Some("grpc")) => {
             return Err(Error::input(format!(
                 "--auth-protocol grpc: {controller} asks a forward-auth server over HTTP only"
@@ -66,6 +75,15 @@ pub(crate) fn plan(
     req.realm = realm.to_owned();
     req.grpc = grpc;
     req.trusted_proxies.clone_from(&args.trusted_proxies);
+    let given =
+        net.is_some_and(|n| n.controller_namespace.is_some() && !n.controller_selector.is_empty());
+    if controller == Controller::Kgateway && !given {
+        return Err(Error::input(
+            "--auth-server: kgateway runs its proxies in each Gateway's namespace; give \
+             --controller-namespace and --controller-selector KEY=VALUE of your Gateway's proxy \
+             pods (the NetworkPolicy admits only them)",
+        ));
+    }
     if let Some(net) = net {
         if let Some(ns) = &net.controller_namespace {
             req.controller_namespace.clone_from(ns);
@@ -106,14 +124,21 @@ pub(crate) struct Plan {
 /// Rewrites the controller's basic-auth resources among `docs` to ask the server instead:
 /// ingress-nginx Ingresses with `auth-type` get `auth-url` and `auth-response-headers` in place
 /// of the basic-auth annotations; Traefik's Middleware gets `forwardAuth` in place of
-/// `basicAuth`; Envoy Gateway's SecurityPolicy `extAuth` in place of `basicAuth`.
+/// `basicAuth`; Envoy Gateway's SecurityPolicy `extAuth` in place of `basicAuth`; kgateway's
+/// TrafficPolicy `extAuth.extensionRef` naming a GatewayExtension (written before it) whose
+/// `extAuth.grpcService` is the server.
 ///
 /// # Errors
 /// When no resource was rewritten (nothing would ask the server).
-pub(crate) fn wire(controller: Controller, docs: &mut [Value], plan: &Plan) -> Result<(), Error> {
+pub(crate) fn wire(
+    controller: Controller,
+    docs: &mut Vec<Value>,
+    plan: &Plan,
+) -> Result<(), Error> {
     let req = &plan.req;
     let mut wired = 0;
-    for doc in docs.iter_mut() {
+    let mut extension_at = None;
+    for (i, doc) in docs.iter_mut().enumerate() {
         let kind = doc.get("kind").and_then(Value::as_str).unwrap_or_default();
         match (controller, kind) {
             (Controller::IngressNginx, "Ingress") => {
@@ -168,8 +193,43 @@ pub(crate) fn wire(controller: Controller, docs: &mut [Value], plan: &Plan) -> R
                 spec.insert("extAuth".into(), ext);
                 wired += 1;
             }
+            (Controller::Kgateway, "TrafficPolicy") => {
+                let Some(spec) = doc.get_mut("spec").and_then(Value::as_object_mut) else {
+                    continue;
+                };
+                spec.shift_remove("basicAuth");
+                spec.insert(
+                    "extAuth".into(),
+                    json!({"extensionRef": {"name": req.at.name}}),
+                );
+                extension_at = Some(i);
+                wired += 1;
+            }
             _ => {}
         }
+    }
+    if let Some(i) = extension_at {
+        // The TrafficPolicy's extensionRef names a GatewayExtension of its own namespace.
+        let mut meta = serde_json::Map::new();
+        meta.insert("name".into(), Value::from(req.at.name.clone()));
+        if let Some(ns) = &req.at.namespace {
+            meta.insert("namespace".into(), Value::from(ns.clone()));
+        }
+        docs.insert(
+            i,
+            json!({
+                "apiVersion": "gateway.kgateway.dev/v1alpha1",
+                "kind": "GatewayExtension",
+                "metadata": Value::Object(meta),
+                "spec": {
+                    "type": "ExtAuth",
+                    "extAuth": {"grpcService": {"backendRef": {
+                        "name": req.at.name,
+                        "port": AUTH_SERVER_GRPC_PORT,
+                    }}},
+                },
+            }),
+        );
     }
     if wired == 0 {
         return Err(k8s_err(htpasswd_k8s::K8sError::Unsupported {

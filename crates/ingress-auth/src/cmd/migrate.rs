@@ -6,7 +6,7 @@ use htpasswd_k8s::{AuthConfig, MigrateRequest, ObjectRef, Value, validate};
 use zeroize::Zeroizing;
 
 use super::{Output, auth_server};
-use crate::args::MigrateCmd;
+use crate::args::{MigrateCmd, NetworkPolicyArgs};
 use crate::error::{Error, k8s_err, lib_error, refuse};
 use crate::files::read_text;
 use crate::request::{accepted, usable_schemes};
@@ -137,8 +137,21 @@ fn server_resources(cmd: &MigrateCmd, docs: &mut Vec<Value>) -> Result<(), Error
         name: meta("name").unwrap_or_default(),
         namespace: meta("namespace"),
     };
-    let plan = auth_server::plan(cmd.to, &at, &cmd.server, None, AuthConfig::DEFAULT_REALM)?
-        .ok_or_else(|| Error::input("--auth-server: no image"))?;
+    let pods = NetworkPolicyArgs {
+        network_policy: false,
+        pod_selector: Vec::new(),
+        target_port: None,
+        controller_namespace: cmd.controller_namespace.clone(),
+        controller_selector: cmd.controller_selector.clone(),
+    };
+    let plan = auth_server::plan(
+        cmd.to,
+        &at,
+        &cmd.server,
+        Some(&pods),
+        AuthConfig::DEFAULT_REALM,
+    )?
+    .ok_or_else(|| Error::input("--auth-server: no image"))?;
     auth_server::wire(cmd.to, docs, &plan)?;
     let at = docs.len().min(1);
     docs.splice(at..at, plan.docs);
