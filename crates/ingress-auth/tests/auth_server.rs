@@ -835,6 +835,136 @@ fn containerfile_matches_the_deployment() {
     assert_ne!(uid, 0);
 }
 
+/// The static release binary of the Containerfile's step 1, when built.
+fn static_binary(root: &Path) -> Option<&'static str> {
+    [
+        "target/x86_64-unknown-linux-musl/release/ingress-auth",
+        "target/x86_64-unknown-linux-gnu/release/ingress-auth",
+    ]
+    .into_iter()
+    .find(|b| {
+        root.join(b).is_file()
+            && Command::new("file")
+                .arg(root.join(b))
+                .output()
+                .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("static"))
+    })
+}
+
+/// What a `FROM scratch` image gives the binary, without an image tool: an empty root holding
+/// only `/ingress-auth`, the mounted Secret and the device nodes every OCI runtime creates
+/// (`/dev/null`, `/dev/urandom`, `/dev/random`), run as user 65532 by `chroot`. Needs root (for
+/// `chroot` and `mknod`), `file`, and the static binary built beforehand; says so when missing.
+#[test]
+fn scratch_root_runs_the_static_binary() {
+    let test = "scratch_root_runs_the_static_binary";
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let Some(binary) = static_binary(&root) else {
+        eprintln!(
+            "\n!!! SKIPPED {test}: no static release binary is built (crates/ingress-auth/\
+             Containerfile, step 1). !!!\n"
+        );
+        return;
+    };
+    let dir = TempDir::new("scratch-root");
+    let jail = dir.path().join("root");
+    std::fs::create_dir_all(jail.join("dev")).unwrap();
+    std::fs::create_dir_all(jail.join("etc/ingress-auth")).unwrap();
+    std::fs::copy(root.join(binary), jail.join("ingress-auth")).unwrap();
+    let nodes_ok = [("null", "3"), ("random", "8"), ("urandom", "9")]
+        .iter()
+        .all(|(name, minor)| {
+            Command::new("mknod")
+                .args(["-m", "666"])
+                .arg(jail.join("dev").join(name))
+                .args(["c", "1", minor])
+                .status()
+                .is_ok_and(|s| s.success())
+        });
+    if !nodes_ok {
+        eprintln!("\n!!! SKIPPED {test}: cannot mknod (not root?). !!!\n");
+        return;
+    }
+    std::fs::write(jail.join("etc/ingress-auth/auth"), htpasswd_text()).unwrap();
+    // The user 65532 must traverse the root and read the Secret (fsGroup does this in a pod).
+    Command::new("chmod")
+        .args(["-R", "a+rX"])
+        .arg(&jail)
+        .status()
+        .unwrap();
+    Command::new("chmod")
+        .arg("755")
+        .arg(dir.path())
+        .status()
+        .unwrap();
+    let chroot = |args: &[&str]| {
+        Command::new("chroot")
+            .arg("--userspec=65532:65532")
+            .arg(&jail)
+            .arg("/ingress-auth")
+            .args(args)
+            .output()
+    };
+    let Ok(out) = chroot(&["--version"]) else {
+        eprintln!("\n!!! SKIPPED {test}: chroot is not available. !!!\n");
+        return;
+    };
+    if !out.status.success()
+        && String::from_utf8_lossy(&out.stderr).contains("Operation not permitted")
+    {
+        eprintln!("\n!!! SKIPPED {test}: chroot needs root. !!!\n");
+        return;
+    }
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("ingress-auth "));
+    // serve as the Deployment runs it: the file at the mount path, the first line its address.
+    let mut child = Command::new("chroot")
+        .arg("--userspec=65532:65532")
+        .arg(&jail)
+        .args([
+            "/ingress-auth",
+            "serve",
+            "--htpasswd",
+            "/etc/ingress-auth/auth",
+        ])
+        .args(["--listen", "127.0.0.1:0"])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    let mut reader = std::io::BufReader::new(child.stderr.take().unwrap());
+    std::io::BufRead::read_line(&mut reader, &mut first).unwrap();
+    let addr: std::net::SocketAddr = first
+        .split("http://")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no address: {first}"))
+        .trim()
+        .parse()
+        .unwrap();
+    let (user, password, _) = users()[0];
+    let ok = crate::serve::request(
+        addr,
+        "GET",
+        "/auth",
+        &[("Authorization", &basic(user, password))],
+    );
+    let wrong = crate::serve::request(
+        addr,
+        "GET",
+        "/auth",
+        &[("Authorization", &basic(user, "no"))],
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!((ok.status, wrong.status), (200, 401));
+}
+
 /// Builds the image with podman or buildah and runs it, where the machine can; says plainly
 /// when it cannot. Needs a static binary built beforehand (the Containerfile's step 1).
 #[test]
@@ -846,20 +976,15 @@ fn image_builds_and_runs_where_the_machine_can() {
             .output()
             .is_ok_and(|o| o.status.success())
     });
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let binary = static_binary(&root);
     let Some(tool) = tool else {
         eprintln!(
             "\n!!! SKIPPED {test}: this machine cannot build images (neither podman nor buildah \
-             is installed). !!!\n"
+             is installed); see scratch_root_runs_the_static_binary for what runs instead. !!!\n"
         );
         return;
     };
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let binary = [
-        "target/x86_64-unknown-linux-musl/release/ingress-auth",
-        "target/x86_64-unknown-linux-gnu/release/ingress-auth",
-    ]
-    .into_iter()
-    .find(|b| root.join(b).is_file());
     let Some(binary) = binary else {
         eprintln!(
             "\n!!! SKIPPED {test}: {tool} is installed but no static release binary is built \
