@@ -385,6 +385,19 @@ fn wiring_per_controller() {
         np["spec"]["ingress"][0]["from"][0]["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"],
         "infra"
     );
+    // Envoy Gateway's basic auth has no realm; serve's challenge has.
+    let docs = generate(&dir, "envoy-gateway", &["--realm", "Team area"]);
+    let args = &find(&docs, "Deployment")["spec"]["template"]["spec"]["containers"][0]["args"];
+    let args: Vec<&str> = args
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    assert!(
+        args.windows(2).any(|w| w == ["--realm", "Team area"]),
+        "{args:?}"
+    );
     let docs = generate(&dir, "envoy-gateway", &["--auth-protocol", "http"]);
     let http = &find(&docs, "SecurityPolicy")["spec"]["extAuth"]["http"];
     assert_eq!(http["backendRefs"][0]["port"], 8080);

@@ -2,7 +2,9 @@
 //! optionally with a NetworkPolicy; with `--auth-server`, the server's resources after the
 //! Secret and the controller wired to it.
 
-use htpasswd_k8s::{Controller, NetworkPolicyRequest, ObjectRef, PortRef, SecretType, Value};
+use htpasswd_k8s::{
+    AuthConfig, Controller, NetworkPolicyRequest, ObjectRef, PortRef, SecretType, Value,
+};
 
 use super::auth_server;
 use super::ingress::auth_resources;
@@ -13,7 +15,7 @@ use crate::error::{Error, flag_err, k8s_err};
 use crate::request::object_ref;
 use crate::user_set::{collect_users, users_plan};
 
-pub(super) fn generate(cmd: GenerateCmd) -> Result<Output, Error> {
+pub(super) fn generate(mut cmd: GenerateCmd) -> Result<Output, Error> {
     let at = object_ref(&cmd.object)?;
     let controller = cmd.object.controller;
     // Everything is validated before any password is generated or any file written.
@@ -46,6 +48,10 @@ pub(super) fn generate(cmd: GenerateCmd) -> Result<Output, Error> {
         controller
     };
     let (_, secret_type) = users_plan(users_for, &cmd.users)?;
+    if server.is_some() && !controller.has_realm() {
+        // The server shows --realm (its challenge); the controller's own resource has none.
+        AuthConfig::DEFAULT_REALM.clone_into(&mut cmd.ingress.realm);
+    }
     let (mut docs, notices) = auth_resources(
         controller,
         &at,
