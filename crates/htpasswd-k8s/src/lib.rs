@@ -12,7 +12,10 @@
 //! Gateway, NGINX Inc, HAProxy): Secret type and key, annotations or custom resources
 //! ([`traefik_middleware`], [`envoy_security_policy`], [`http_route`]), and which hashes it can
 //! check; [`network_policy`] closes the in-cluster way around the ingress, and [`migrate`] moves
-//! an ingress-nginx setup to another controller.
+//! an ingress-nginx setup to another controller. [`auth_server`] builds `ingress-auth serve` as
+//! Kubernetes resources (Deployment under Pod Security `restricted`, Service,
+//! PodDisruptionBudget, NetworkPolicy), for controllers that should ask it instead of checking
+//! hashes themselves.
 
 // The modules form no cycle. From the bottom up (each uses only modules on earlier lines):
 //   rule, scheme                 leaves: the rules a value breaks, the schemes for clear passwords
