@@ -52,6 +52,10 @@ pub enum Field {
     ControllerSelector,
     /// The backend pods' port (NetworkPolicy).
     TargetPort,
+    /// The auth server's container image.
+    Image,
+    /// A network the auth server trusts to name the client (`--trusted-proxy`).
+    TrustedProxy,
 }
 
 impl Field {
@@ -80,6 +84,8 @@ impl Field {
             Self::ControllerNamespace => "controller namespace",
             Self::ControllerSelector => "controller selector",
             Self::TargetPort => "target port",
+            Self::Image => "auth server image",
+            Self::TrustedProxy => "trusted proxy",
         }
     }
 }

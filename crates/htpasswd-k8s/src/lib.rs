@@ -12,7 +12,10 @@
 //! Gateway, NGINX Inc, HAProxy): Secret type and key, annotations or custom resources
 //! ([`traefik_middleware`], [`envoy_security_policy`], [`http_route`]), and which hashes it can
 //! check; [`network_policy`] closes the in-cluster way around the ingress, and [`migrate`] moves
-//! an ingress-nginx setup to another controller.
+//! an ingress-nginx setup to another controller. [`auth_server`] builds `ingress-auth serve` as
+//! Kubernetes resources (Deployment under Pod Security `restricted`, Service,
+//! PodDisruptionBudget, NetworkPolicy), for controllers that should ask it instead of checking
+//! hashes themselves.
 
 // The modules form no cycle. From the bottom up (each uses only modules on earlier lines):
 //   rule, scheme                 leaves: the rules a value breaks, the schemes for clear passwords
@@ -23,10 +26,12 @@
 //   users, secret                the users of a Secret, the Secret builder
 //   ingress                      the annotations (`impl Controller`) and the Ingress builder
 //   resources                    custom resources and the NetworkPolicy
+//   auth_server                  `ingress-auth serve` as Deployment, Service, PDB, NetworkPolicy
 //   annotate, read               editing and reading manifest streams
 //   no_auth                      the second Ingress/route for paths without auth
 //   migrate                      read + builders
 mod annotate;
+mod auth_server;
 mod controller;
 mod document;
 mod error;
@@ -45,6 +50,11 @@ pub mod validate;
 // The public API, each item at exactly one path: here, or (the checks and their `Rule`) in
 // `validate`.
 pub use self::annotate::{AnnotateRequest, Annotated, annotate};
+pub use self::auth_server::{
+    AUTH_SERVER_GRPC_PORT, AUTH_SERVER_HTTP_PORT, AUTH_SERVER_MOUNT, AUTH_SERVER_PATH,
+    AUTH_SERVER_SECRET_KEY, AUTH_SERVER_UID, AuthServer, AuthServerRequest,
+    DEFAULT_TRUSTED_PROXIES, auth_server,
+};
 pub use self::controller::{
     AuthConfig, CLUSTER_ISSUER_ANNOTATION, Controller, SecretType, TRAEFIK_MIDDLEWARES_ANNOTATION,
 };

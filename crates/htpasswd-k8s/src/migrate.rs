@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::controller::{AuthConfig, Controller, NGINX_PREFIX as NGINX};
+use crate::controller::{AuthConfig, Controller, NGINX_PREFIX as NGINX, SecretType};
 use crate::document::{kind, objects_mut, read_stream};
 use crate::error::{Field, K8sError, check};
 use crate::path_type::PathType;
@@ -28,6 +28,10 @@ pub struct MigrateRequest {
     pub class: Option<String>,
     /// The namespace of an Ingress that names none (Traefik's annotation must name it).
     pub namespace: Option<String>,
+    /// The users go to `ingress-auth serve` ([`crate::auth_server`]), not to the target's own
+    /// basic auth: the Secret is ingress-nginx's auth-file shape (key `auth`) and every hash
+    /// ingress-nginx checks is kept (the front end then wires the target to the server).
+    pub auth_server: bool,
 }
 
 /// The migrated resources.
@@ -214,7 +218,13 @@ pub fn migrate(input: &str, req: &MigrateRequest) -> Result<Migrated, K8sError> 
     };
     let old = read_auth_secret(Controller::IngressNginx, input, Some(&secret_name))?;
 
-    let mut users = UserSet::new(req.to);
+    // Who checks the hashes: the target itself, or the auth server (ingress-nginx's schemes).
+    let checker = if req.auth_server {
+        Controller::IngressNginx
+    } else {
+        req.to
+    };
+    let mut users = UserSet::new(checker);
     let mut missing_users = Vec::new();
     for (user, hash) in &old.entries {
         let user = String::from_utf8_lossy(user).into_owned();
@@ -230,8 +240,7 @@ pub fn migrate(input: &str, req: &MigrateRequest) -> Result<Migrated, K8sError> 
     if users.is_empty() {
         return Err(K8sError::Migrate {
             what: format!(
-                "{} can check the hash of none of the users of Secret {secret_name:?}",
-                req.to
+                "{checker} can check the hash of none of the users of Secret {secret_name:?}"
             ),
         });
     }
@@ -239,7 +248,11 @@ pub fn migrate(input: &str, req: &MigrateRequest) -> Result<Migrated, K8sError> 
         name: secret_name.clone(),
         namespace: secret_ns.clone(),
     };
-    let secret = auth_secret(req.to, &secret_at, &users, req.to.default_secret_type())?;
+    let secret = if req.auth_server {
+        auth_secret(checker, &secret_at, &users, SecretType::AuthFile)?
+    } else {
+        auth_secret(req.to, &secret_at, &users, req.to.default_secret_type())?
+    };
     let mut documents = vec![to_value(&secret)?];
 
     if req.to.uses_gateway_api() {
@@ -394,6 +407,7 @@ spec:
             httproute: None,
             class: None,
             namespace: None,
+            auth_server: false,
         };
         let m = migrate(INPUT, &req).unwrap();
         assert_eq!(m.missing_users, ["alice"]);
@@ -410,6 +424,7 @@ spec:
             httproute: None,
             class: Some("traefik".into()),
             namespace: None,
+            auth_server: false,
         };
         let m = migrate(INPUT, &req).unwrap();
         assert!(m.missing_users.is_empty());

@@ -50,6 +50,10 @@ pub enum Rule {
     LabelSelector,
     /// `NAMESPACE/NAME`, where the controller's reference must name the namespace.
     QualifiedAuthSecret,
+    /// An IP address or network: `ADDR[/PREFIX]`.
+    Cidr,
+    /// A container image reference.
+    Image,
 }
 
 impl fmt::Display for Rule {
@@ -114,6 +118,11 @@ impl fmt::Display for Rule {
             Self::QualifiedAuthSecret => {
                 "must be NAMESPACE/NAME: traefik's router.middlewares annotation names the \
                  Middleware's namespace (give --namespace)"
+            }
+            Self::Cidr => "must be an IPv4 or IPv6 address, optionally with /PREFIX (e.g. 10.0.0.0/8)",
+            Self::Image => {
+                "must be a container image reference ([REGISTRY/]REPOSITORY[:TAG][@DIGEST]: \
+                 letters, digits and '-._/:@', not starting with '-', '/', ':' or '@')"
             }
             Self::LabelSelector => {
                 "must be KEY=VALUE with a label key ([PREFIX/]NAME, NAME at most 63 letters, \

@@ -262,6 +262,45 @@ pub fn label_selector(s: &str) -> Result<(&str, &str), Rule> {
     }
 }
 
+/// A network for `serve --trusted-proxy`: an IPv4 or IPv6 address, optionally `/PREFIX` (at
+/// most 32 or 128).
+///
+/// # Errors
+/// [`Rule::Cidr`] for anything else.
+pub fn cidr(s: &str) -> Result<(), Rule> {
+    let (addr, prefix) = match s.split_once('/') {
+        Some((a, p)) => (a, Some(p)),
+        None => (s, None),
+    };
+    let ip: core::net::IpAddr = addr.parse().map_err(|_| Rule::Cidr)?;
+    if let Some(p) = prefix {
+        let max = if ip.is_ipv4() { 32 } else { 128 };
+        let ok = !p.is_empty()
+            && p.len() <= 3
+            && p.bytes().all(|b| b.is_ascii_digit())
+            && p.parse::<u8>().is_ok_and(|n| n <= max);
+        if !ok {
+            return Err(Rule::Cidr);
+        }
+    }
+    Ok(())
+}
+
+/// A container image reference: `[REGISTRY/]REPOSITORY[:TAG][@DIGEST]`, at most 4096 bytes of
+/// printable ASCII without white space, not starting with `-` (so it never reads as a flag).
+/// Kubernetes itself checks only that it is not blank; the registry has the last word.
+///
+/// # Errors
+/// [`Rule::Image`].
+pub fn image(s: &str) -> Result<(), Rule> {
+    let ok = !s.is_empty()
+        && s.len() <= 4096
+        && !s.starts_with(['-', '/', ':', '@'])
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-._/:@".contains(&b));
+    if ok { Ok(()) } else { Err(Rule::Image) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -302,6 +302,7 @@ metadata:
         httproute: None,
         class: None,
         namespace: None,
+        auth_server: false,
     };
     let m = migrate(input, &req(Controller::Haproxy)).unwrap();
     assert_eq!(m.missing_users, ["alice"]);

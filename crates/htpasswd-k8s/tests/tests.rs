@@ -12,6 +12,7 @@
 
 mod support;
 
+mod auth_server;
 mod builders;
 mod controllers;
 mod gateway;

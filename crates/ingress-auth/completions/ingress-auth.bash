@@ -137,7 +137,7 @@ _ingress__auth() {
             return 0
             ;;
         ingress__auth__subcmd__generate)
-            opts="-n -o -h --name --namespace --output --controller --user --users-file --password-stdin --htpasswd --scheme --secret-type --credentials-file --show-passwords --host --service --port --path --path-type --rule --class --tls-secret --cluster-issuer --realm --no-ssl-redirect --no-auth-path --httproute --gateway --network-policy --pod-selector --target-port --controller-namespace --controller-selector --help"
+            opts="-n -o -h --name --namespace --output --controller --user --users-file --password-stdin --htpasswd --scheme --secret-type --credentials-file --show-passwords --host --service --port --path --path-type --rule --class --tls-secret --cluster-issuer --realm --no-ssl-redirect --no-auth-path --httproute --gateway --network-policy --pod-selector --target-port --controller-namespace --controller-selector --auth-server --trusted-proxy --auth-protocol --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -257,6 +257,18 @@ _ingress__auth() {
                     ;;
                 --controller-selector)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --auth-server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trusted-proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --auth-protocol)
+                    COMPREPLY=($(compgen -W "grpc http" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -505,7 +517,7 @@ _ingress__auth() {
             return 0
             ;;
         ingress__auth__subcmd__migrate)
-            opts="-f -n -o -h --to --filename --ingress --httproute --namespace --class --allow-missing-users --output --max-input-size --help"
+            opts="-f -n -o -h --to --filename --ingress --httproute --namespace --class --allow-missing-users --output --max-input-size --auth-server --trusted-proxy --auth-protocol --controller-namespace --controller-selector --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -552,6 +564,26 @@ _ingress__auth() {
                     return 0
                     ;;
                 --max-input-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --auth-server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trusted-proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --auth-protocol)
+                    COMPREPLY=($(compgen -W "grpc http" -- "${cur}"))
+                    return 0
+                    ;;
+                --controller-namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --controller-selector)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

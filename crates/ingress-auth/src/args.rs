@@ -38,7 +38,7 @@ pub(crate) enum Command {
     Ingress(IngressCmd),
     /// Print the Secret and the auth resources as one stream (Secret first), optionally with a
     /// NetworkPolicy.
-    Generate(GenerateCmd),
+    Generate(Box<GenerateCmd>),
     /// Add the auth annotations to the Ingresses of a YAML or JSON stream.
     Annotate(AnnotateCmd),
     /// Check a user's password against an auth Secret manifest (exit 0 match, 3 mismatch, 6
@@ -191,13 +191,36 @@ pub(crate) struct NetworkPolicyArgs {
     /// The backend pods' port (the Service's targetPort): number or name.
     #[arg(long, value_name = "PORT|PORTNAME", requires = "network_policy")]
     pub(crate) target_port: Option<String>,
-    /// The namespace of the controller's pods [default: the controller's Helm chart's].
-    #[arg(long, value_name = "NS", requires = "network_policy")]
+    /// The namespace of the controller's pods (--network-policy, --auth-server) [default: the
+    /// controller's Helm chart's].
+    #[arg(long, value_name = "NS")]
     pub(crate) controller_namespace: Option<String>,
-    /// A label KEY=VALUE of the controller's pods. Repeatable [default: the controller's
-    /// app.kubernetes.io/name].
-    #[arg(long, value_name = "KEY=VALUE", requires = "network_policy")]
+    /// A label KEY=VALUE of the controller's pods (--network-policy, --auth-server).
+    /// Repeatable [default: the controller's app.kubernetes.io/name].
+    #[arg(long, value_name = "KEY=VALUE")]
     pub(crate) controller_selector: Vec<String>,
+}
+
+/// The forward-auth server (`ingress-auth serve` in the cluster) instead of the controller's
+/// own basic auth.
+#[derive(Debug, Args)]
+pub(crate) struct AuthServerArgs {
+    /// Check passwords with `ingress-auth serve` running in the cluster from this image (no
+    /// default: build it from the Containerfile and push it to your registry): also writes its
+    /// Deployment, Service, PodDisruptionBudget and NetworkPolicy (NAME-auth-server), and wires
+    /// the controller to it (ingress-nginx auth-url, traefik forwardAuth, envoy-gateway extAuth).
+    /// Every hash scheme serve checks is kept (apr1, bcrypt, SHA-crypt, {SHA}, ...). Needs
+    /// --namespace.
+    #[arg(long, value_name = "IMAGE")]
+    pub(crate) auth_server: Option<String>,
+    /// A network whose X-Forwarded-For names the client (serve --trusted-proxy): the
+    /// controller's pod CIDR. Repeatable [default: 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16,
+    /// 100.64.0.0/10, fd00::/8; only the controller's pods can reach the server].
+    #[arg(long = "trusted-proxy", value_name = "CIDR", requires = "auth_server")]
+    pub(crate) trusted_proxies: Vec<String>,
+    /// envoy-gateway: how Envoy asks the server (ext_authz gRPC, or HTTP) [default: grpc].
+    #[arg(long, value_name = "PROTOCOL", value_parser = ["grpc", "http"], requires = "auth_server")]
+    pub(crate) auth_protocol: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -238,6 +261,8 @@ pub(crate) struct GenerateCmd {
     pub(crate) route: RouteArgs,
     #[command(flatten)]
     pub(crate) network: NetworkPolicyArgs,
+    #[command(flatten)]
+    pub(crate) server: AuthServerArgs,
 }
 
 #[derive(Debug, Args)]
@@ -271,6 +296,17 @@ pub(crate) struct MigrateCmd {
     /// Refuse input larger than this: bytes, or with a K, M or G suffix (KiB, MiB, GiB).
     #[arg(long, value_name = "SIZE", default_value = "64M", value_parser = parse_size)]
     pub(crate) max_input_size: u64,
+    /// The auth server: every user and hash is kept.
+    #[command(flatten)]
+    pub(crate) server: AuthServerArgs,
+    /// --auth-server: the namespace of the controller's (proxy) pods, the only ones the
+    /// server's NetworkPolicy admits [default: the controller's Helm chart's].
+    #[arg(long, value_name = "NS", requires = "auth_server")]
+    pub(crate) controller_namespace: Option<String>,
+    /// --auth-server: a label KEY=VALUE of the controller's (proxy) pods. Repeatable [default:
+    /// the controller's app.kubernetes.io/name].
+    #[arg(long, value_name = "KEY=VALUE", requires = "auth_server")]
+    pub(crate) controller_selector: Vec<String>,
 }
 
 #[derive(Debug, Args)]

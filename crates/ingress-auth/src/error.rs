@@ -83,6 +83,8 @@ fn flag(field: Field) -> &'static str {
         Field::ControllerNamespace => "--controller-namespace",
         Field::ControllerSelector => "--controller-selector",
         Field::TargetPort => "--target-port",
+        Field::Image => "--auth-server",
+        Field::TrustedProxy => "--trusted-proxy",
         // Rule and any later field: the rule flag.
         _ => "--rule",
     }

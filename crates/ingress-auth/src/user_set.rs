@@ -7,7 +7,8 @@ use std::io::{self, IsTerminal as _};
 use std::path::PathBuf;
 
 use htpasswd_cli_support::user_lines;
-use htpasswd_k8s::{Controller, HashScheme, SecretType, UserSet};
+use htpasswd_core::crypt::Scheme;
+use htpasswd_k8s::{Controller, HashScheme, K8sError, SecretType, UserSet};
 use zeroize::{Zeroize as _, Zeroizing};
 
 use crate::args::{DEFAULT_MAX_INPUT, UserArgs};
@@ -38,14 +39,33 @@ pub(crate) fn users_plan(
     let scheme = args.scheme.unwrap_or_else(|| controller.default_scheme());
     if !scheme.scheme().supported_by(controller.target()) {
         return Err(Error::input(format!(
-            "--scheme {scheme}: {controller} cannot check {} hashes (it accepts: {}); use --scheme {}",
+            "--scheme {scheme}: {controller} cannot check {} hashes (it accepts: {}); use --scheme {}{}",
             scheme.scheme(),
             accepted(controller),
-            usable_schemes(controller).join(" or --scheme ")
+            usable_schemes(controller).join(" or --scheme "),
+            auth_server_hint(controller, &[scheme.scheme()])
         )));
     }
     let secret_type = secret_type_checked(controller, args.secret_type)?;
     Ok((scheme, secret_type))
+}
+
+/// The suggestion to let `ingress-auth serve` check hashes `controller` cannot: for the
+/// controllers `--auth-server` wires, when the server's Secret shape takes every one of
+/// `schemes`; empty otherwise.
+pub(crate) fn auth_server_hint(controller: Controller, schemes: &[Scheme]) -> String {
+    let wired = matches!(
+        controller,
+        Controller::Traefik | Controller::EnvoyGateway | Controller::Kgateway
+    );
+    let server = crate::cmd::AUTH_SERVER_SHAPE.target();
+    if wired && schemes.iter().all(|s| s.supported_by(server)) {
+        "; or give --auth-server IMAGE (and --namespace): ingress-auth serve, run in the \
+         cluster, checks these hashes"
+            .to_owned()
+    } else {
+        String::new()
+    }
 }
 
 /// Reads and hashes the users of `args` for `controller`; the flags' passwords are wiped.
@@ -188,9 +208,21 @@ fn add_users(
     for path in &args.htpasswd {
         let flag = format!("--htpasswd {}", path.display());
         let bytes = Zeroizing::new(read_input(path, "--htpasswd", DEFAULT_MAX_INPUT)?);
-        let found = set
-            .add_htpasswd(&bytes)
-            .map_err(|e| lib_error(Some(&flag), &e))?;
+        let found = set.add_htpasswd(&bytes).map_err(|e| {
+            let hint = match &e {
+                K8sError::UnsupportedScheme { scheme, .. } => {
+                    auth_server_hint(set.controller(), &[*scheme])
+                }
+                K8sError::UnsupportedLines { lines, .. } => {
+                    let schemes: Vec<Scheme> = lines.iter().map(|l| l.2).collect();
+                    auth_server_hint(set.controller(), &schemes)
+                }
+                _ => String::new(),
+            };
+            let mut err = lib_error(Some(&flag), &e);
+            err.message.push_str(&hint);
+            err
+        })?;
         notices.extend(
             found
                 .into_iter()

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use crate::support::{TempDir, reference_tool};
 
 /// One user per scheme the authenticator verifies: (user, password, stored hash).
-const USERS: &[(&str, &str, &str)] = &[
+pub const USERS: &[(&str, &str, &str)] = &[
     ("apr1", "pw-apr1", "$apr1$abcdefgh$wT38ABp1Mi8RiNRvA83Bm."),
     ("md5", "pw-md5", "$1$saltsalt$AJwDIrlvWUF2iKSOOX4fZ0"),
     (
@@ -78,7 +78,7 @@ fn base64(bytes: &[u8]) -> String {
     out
 }
 
-fn basic(user: &str, password: &str) -> String {
+pub fn basic(user: &str, password: &str) -> String {
     format!("Basic {}", base64(format!("{user}:{password}").as_bytes()))
 }
 
@@ -655,7 +655,7 @@ fn wait_listening(port: u16, what: &str, child: &mut Child) {
 }
 
 /// A proxy process killed (by pid) and reaped when dropped.
-struct Proxy {
+pub struct Proxy {
     child: Child,
     _dir: TempDir,
 }
@@ -724,7 +724,7 @@ http {{
     )
 }
 
-fn start_nginx(nginx: &Path, serve: &[u16]) -> (Proxy, u16) {
+pub fn start_nginx(nginx: &Path, serve: &[u16]) -> (Proxy, u16) {
     let dir = TempDir::new("serve-nginx");
     let (port, backend) = (free_port(), free_port());
     std::fs::create_dir_all(dir.path().join("tmp")).unwrap();
@@ -749,7 +749,7 @@ fn start_nginx(nginx: &Path, serve: &[u16]) -> (Proxy, u16) {
 }
 
 /// `curl -si` through a proxy: (status, headers and body as curl printed them).
-fn curl(curl: &Path, port: u16, args: &[&str]) -> (u16, String) {
+pub fn curl(curl: &Path, port: u16, args: &[&str]) -> (u16, String) {
     let out = Command::new(curl)
         .args(["-si", "--max-time", "20"])
         .args(args)

@@ -14,6 +14,7 @@
 mod support;
 
 mod annotate;
+mod auth_server;
 mod bad_input;
 mod bulk;
 mod cli;

@@ -1,8 +1,12 @@
 //! `ingress-auth generate`: the Secret and the auth resources as one stream (Secret first),
-//! optionally with a NetworkPolicy.
+//! optionally with a NetworkPolicy; with `--auth-server`, the server's resources after the
+//! Secret and the controller wired to it.
 
-use htpasswd_k8s::{Controller, NetworkPolicyRequest, ObjectRef, PortRef, Value};
+use htpasswd_k8s::{
+    AuthConfig, Controller, NetworkPolicyRequest, ObjectRef, PortRef, SecretType, Value,
+};
 
+use super::auth_server;
 use super::ingress::auth_resources;
 use super::secret::{build_secret, finish};
 use super::{Output, to_value};
@@ -11,23 +15,65 @@ use crate::error::{Error, flag_err, k8s_err};
 use crate::request::object_ref;
 use crate::user_set::{collect_users, users_plan};
 
-pub(super) fn generate(cmd: GenerateCmd) -> Result<Output, Error> {
+pub(super) fn generate(mut cmd: GenerateCmd) -> Result<Output, Error> {
     let at = object_ref(&cmd.object)?;
     let controller = cmd.object.controller;
     // Everything is validated before any password is generated or any file written.
-    let (_, secret_type) = users_plan(controller, &cmd.users)?;
+    let server = auth_server::plan(
+        controller,
+        &at,
+        &cmd.server,
+        Some(&cmd.network),
+        &cmd.ingress.realm,
+    )?;
+    if server.is_none()
+        && !cmd.network.network_policy
+        && (cmd.network.controller_namespace.is_some()
+            || !cmd.network.controller_selector.is_empty())
+    {
+        return Err(Error::input(
+            "--controller-namespace, --controller-selector: need --network-policy or \
+             --auth-server",
+        ));
+    }
+    // The server checks the users: the Secret is in the shape it reads, with every scheme.
+    let users_for = if server.is_some() {
+        if cmd.users.secret_type == Some(SecretType::AuthMap) {
+            return Err(Error::input(
+                "--secret-type auth-map: the auth server reads an auth-file Secret",
+            ));
+        }
+        auth_server::SECRET_SHAPE
+    } else {
+        controller
+    };
+    let (_, secret_type) = users_plan(users_for, &cmd.users)?;
+    if server.is_some() && !controller.has_realm() {
+        // The server shows --realm (its challenge); the controller's own resource has none.
+        AuthConfig::DEFAULT_REALM.clone_into(&mut cmd.ingress.realm);
+    }
     let (mut docs, notices) = auth_resources(
         controller,
         &at,
         &cmd.ingress,
         &cmd.route,
         &at.name,
-        secret_type,
+        if server.is_some() {
+            controller.default_secret_type()
+        } else {
+            secret_type
+        },
     )?;
+    if let Some(plan) = &server {
+        auth_server::wire(controller, &mut docs, plan)?;
+    }
     let policy = network_policy(controller, &at, &cmd.network)?;
-    let users = collect_users(cmd.users, controller)?;
-    let secret = build_secret(controller, &at, &users)?;
+    let users = collect_users(cmd.users, users_for)?;
+    let secret = build_secret(users_for, &at, &users)?;
     docs.insert(0, to_value(&secret)?);
+    if let Some(plan) = server {
+        docs.splice(1..1, plan.docs);
+    }
     docs.extend(policy);
     let stdout = htpasswd_k8s::write_stream(&docs, cmd.object.output).map_err(k8s_err)?;
     let mut out = finish(stdout, users)?;

@@ -2,11 +2,11 @@
 //! another controller's resources.
 
 use htpasswd_cli_support::printable;
-use htpasswd_k8s::{MigrateRequest, validate};
+use htpasswd_k8s::{AuthConfig, MigrateRequest, ObjectRef, Value, validate};
 use zeroize::Zeroizing;
 
-use super::Output;
-use crate::args::MigrateCmd;
+use super::{Output, auth_server};
+use crate::args::{MigrateCmd, NetworkPolicyArgs};
 use crate::error::{Error, k8s_err, lib_error, refuse};
 use crate::files::read_text;
 use crate::request::{accepted, usable_schemes};
@@ -49,13 +49,22 @@ pub(super) fn migrate(cmd: &MigrateCmd) -> Result<Output, Error> {
         httproute: cmd.httproute.clone(),
         class: cmd.class.clone(),
         namespace: cmd.namespace.clone(),
+        auth_server: cmd.server.auth_server.is_some(),
     };
-    let done = htpasswd_k8s::migrate(&input, &req).map_err(|e| lib_error(Some(&flag), &e))?;
+    let mut done = htpasswd_k8s::migrate(&input, &req).map_err(|e| lib_error(Some(&flag), &e))?;
     let missing: Vec<String> = done
         .missing_users
         .iter()
         .map(|u| printable(u.as_bytes()))
         .collect();
+    if !missing.is_empty() && !cmd.allow_missing_users && req.auth_server {
+        return Err(Error::input(format!(
+            "{flag}: the auth server cannot check the hashes of users {} (it accepts: {}); give \
+             --allow-missing-users to leave them out",
+            missing.join(", "),
+            accepted(auth_server::SECRET_SHAPE),
+        )));
+    }
     if !missing.is_empty() && !cmd.allow_missing_users {
         return Err(Error::input(format!(
             "{flag}: {to} cannot check the hashes of users {} (it accepts: {}); their passwords \
@@ -104,10 +113,47 @@ pub(super) fn migrate(cmd: &MigrateCmd) -> Result<Output, Error> {
              Ingress itself must become that HTTPRoute"
         )));
     }
+    if req.auth_server {
+        server_resources(cmd, &mut done.documents)?;
+    }
     let stdout = htpasswd_k8s::write_stream(&done.documents, cmd.output).map_err(k8s_err)?;
     Ok(Output {
         stdout,
         stderr,
         credentials_file: None,
     })
+}
+
+/// `--auth-server`: the server's resources after the Secret (`docs[0]`, named and placed as the
+/// input's), and the target's resources wired to it.
+fn server_resources(cmd: &MigrateCmd, docs: &mut Vec<Value>) -> Result<(), Error> {
+    let meta = |key: &str| {
+        docs.first()
+            .and_then(|d| d.pointer(&format!("/metadata/{key}")))
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    };
+    let at = ObjectRef {
+        name: meta("name").unwrap_or_default(),
+        namespace: meta("namespace"),
+    };
+    let pods = NetworkPolicyArgs {
+        network_policy: false,
+        pod_selector: Vec::new(),
+        target_port: None,
+        controller_namespace: cmd.controller_namespace.clone(),
+        controller_selector: cmd.controller_selector.clone(),
+    };
+    let plan = auth_server::plan(
+        cmd.to,
+        &at,
+        &cmd.server,
+        Some(&pods),
+        AuthConfig::DEFAULT_REALM,
+    )?
+    .ok_or_else(|| Error::input("--auth-server: no image"))?;
+    auth_server::wire(cmd.to, docs, &plan)?;
+    let at = docs.len().min(1);
+    docs.splice(at..at, plan.docs);
+    Ok(())
 }

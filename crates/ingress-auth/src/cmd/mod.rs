@@ -6,6 +6,7 @@
 //! ([`secret::build_secret`], [`secret::finish`], [`ingress::auth_resources`]).
 
 mod annotate;
+mod auth_server;
 mod generate;
 mod ingress;
 mod migrate;
@@ -16,6 +17,7 @@ mod verify;
 use serde_json::Value;
 use zeroize::Zeroizing;
 
+pub(crate) use self::auth_server::SECRET_SHAPE as AUTH_SERVER_SHAPE;
 use crate::args::Command;
 use crate::error::Error;
 
@@ -36,7 +38,7 @@ pub(crate) fn run(command: Command) -> Result<Output, Error> {
     match command {
         Command::Secret(cmd) => secret::secret(cmd),
         Command::Ingress(cmd) => ingress::ingress(&cmd),
-        Command::Generate(cmd) => generate::generate(cmd),
+        Command::Generate(cmd) => generate::generate(*cmd),
         Command::Annotate(cmd) => annotate::annotate(&cmd),
         Command::Verify(cmd) => verify::verify(&cmd),
         Command::Users(cmd) => users::users(&cmd),

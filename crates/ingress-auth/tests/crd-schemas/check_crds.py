@@ -14,6 +14,7 @@ SCHEMAS = {
     ("gateway.envoyproxy.io/v1alpha1", "SecurityPolicy"): "envoy-gateway-securitypolicy.json",
     ("gateway.networking.k8s.io/v1", "HTTPRoute"): "gateway-api-httproute.json",
     ("gateway.kgateway.dev/v1alpha1", "TrafficPolicy"): "kgateway-trafficpolicy.json",
+    ("gateway.kgateway.dev/v1alpha1", "GatewayExtension"): "kgateway-gatewayextension.json",
     ("agentgateway.dev/v1alpha1", "AgentgatewayPolicy"): "agentgateway-policy.json",
     ("gateway.nginx.org/v1alpha1", "AuthenticationFilter"): (
         "nginx-gateway-fabric-authenticationfilter.json"
