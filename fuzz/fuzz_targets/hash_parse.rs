@@ -13,7 +13,11 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     assert_eq!(hash.scheme(), scheme, "parse and classify disagree");
-    assert_eq!(hash.to_bytes(), data, "parse -> to_bytes is not the identity");
+    assert_eq!(
+        hash.to_bytes(),
+        data,
+        "parse -> to_bytes is not the identity"
+    );
     let cheap = match &hash {
         Hash::Bcrypt(h) => h.cost() <= 5,
         Hash::ShaCrypt(h) => h.rounds().is_none_or(|r| r <= 5000),

@@ -3,20 +3,26 @@
 //! free of white space and control characters, and the realm passes ingress-nginx's rule.
 #![no_main]
 
-use htpasswd_k8s::{Controller, Format, MigrateRequest, Value, migrate, parse_stream, validate, write_stream};
+use htpasswd_k8s::{
+    Controller, Format, MigrateRequest, Value, migrate, parse_stream, validate, write_stream,
+};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(input) = core::str::from_utf8(data) else {
         return;
     };
-    for to in Controller::ALL {
+    for (to, auth_server) in Controller::ALL
+        .into_iter()
+        .flat_map(|to| [(to, false), (to, true)])
+    {
         let req = MigrateRequest {
             to,
             ingress: None,
             httproute: None,
             class: None,
             namespace: Some("default".to_owned()),
+            auth_server,
         };
         let Ok(done) = migrate(input, &req) else {
             continue;
@@ -35,7 +41,9 @@ fuzz_target!(|data: &[u8]| {
                 let bytes: k8s_openapi::ByteString =
                     serde_json::from_value(v.clone()).expect("data is base64");
                 let text = String::from_utf8(bytes.0).expect("hashes are UTF-8");
-                let file = Controller::ALL.iter().any(|c| c.auth_file_key() == Some(key));
+                let file = Controller::ALL
+                    .iter()
+                    .any(|c| c.auth_file_key() == Some(key));
                 let hashes: Vec<&str> = if file {
                     text.lines()
                         .filter(|l| !l.is_empty() && !l.starts_with('#'))
