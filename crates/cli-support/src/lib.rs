@@ -5,9 +5,12 @@
 //!   that is never wiped) and reading a password from standard input;
 //! - [`user_lines`]: the `user:password` line format of `htpasswd-rs --batch` and
 //!   `ingress-auth --users-file`;
-//! - [`printable`]: names for messages with control characters escaped.
+//! - [`printable`]: names for messages with control characters escaped;
+//! - [`md5_kernel_from_env`]: the `HTPASSWD_MD5_KERNEL` policy both binaries apply.
 
+mod kernel;
 pub mod prompt;
 mod text;
 
+pub use kernel::{KERNEL_ENV, md5_kernel_from_env};
 pub use text::{MissingColon, UserLine, printable, user_lines};

@@ -1,7 +1,7 @@
 //! Hashing many passwords at once, shared by `passwd -in/-stdin` and `--batch`: every scheme on
 //! all cores through `crypt::generate_batch_with` (md5-crypt in SIMD lanes), with a progress bar
-//! on a terminal (never on a pipe); and the md5-crypt kernel this process uses, picked by
-//! `HTPASSWD_MD5_KERNEL` (the binary's policy: the library never reads the environment).
+//! on a terminal (never on a pipe), with the md5-crypt kernel `main` picked from
+//! `HTPASSWD_MD5_KERNEL` (`htpasswd_cli_support::md5_kernel_from_env`).
 
 use std::io::IsTerminal as _;
 
@@ -11,35 +11,8 @@ use htpasswd_core::crypt::md5_crypt::{Md5Variant, Salt};
 use htpasswd_core::crypt::{GenerateError, Generated, HashParams, generate_batch_with};
 use indicatif::{ProgressBar, ProgressStyle};
 
-/// The environment variable that picks a slower md5-crypt kernel (`scalar`, `sse2`, `avx2`,
-/// `avx512` or `portable`), as `OPENSSL_ia32cap` masks CPU features for OpenSSL: for
-/// benchmarks and for testing every kernel through the command line.
-const KERNEL_ENV: &str = "HTPASSWD_MD5_KERNEL";
-
 /// Below this many hashes a progress bar would only flicker.
 const PROGRESS_THRESHOLD: usize = 2_000;
-
-/// The md5-crypt kernel [`KERNEL_ENV`] names, or the fastest this CPU runs when it is unset or
-/// empty.
-///
-/// # Errors
-/// The message (without the program name) when it names no kernel, or one this CPU does not run.
-pub(crate) fn md5_kernel_from_env() -> Result<Kernel, String> {
-    let value = std::env::var_os(KERNEL_ENV).unwrap_or_default();
-    if value.is_empty() {
-        return Ok(Kernel::best());
-    }
-    let value = value.to_string_lossy();
-    Kernel::from_name(&value)
-        .filter(|k| k.is_available())
-        .ok_or_else(|| {
-            let names: Vec<&str> = Kernel::available().iter().map(|k| k.name()).collect();
-            format!(
-                "{KERNEL_ENV}={value:?} is not a kernel this CPU runs (it runs: {})",
-                names.join(", ")
-            )
-        })
-}
 
 /// A progress bar on stderr for `len` hashes, when stderr is a terminal and the run is long.
 fn progress_bar(len: usize) -> Option<ProgressBar> {

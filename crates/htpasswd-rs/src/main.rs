@@ -74,7 +74,7 @@ fn main() -> ExitCode {
 
 fn run(argv0: &OsStr, args: Vec<OsString>) -> Outcome {
     // The md5-crypt kernel for bulk hashing: HTPASSWD_MD5_KERNEL, else the fastest this CPU has.
-    let kernel = match bulk::md5_kernel_from_env() {
+    let kernel = match htpasswd_cli_support::md5_kernel_from_env() {
         Ok(kernel) => kernel,
         Err(e) => {
             let failure = failure::Failure::KernelEnv(e.to_string());

@@ -49,7 +49,7 @@ fn main() -> ExitCode {
     };
     // Bulk apr1 hashing uses the fastest kernel this CPU has (`Kernel::best`); the variable
     // that picks a slower one in htpasswd-rs is still checked here, so a typo is not ignored.
-    if let Err(e) = check_md5_kernel_env() {
+    if let Err(e) = htpasswd_cli_support::md5_kernel_from_env() {
         let _ = writeln!(io::stderr().lock(), "ingress-auth: {e}");
         return ExitCode::from(Failure::Input.code());
     }
@@ -58,31 +58,6 @@ fn main() -> ExitCode {
         Err(e) => {
             let _ = writeln!(io::stderr().lock(), "ingress-auth: {}", e.message);
             ExitCode::from(e.code())
-        }
-    }
-}
-
-/// The environment variable htpasswd-rs reads to pick a slower md5-crypt kernel (`scalar`,
-/// `sse2`, `avx2`, `avx512` or `portable`).
-const KERNEL_ENV: &str = "HTPASSWD_MD5_KERNEL";
-
-/// Refuses a [`KERNEL_ENV`] that names no kernel this CPU runs (unset or empty is fine).
-fn check_md5_kernel_env() -> Result<(), String> {
-    use htpasswd_core::crypt::md5_crypt::batch::Kernel;
-
-    let value = std::env::var_os(KERNEL_ENV).unwrap_or_default();
-    if value.is_empty() {
-        return Ok(());
-    }
-    let value = value.to_string_lossy();
-    match Kernel::from_name(&value) {
-        Some(kernel) if kernel.is_available() => Ok(()),
-        _ => {
-            let names: Vec<&str> = Kernel::available().iter().map(|k| k.name()).collect();
-            Err(format!(
-                "{KERNEL_ENV}={value:?} is not a kernel this CPU runs (it runs: {})",
-                names.join(", ")
-            ))
         }
     }
 }

@@ -393,3 +393,27 @@ fn users_escapes_control_characters() {
     assert!(!text.contains('\u{1b}'), "{text:?}");
     assert!(text.contains("ev\\u{1b}[2Jil  apr1"), "{text:?}");
 }
+
+#[test]
+fn unusable_md5_kernel_variable_is_refused_like_htpasswd_rs() {
+    let out = ours()
+        .args(["secret", "--name", "s", "--user", "alice:given"])
+        .env("HTPASSWD_MD5_KERNEL", "avx1024")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert!(
+        stderr(&out).starts_with("ingress-auth: HTPASSWD_MD5_KERNEL=\"avx1024\" is not a kernel"),
+        "{}",
+        stderr(&out)
+    );
+    let out = ours()
+        .args(["secret", "--name", "s", "--user", "alice:given"])
+        .env("HTPASSWD_MD5_KERNEL", "scalar")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+}
