@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 
 use crate::crypt::Hash;
 
-use super::check::{Verdict, check_stored};
+use super::check::Verdict;
 
 use super::error::{EditError, HashFieldError, InvalidLines, LimitError, UsernameError};
 
@@ -741,15 +741,7 @@ impl HtpasswdFile {
     /// assert!(matches!(file.check(b"locked", b"!"), Verdict::Unusable { .. }));
     /// ```
     pub fn check(&self, user: &[u8], password: &[u8]) -> Verdict {
-        let decoy = self.decoy();
-        // Every line is looked at, wherever the user's entry is (or is not).
-        let mut first: Option<&[u8]> = None;
-        for e in self.entries() {
-            if first.is_none() && e.user == user {
-                first = Some(e.hash);
-            }
-        }
-        check_stored(first, password, decoy)
+        self.check_with_limits(user, password, &crate::crypt::CostLimits::DEFAULT)
     }
 
     /// The hash [`check`](Self::check) works against for an unknown user or an unusable stored
