@@ -8,9 +8,13 @@
 //! ```
 //!
 //! `/healthz` answers without authentication (200, or 503 until the file has loaded); `/hello`
-//! answers `hello` (behind the layer) without touching the disk. `--no-auth` serves the same app without the layer (to measure the layer's cost).
+//! answers `hello` (behind the layer) without touching the disk; every other path is a file
+//! under DIR (`files.rs`: small files read inline, the rest by tower-http's `ServeDir`).
+//! `--no-auth` serves the same app without the layer (to measure the layer's cost).
 
 #![allow(clippy::print_stderr)]
+
+mod files;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -23,7 +27,6 @@ use axum::routing::get;
 use axum::serve::ListenerExt;
 use htpasswd_core::Authenticator;
 use tower_htpasswd::HtpasswdLayer;
-use tower_http::services::ServeDir;
 
 struct Args {
     htpasswd: PathBuf,
@@ -117,7 +120,8 @@ async fn main() -> ExitCode {
         // A response without file I/O, to measure authentication apart from file serving.
         .route("/hello", get(|| async { "hello\n" }))
         .with_state(auth)
-        .fallback_service(ServeDir::new(&args.dir));
+        .fallback(files::serve)
+        .with_state(files::StaticFiles::new(&args.dir));
     let app = if args.no_auth { app } else { app.layer(layer) };
     let listener = match tokio::net::TcpListener::bind(args.listen).await {
         Ok(listener) => listener,

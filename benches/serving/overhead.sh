@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# The tower layer's cost, by alternating runs (issue 14): the axum_static example with the
+# layer and without it (--no-auth) serve the same directory; wrk measures each in turn, ROUNDS
+# times per URL, so that a change in the machine's load hits both sides alike. Prints each pair
+# and the median of the per-pair ratios.
+#
+# Usage: benches/serving/overhead.sh [ROUNDS] [SECONDS]   (default 6 rounds of 3 s; needs wrk
+# and htpasswd). Every process it starts is stopped by pid.
+set -euo pipefail
+
+ROUNDS=${1:-6}
+SECS=${2:-3}
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+WORK=$(mktemp -d /tmp/htpasswd-overhead.XXXXXX)
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+need() { command -v "$1" >/dev/null 2>&1; }
+need wrk || { echo "SKIPPED: wrk not installed (apt-get install -y wrk)"; exit 0; }
+need htpasswd || { echo "SKIPPED: htpasswd not installed (apache2-utils)"; exit 0; }
+
+htpasswd -B -C 10 -b -c "$WORK/htpasswd" alice 'correct horse battery' 2>/dev/null
+mkdir -p "$WORK/www"
+printf 'hello\n' > "$WORK/www/index.html"
+AUTH="Authorization: Basic $(printf '%s' 'alice:correct horse battery' | base64 -w0)"
+
+wait_port() { # port
+  for _ in $(seq 1 200); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
+    sleep 0.05
+  done
+  echo "port $1 never opened" >&2; return 1
+}
+
+cargo build -q --release -p tower-htpasswd --example axum_static --manifest-path "$ROOT/Cargo.toml"
+EXAMPLE="$ROOT/target/release/examples/axum_static"
+"$EXAMPLE" --htpasswd "$WORK/htpasswd" --listen 127.0.0.1:18181 "$WORK/www" & PIDS+=($!)
+"$EXAMPLE" --htpasswd "$WORK/htpasswd" --listen 127.0.0.1:18182 --no-auth "$WORK/www" & PIDS+=($!)
+wait_port 18181; wait_port 18182
+for port in 18181 18182; do
+  code=$(curl -s -o /dev/null -w '%{http_code}' -H "$AUTH" "http://127.0.0.1:$port/index.html")
+  [[ $code == 200 ]] || { echo "127.0.0.1:$port answered $code with the credentials" >&2; exit 1; }
+done
+code=$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:18181/index.html)
+[[ $code == 401 ]] || { echo "the layer answered $code without credentials" >&2; exit 1; }
+
+rps() { # port path
+  wrk -t1 -c8 -d"${SECS}s" -H "$AUTH" "http://127.0.0.1:$1$2" | awk '/Requests\/sec/ {print $2}'
+}
+
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "wrk -t1 -c8 -d${SECS}s, keep-alive, $ROUNDS alternating rounds per URL"
+for path in /hello /index.html; do
+  echo
+  echo "| $path round | with layer (req/s) | without (req/s) | with / without |"
+  echo "|---|---|---|---|"
+  ratios=()
+  for round in $(seq 1 "$ROUNDS"); do
+    # Alternate which side goes first, so a trend in the load does not favour one.
+    if (( round % 2 )); then a=$(rps 18181 "$path"); b=$(rps 18182 "$path")
+    else b=$(rps 18182 "$path"); a=$(rps 18181 "$path"); fi
+    r=$(awk -v a="$a" -v b="$b" 'BEGIN {printf "%.3f", a / b}')
+    ratios+=("$r")
+    echo "| $round | $a | $b | $r |"
+  done
+  median=$(printf '%s\n' "${ratios[@]}" | sort -n | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}')
+  echo "| median | | | $median (layer cost $(awk -v m="$median" 'BEGIN {printf "%.1f", (1 - m) * 100}') %) |"
+done
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
