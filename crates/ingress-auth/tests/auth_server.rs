@@ -849,13 +849,19 @@ fn containerfile_matches_the_deployment() {
 }
 
 /// The static release binary of the Containerfile's step 1, when built.
-fn static_binary(root: &Path) -> Option<&'static str> {
-    [
-        "target/x86_64-unknown-linux-musl/release/ingress-auth",
-        "target/x86_64-unknown-linux-gnu/release/ingress-auth",
-    ]
-    .into_iter()
-    .find(|b| {
+fn static_binary(root: &Path) -> Option<String> {
+    // `target/TRIPLE/release/ingress-auth`: musl first, then glibc linked with crt-static.
+    let mut candidates: Vec<String> = std::fs::read_dir(root.join("target"))
+        .ok()?
+        .filter_map(|e| {
+            let triple = e.ok()?.file_name().into_string().ok()?;
+            triple
+                .contains("-linux-")
+                .then(|| format!("target/{triple}/release/ingress-auth"))
+        })
+        .collect();
+    candidates.sort_by_key(|c| !c.contains("musl"));
+    candidates.into_iter().find(|b| {
         root.join(b).is_file()
             && Command::new("file")
                 .arg(root.join(b))
@@ -873,9 +879,10 @@ fn scratch_root_runs_the_static_binary() {
     let test = "scratch_root_runs_the_static_binary";
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
     let Some(binary) = static_binary(&root) else {
-        eprintln!(
-            "\n!!! SKIPPED {test}: no static release binary is built (crates/ingress-auth/\
-             Containerfile, step 1). !!!\n"
+        htpasswd_test_support::skip_or_fail(
+            test,
+            "a static release binary of ingress-auth (crates/ingress-auth/Containerfile, \
+             step 1; scripts/test builds it)",
         );
         return;
     };
@@ -883,7 +890,7 @@ fn scratch_root_runs_the_static_binary() {
     let jail = dir.path().join("root");
     std::fs::create_dir_all(jail.join("dev")).unwrap();
     std::fs::create_dir_all(jail.join("etc/ingress-auth")).unwrap();
-    std::fs::copy(root.join(binary), jail.join("ingress-auth")).unwrap();
+    std::fs::copy(root.join(&binary), jail.join("ingress-auth")).unwrap();
     let nodes_ok = [("null", "3"), ("random", "8"), ("urandom", "9")]
         .iter()
         .all(|(name, minor)| {
@@ -978,63 +985,251 @@ fn scratch_root_runs_the_static_binary() {
     assert_eq!((ok.status, wrong.status), (200, 401));
 }
 
-/// Builds the image with podman or buildah and runs it, where the machine can; says plainly
-/// when it cannot. Needs a static binary built beforehand (the Containerfile's step 1).
+/// Builds the image with podman (or buildah) and runs it as the Deployment does: user 65532,
+/// read-only root, the Secret mounted read-only at /etc/ingress-auth in kubelet's `..data`
+/// symlink layout; `serve` answers a right and a wrong password over HTTP. Needs root, podman
+/// and the static binary (the Containerfile's step 1); `scripts/test` installs podman and runc
+/// and builds the binary, so in CI this always runs. Where the container runtime itself is
+/// refused (a nested container without the privileges to make namespaces or set rlimits), the
+/// built image's file system is exported and its entry point run in a chroot instead, and the
+/// test says so.
 #[test]
 fn image_builds_and_runs_where_the_machine_can() {
     let test = "image_builds_and_runs_where_the_machine_can";
-    let tool = ["podman", "buildah"].into_iter().find(|t| {
+    let Some(tool) = ["podman", "buildah"].into_iter().find(|t| {
         Command::new(t)
             .arg("--version")
             .output()
             .is_ok_and(|o| o.status.success())
-    });
+    }) else {
+        htpasswd_test_support::skip_or_fail(test, "podman (or buildah)");
+        return;
+    };
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let binary = static_binary(&root);
-    let Some(tool) = tool else {
-        eprintln!(
-            "\n!!! SKIPPED {test}: this machine cannot build images (neither podman nor buildah \
-             is installed); see scratch_root_runs_the_static_binary for what runs instead. !!!\n"
+    let Some(binary) = static_binary(&root) else {
+        htpasswd_test_support::skip_or_fail(
+            test,
+            "a static release binary of ingress-auth (crates/ingress-auth/Containerfile, \
+             step 1; scripts/test builds it)",
         );
         return;
     };
-    let Some(binary) = binary else {
-        eprintln!(
-            "\n!!! SKIPPED {test}: {tool} is installed but no static release binary is built \
-             (see crates/ingress-auth/Containerfile, step 1). !!!\n"
-        );
-        return;
-    };
-    let tag = "localhost/ingress-auth-test:latest";
+    let tag = format!("localhost/ingress-auth-test:{}", std::process::id());
     let build = if tool == "buildah" { "bud" } else { "build" };
     let out = Command::new(tool)
         .current_dir(&root)
-        .args([build, "-f", "crates/ingress-auth/Containerfile"])
-        .args(["--build-arg", &format!("BINARY={binary}"), "-t", tag, "."])
+        .args([
+            build,
+            "--layers=false",
+            "-f",
+            "crates/ingress-auth/Containerfile",
+        ])
+        .args(["--build-arg", &format!("BINARY={binary}"), "-t", &tag, "."])
         .output()
         .unwrap();
     assert!(
         out.status.success(),
-        "{}",
+        "{tool} {build}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    if tool == "podman" {
-        let out = Command::new(tool)
+    let image = Image { tool, tag };
+    if tool == "buildah" {
+        eprintln!(
+            "\n!!! {test}: the image was built with buildah; running it needs podman, which is \
+             not installed. !!!\n"
+        );
+        return;
+    }
+    // The Secret as kubelet mounts it: the file behind `..data`, a symlink to a timestamped dir.
+    let dir = TempDir::new("image-secret");
+    let secret = dir.path().join("secret");
+    std::fs::create_dir_all(secret.join("..2026_11_30_07_00_00.1")).unwrap();
+    std::fs::write(secret.join("..2026_11_30_07_00_00.1/auth"), htpasswd_text()).unwrap();
+    std::os::unix::fs::symlink("..2026_11_30_07_00_00.1", secret.join("..data")).unwrap();
+    std::os::unix::fs::symlink("..data/auth", secret.join("auth")).unwrap();
+    Command::new("chmod")
+        .args(["-R", "a+rX"])
+        .arg(dir.path())
+        .status()
+        .unwrap();
+    // Podman's default rlimits (nofile, nproc) may exceed what a nested machine allows: ask for
+    // ordinary ones. crun refuses hybrid cgroups where runc copes: try the default runtime first.
+    let limits = [
+        "--ulimit",
+        "nofile=1024:1024",
+        "--ulimit",
+        "nproc=4096:4096",
+    ];
+    let mut refused = Vec::new();
+    for runtime in [&[][..], &["--runtime", "runc"][..]] {
+        let out = Command::new("podman")
+            .args(runtime)
+            .args(["run", "--rm", "--network=none", "--read-only"])
+            .args(limits)
+            .args([&image.tag, "--version"])
+            .output()
+            .unwrap();
+        if !out.status.success() {
+            refused.push(String::from_utf8_lossy(&out.stderr).trim().to_owned());
+            continue;
+        }
+        assert!(String::from_utf8_lossy(&out.stdout).starts_with("ingress-auth "));
+        // serve as the Deployment runs it, on the host's loopback (--network=host).
+        let name = format!("ingress-auth-test-{}", std::process::id());
+        let child = Command::new("podman")
+            .args(runtime)
             .args([
                 "run",
                 "--rm",
-                "--network=none",
+                "--name",
+                &name,
+                "--network=host",
                 "--read-only",
-                tag,
-                "--version",
             ])
-            .output()
+            .args(["--user", "65532:65532"])
+            .args(limits)
+            .arg("--volume")
+            .arg(format!("{}:/etc/ingress-auth:ro", secret.display()))
+            .args([&image.tag, "serve", "--htpasswd", "/etc/ingress-auth/auth"])
+            .args(["--listen", "127.0.0.1:0"])
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut container = Container { child, name };
+        let (ok, wrong) = check_serve(&mut container.child);
+        assert_eq!((ok, wrong), (200, 401));
+        return;
+    }
+    // The runtime is refused: run the image's own file system (exported) in a chroot, as root.
+    eprintln!(
+        "\n!!! {test}: this machine's container runtime refused to run the image ({}); running \
+         the built image's exported file system in a chroot instead. !!!\n",
+        refused.join(" / ")
+    );
+    let created = Command::new("podman")
+        .args(["create", &image.tag])
+        .output()
+        .unwrap();
+    assert!(created.status.success(), "{}", stderr(&created));
+    let id = String::from_utf8_lossy(&created.stdout).trim().to_owned();
+    let jail = dir.path().join("root");
+    std::fs::create_dir_all(&jail).unwrap();
+    let export = Command::new("sh")
+        .arg("-c")
+        .arg("podman export \"$1\" | tar -x -C \"$2\"")
+        .args(["sh", &id])
+        .arg(&jail)
+        .status()
+        .unwrap();
+    let _ = Command::new("podman").args(["rm", "-f", &id]).output();
+    assert!(export.success());
+    let listing: Vec<_> = std::fs::read_dir(&jail)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(listing.contains(&"ingress-auth".to_owned()), "{listing:?}");
+    std::fs::create_dir_all(jail.join("dev")).unwrap();
+    std::fs::create_dir_all(jail.join("etc/ingress-auth")).unwrap();
+    for (name, minor) in [("null", "3"), ("random", "8"), ("urandom", "9")] {
+        let _ = std::fs::remove_file(jail.join("dev").join(name));
+        let made = Command::new("mknod")
+            .args(["-m", "666"])
+            .arg(jail.join("dev").join(name))
+            .args(["c", "1", minor])
+            .status()
             .unwrap();
         assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
+            made.success(),
+            "mknod (the test runs as root where podman builds)"
         );
-        assert!(String::from_utf8_lossy(&out.stdout).contains("ingress-auth"));
     }
+    std::fs::write(jail.join("etc/ingress-auth/auth"), htpasswd_text()).unwrap();
+    Command::new("chmod")
+        .args(["-R", "a+rX"])
+        .arg(&jail)
+        .status()
+        .unwrap();
+    let mut child = Command::new("chroot")
+        .arg("--userspec=65532:65532")
+        .arg(&jail)
+        .args([
+            "/ingress-auth",
+            "serve",
+            "--htpasswd",
+            "/etc/ingress-auth/auth",
+        ])
+        .args(["--listen", "127.0.0.1:0"])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let checked = check_serve(&mut child);
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(checked, (200, 401));
+}
+
+/// The image a test built, removed when the test ends.
+struct Image {
+    tool: &'static str,
+    tag: String,
+}
+
+impl Drop for Image {
+    fn drop(&mut self) {
+        let _ = Command::new(self.tool)
+            .args(["rmi", "-f", &self.tag])
+            .output();
+    }
+}
+
+/// A `podman run` in the foreground: the client stopped by its pid and the container removed
+/// by name when the test ends, whatever happened.
+struct Container {
+    child: std::process::Child,
+    name: String,
+}
+
+impl Drop for Container {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = Command::new("podman")
+            .args(["rm", "-f", "--time", "0", &self.name])
+            .output();
+    }
+}
+
+/// Reads the address a starting `serve` prints first on stderr, then asks it for the first
+/// user with the right and a wrong password: the two statuses.
+fn check_serve(child: &mut std::process::Child) -> (u16, u16) {
+    let mut first = String::new();
+    let mut reader = std::io::BufReader::new(child.stderr.take().unwrap());
+    std::io::BufRead::read_line(&mut reader, &mut first).unwrap();
+    let addr: std::net::SocketAddr = first
+        .split("http://")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no address: {first}"))
+        .trim()
+        .parse()
+        .unwrap();
+    let (user, password, _) = users()[0];
+    let ok = crate::serve::request(
+        addr,
+        "GET",
+        "/auth",
+        &[("Authorization", &basic(user, password))],
+    );
+    let wrong = crate::serve::request(
+        addr,
+        "GET",
+        "/auth",
+        &[("Authorization", &basic(user, "no"))],
+    );
+    // Keep reading stderr so that the server never blocks on a full pipe.
+    std::thread::spawn(move || std::io::copy(&mut reader, &mut std::io::sink()));
+    (ok.status, wrong.status)
 }
