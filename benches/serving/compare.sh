@@ -12,37 +12,8 @@
 set -euo pipefail
 
 SECS=${1:-5}
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-WORK=$(mktemp -d /tmp/htpasswd-serving.XXXXXX)
-PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-need() { command -v "$1" >/dev/null 2>&1; }
-need wrk || { echo "SKIPPED: wrk not installed (apt-get install -y wrk)"; exit 0; }
-need htpasswd || { echo "SKIPPED: htpasswd not installed (apache2-utils)"; exit 0; }
-
-USER_NAME=alice
-PASSWORD='correct horse battery'
-htpasswd -B -C 10 -b -c "$WORK/htpasswd" "$USER_NAME" "$PASSWORD" 2>/dev/null
-HASH=$(cut -d: -f2 "$WORK/htpasswd")
-mkdir -p "$WORK/www"
-printf 'hello\n' > "$WORK/www/index.html"
-# nginx's workers run as another user: let them read the file and the directory.
-chmod 755 "$WORK" "$WORK/www"; chmod 644 "$WORK/htpasswd" "$WORK/www/index.html"
-AUTH="Authorization: Basic $(printf '%s:%s' "$USER_NAME" "$PASSWORD" | base64 -w0)"
-
-wait_port() { # port
-  for _ in $(seq 1 200); do
-    if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
-    sleep 0.05
-  done
-  echo "port $1 never opened" >&2; return 1
-}
+# shellcheck source=benches/serving/common.sh
+source "$(dirname "$0")/common.sh"
 
 # wrk's summary: requests/s and latency percentiles (after checking the URL refuses anonymous
 # requests and serves the credentials).
@@ -72,8 +43,6 @@ echo "| server | requests/s | p50 | p99 | non-2xx |"
 echo "|---|---|---|---|---|"
 
 # 1. The example, with and without the layer.
-cargo build -q --release -p tower-htpasswd --example axum_static --manifest-path "$ROOT/Cargo.toml"
-EXAMPLE="$ROOT/target/release/examples/axum_static"
 "$EXAMPLE" --htpasswd "$WORK/htpasswd" --listen 127.0.0.1:18081 "$WORK/www" & PIDS+=($!)
 "$EXAMPLE" --htpasswd "$WORK/htpasswd" --listen 127.0.0.1:18082 --no-auth "$WORK/www" & PIDS+=($!)
 wait_port 18081; wait_port 18082

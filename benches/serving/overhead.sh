@@ -10,35 +10,9 @@ set -euo pipefail
 
 ROUNDS=${1:-6}
 SECS=${2:-3}
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-WORK=$(mktemp -d /tmp/htpasswd-overhead.XXXXXX)
-PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+# shellcheck source=benches/serving/common.sh
+source "$(dirname "$0")/common.sh"
 
-need() { command -v "$1" >/dev/null 2>&1; }
-need wrk || { echo "SKIPPED: wrk not installed (apt-get install -y wrk)"; exit 0; }
-need htpasswd || { echo "SKIPPED: htpasswd not installed (apache2-utils)"; exit 0; }
-
-htpasswd -B -C 10 -b -c "$WORK/htpasswd" alice 'correct horse battery' 2>/dev/null
-mkdir -p "$WORK/www"
-printf 'hello\n' > "$WORK/www/index.html"
-AUTH="Authorization: Basic $(printf '%s' 'alice:correct horse battery' | base64 -w0)"
-
-wait_port() { # port
-  for _ in $(seq 1 200); do
-    if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
-    sleep 0.05
-  done
-  echo "port $1 never opened" >&2; return 1
-}
-
-cargo build -q --release -p tower-htpasswd --example axum_static --manifest-path "$ROOT/Cargo.toml"
-EXAMPLE="$ROOT/target/release/examples/axum_static"
 "$EXAMPLE" --htpasswd "$WORK/htpasswd" --listen 127.0.0.1:18181 "$WORK/www" & PIDS+=($!)
 "$EXAMPLE" --htpasswd "$WORK/htpasswd" --listen 127.0.0.1:18182 --no-auth "$WORK/www" & PIDS+=($!)
 wait_port 18181; wait_port 18182

@@ -888,44 +888,23 @@ fn scratch_root_runs_the_static_binary() {
     };
     let dir = TempDir::new("scratch-root");
     let jail = dir.path().join("root");
-    std::fs::create_dir_all(jail.join("dev")).unwrap();
-    std::fs::create_dir_all(jail.join("etc/ingress-auth")).unwrap();
+    std::fs::create_dir_all(&jail).unwrap();
     std::fs::copy(root.join(&binary), jail.join("ingress-auth")).unwrap();
-    let nodes_ok = [("null", "3"), ("random", "8"), ("urandom", "9")]
-        .iter()
-        .all(|(name, minor)| {
-            Command::new("mknod")
-                .args(["-m", "666"])
-                .arg(jail.join("dev").join(name))
-                .args(["c", "1", minor])
-                .status()
-                .is_ok_and(|s| s.success())
-        });
-    if !nodes_ok {
+    if !furnish_jail(&jail) {
         eprintln!("\n!!! SKIPPED {test}: cannot mknod (not root?). !!!\n");
         return;
     }
-    std::fs::write(jail.join("etc/ingress-auth/auth"), htpasswd_text()).unwrap();
-    // The user 65532 must traverse the root and read the Secret (fsGroup does this in a pod).
-    Command::new("chmod")
-        .args(["-R", "a+rX"])
-        .arg(&jail)
-        .status()
-        .unwrap();
     Command::new("chmod")
         .arg("755")
         .arg(dir.path())
         .status()
         .unwrap();
-    let chroot = |args: &[&str]| {
-        Command::new("chroot")
-            .arg("--userspec=65532:65532")
-            .arg(&jail)
-            .arg("/ingress-auth")
-            .args(args)
-            .output()
-    };
-    let Ok(out) = chroot(&["--version"]) else {
+    let Ok(out) = Command::new("chroot")
+        .arg("--userspec=65532:65532")
+        .arg(&jail)
+        .args(["/ingress-auth", "--version"])
+        .output()
+    else {
         eprintln!("\n!!! SKIPPED {test}: chroot is not available. !!!\n");
         return;
     };
@@ -941,48 +920,7 @@ fn scratch_root_runs_the_static_binary() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("ingress-auth "));
-    // serve as the Deployment runs it: the file at the mount path, the first line its address.
-    let mut child = Command::new("chroot")
-        .arg("--userspec=65532:65532")
-        .arg(&jail)
-        .args([
-            "/ingress-auth",
-            "serve",
-            "--htpasswd",
-            "/etc/ingress-auth/auth",
-        ])
-        .args(["--listen", "127.0.0.1:0"])
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    let mut reader = std::io::BufReader::new(child.stderr.take().unwrap());
-    std::io::BufRead::read_line(&mut reader, &mut first).unwrap();
-    let addr: std::net::SocketAddr = first
-        .split("http://")
-        .nth(1)
-        .unwrap_or_else(|| panic!("no address: {first}"))
-        .trim()
-        .parse()
-        .unwrap();
-    let (user, password, _) = users()[0];
-    let ok = crate::serve::request(
-        addr,
-        "GET",
-        "/auth",
-        &[("Authorization", &basic(user, password))],
-    );
-    let wrong = crate::serve::request(
-        addr,
-        "GET",
-        "/auth",
-        &[("Authorization", &basic(user, "no"))],
-    );
-    let _ = child.kill();
-    let _ = child.wait();
-    assert_eq!((ok.status, wrong.status), (200, 401));
+    assert_eq!(serve_in_chroot(&jail), (200, 401));
 }
 
 /// Builds the image with podman (or buildah) and runs it as the Deployment does: user 65532,
@@ -1097,8 +1035,11 @@ fn image_builds_and_runs_where_the_machine_can() {
             .stderr(std::process::Stdio::piped())
             .spawn()
             .unwrap();
-        let mut container = Container { child, name };
-        let (ok, wrong) = check_serve(&mut container.child);
+        let mut running = Running {
+            child,
+            container: Some(name),
+        };
+        let (ok, wrong) = check_serve(&mut running.child);
         assert_eq!((ok, wrong), (200, 401));
         return;
     }
@@ -1130,30 +1071,45 @@ fn image_builds_and_runs_where_the_machine_can() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     assert!(listing.contains(&"ingress-auth".to_owned()), "{listing:?}");
+    assert!(
+        furnish_jail(&jail),
+        "mknod (the test runs as root where podman builds)"
+    );
+    assert_eq!(serve_in_chroot(&jail), (200, 401));
+}
+
+/// Gives `jail` what an OCI runtime gives a `FROM scratch` image (`/dev/null`, `/dev/random`,
+/// `/dev/urandom`) and the Secret at the Deployment's mount path, readable by user 65532 (as
+/// `fsGroup` makes it in a pod). `false` when the device nodes cannot be made (not root).
+fn furnish_jail(jail: &Path) -> bool {
     std::fs::create_dir_all(jail.join("dev")).unwrap();
     std::fs::create_dir_all(jail.join("etc/ingress-auth")).unwrap();
-    for (name, minor) in [("null", "3"), ("random", "8"), ("urandom", "9")] {
-        let _ = std::fs::remove_file(jail.join("dev").join(name));
-        let made = Command::new("mknod")
-            .args(["-m", "666"])
-            .arg(jail.join("dev").join(name))
-            .args(["c", "1", minor])
-            .status()
-            .unwrap();
-        assert!(
-            made.success(),
-            "mknod (the test runs as root where podman builds)"
-        );
-    }
+    let nodes_ok = [("null", "3"), ("random", "8"), ("urandom", "9")]
+        .iter()
+        .all(|(name, minor)| {
+            let _ = std::fs::remove_file(jail.join("dev").join(name));
+            Command::new("mknod")
+                .args(["-m", "666"])
+                .arg(jail.join("dev").join(name))
+                .args(["c", "1", minor])
+                .status()
+                .is_ok_and(|s| s.success())
+        });
     std::fs::write(jail.join("etc/ingress-auth/auth"), htpasswd_text()).unwrap();
     Command::new("chmod")
         .args(["-R", "a+rX"])
-        .arg(&jail)
+        .arg(jail)
         .status()
         .unwrap();
-    let mut child = Command::new("chroot")
+    nodes_ok
+}
+
+/// `serve` as the Deployment runs it (the file at the mount path), chrooted into `jail` as user
+/// 65532 and stopped by its pid: the statuses of a right and a wrong password.
+fn serve_in_chroot(jail: &Path) -> (u16, u16) {
+    let child = Command::new("chroot")
         .arg("--userspec=65532:65532")
-        .arg(&jail)
+        .arg(jail)
         .args([
             "/ingress-auth",
             "serve",
@@ -1166,10 +1122,11 @@ fn image_builds_and_runs_where_the_machine_can() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let checked = check_serve(&mut child);
-    let _ = child.kill();
-    let _ = child.wait();
-    assert_eq!(checked, (200, 401));
+    let mut running = Running {
+        child,
+        container: None,
+    };
+    check_serve(&mut running.child)
 }
 
 /// The image a test built, removed when the test ends.
@@ -1186,20 +1143,22 @@ impl Drop for Image {
     }
 }
 
-/// A `podman run` in the foreground: the client stopped by its pid and the container removed
-/// by name when the test ends, whatever happened.
-struct Container {
+/// A server a test started (a `podman run` in the foreground, or a chrooted `serve`): stopped by
+/// its pid, and its container removed by name, when the test ends, whatever happened.
+struct Running {
     child: std::process::Child,
-    name: String,
+    container: Option<String>,
 }
 
-impl Drop for Container {
+impl Drop for Running {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-        let _ = Command::new("podman")
-            .args(["rm", "-f", "--time", "0", &self.name])
-            .output();
+        if let Some(name) = &self.container {
+            let _ = Command::new("podman")
+                .args(["rm", "-f", "--time", "0", name])
+                .output();
+        }
     }
 }
 
