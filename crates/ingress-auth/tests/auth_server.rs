@@ -72,6 +72,10 @@ const KGATEWAY_PODS: [&str; 4] = [
     "gateway.networking.k8s.io/gateway-name=gw",
 ];
 
+/// The Gateway API target's proxies: named on the command line (each implementation runs
+/// them its own way).
+const GATEWAY_API_PODS: [&str; 4] = KGATEWAY_PODS;
+
 /// Every `--auth-server` command line of the checks, per controller.
 fn all_documents(dir: &TempDir) -> Vec<Value> {
     let mut docs = Vec::new();
@@ -126,6 +130,35 @@ fn all_documents(dir: &TempDir) -> Vec<Value> {
             "--target-port",
             "8080",
         ],
+    ));
+    let gw = ["--gateway", "infra/gw"];
+    docs.extend(generate(
+        dir,
+        "gateway-api",
+        &[&GATEWAY_API_PODS[..], &INGRESS[..], &gw[..]].concat(),
+    ));
+    docs.extend(generate(
+        dir,
+        "gateway-api",
+        &[
+            &GATEWAY_API_PODS[..],
+            &INGRESS[..],
+            &gw[..],
+            &["--auth-protocol", "grpc", "--no-auth-path", "/healthz"],
+        ]
+        .concat(),
+    ));
+    docs.extend(generate(dir, "istio", &[&INGRESS[..], &gw[..]].concat()));
+    docs.extend(generate(
+        dir,
+        "istio",
+        &[
+            &INGRESS[..],
+            &["--gateway", "gw", "--auth-protocol", "http"],
+            &["--rule", "b.example.com/api*=api:8080"],
+            &["--no-auth-path", "/healthz", "--no-auth-path", "/hooks/*"],
+        ]
+        .concat(),
     ));
     docs
 }
@@ -222,6 +255,26 @@ fn auth_server_custom_resources_match_their_crd_schemas() {
             continue;
         }
         let spec = &d["spec"];
+        if d["kind"] == "AuthorizationPolicy" {
+            seen.push(format!(
+                "AuthorizationPolicy.{}",
+                spec["action"].as_str().unwrap()
+            ));
+        }
+        let filters = spec["rules"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|r| r["filters"].as_array())
+            .flatten();
+        for f in filters.filter(|f| f["type"] == "ExternalAuth") {
+            let ext = &f["externalAuth"];
+            seen.push(format!(
+                "HTTPRoute.{}.{}",
+                f["type"].as_str().unwrap(),
+                ext["protocol"].as_str().unwrap()
+            ));
+        }
         for key in ["forwardAuth", "extAuth", "basicAuth"] {
             if let Some(v) = spec.get(key) {
                 let mut what = format!("{}.{key}", d["kind"].as_str().unwrap());
@@ -241,7 +294,10 @@ fn auth_server_custom_resources_match_their_crd_schemas() {
     assert_eq!(
         seen,
         [
+            "AuthorizationPolicy.CUSTOM",
             "GatewayExtension.extAuth.grpcService",
+            "HTTPRoute.ExternalAuth.GRPC",
+            "HTTPRoute.ExternalAuth.HTTP",
             "Middleware.forwardAuth",
             "SecurityPolicy.extAuth.grpc",
             "SecurityPolicy.extAuth.http",
@@ -282,15 +338,75 @@ fn auth_server_crd_check_rejects_broken_wiring() {
         r#"{"apiVersion":"gateway.kgateway.dev/v1alpha1","kind":"GatewayExtension","metadata":{"name":"a"},"spec":{"type":"ExtAuth","extAuth":{"grpcServce":{"backendRef":{"name":"s","port":9191}}}}}"#.to_owned(),
         r#"{"apiVersion":"gateway.kgateway.dev/v1alpha1","kind":"TrafficPolicy","metadata":{"name":"a"},"spec":{"targetRefs":[{"group":"gateway.networking.k8s.io","kind":"HTTPRoute","name":"r"}],"extAuth":{"extensionRef":{"name":"x"},"enablement":"DisableAll"}}}"#.to_owned(),
     ];
-    for (i, doc) in bad.iter().enumerate() {
+    // The Gateway API ExternalAuth filter (experimental channel) and its CEL rules.
+    let route = |filter: &str| {
+        format!(
+            r#"{{"apiVersion":"gateway.networking.k8s.io/v1","kind":"HTTPRoute","metadata":{{"name":"a"}},"spec":{{"rules":[{{"filters":[{filter}]}}]}}}}"#
+        )
+    };
+    let ext = |body: &str| route(&format!(r#"{{"type":"ExternalAuth","externalAuth":{body}}}"#));
+    let more = [
+        ext(r#"{"protocol":"HTTP","backendRef":{"name":"s","port":8080}}"#),
+        ext(r#"{"protocol":"HTTP","backendRef":{"name":"s","port":8080},"grpc":{}}"#),
+        ext(r#"{"protocol":"GRPC","backendRef":{"name":"s","port":9191},"http":{}}"#),
+        ext(r#"{"protocol":"GRPC","backendRef":{"name":"s"},"grpc":{}}"#),
+        ext(r#"{"protocol":"Http","backendRef":{"name":"s","port":8080},"http":{}}"#),
+        ext(r#"{"backendRef":{"name":"s","port":8080},"http":{}}"#),
+        ext(r#"{"protocol":"HTTP","backendRef":{"name":"s","port":8080},"http":{"path":"/a b"}}"#),
+        ext(r#"{"protocol":"HTTP","backendRef":{"name":"s","port":8080},"http":{"allowedResponseHeader":["X"]}}"#),
+        route(r#"{"type":"ExternalAuth"}"#),
+        route(r#"{"type":"ExtensionRef","extensionRef":{"group":"g","kind":"K","name":"n"},"externalAuth":{"protocol":"GRPC","backendRef":{"name":"s","port":1},"grpc":{}}}"#),
+    ];
+    // Istio's AuthorizationPolicy: CRD fields and istiod's webhook rules.
+    let ap = |spec: &str| {
+        format!(
+            r#"{{"apiVersion":"security.istio.io/v1","kind":"AuthorizationPolicy","metadata":{{"name":"a","namespace":"infra"}},"spec":{spec}}}"#
+        )
+    };
+    let gw_ref = r#""targetRefs":[{"group":"gateway.networking.k8s.io","kind":"Gateway","name":"gw"}]"#;
+    let rules = r#""rules":[{"to":[{"operation":{"paths":["/*"]}}]}]"#;
+    let istio = [
+        ap(&format!(r#"{{{gw_ref},"action":"CUSTOM",{rules}}}"#)),
+        ap(&format!(r#"{{{gw_ref},"action":"CUSTOM","provider":{{"name":""}},{rules}}}"#)),
+        ap(&format!(r#"{{{gw_ref},"action":"CUSTOM","provider":{{"name":"p"}}}}"#)),
+        ap(&format!(r#"{{{gw_ref},"action":"ALLOW","provider":{{"name":"p"}},{rules}}}"#)),
+        ap(&format!(r#"{{{gw_ref},"action":"Custom","provider":{{"name":"p"}},{rules}}}"#)),
+        ap(&format!(
+            r#"{{"targetRefs":[{{"group":"gateway.networking.k8s.io","kind":"Gateway","name":"gw","namespace":"x"}}],"action":"CUSTOM","provider":{{"name":"p"}},{rules}}}"#
+        )),
+        ap(&format!(
+            r#"{{"targetRefs":[{{"group":"gateway.networking.k8s.io","kind":"HTTPRoute","name":"r"}}],"action":"CUSTOM","provider":{{"name":"p"}},{rules}}}"#
+        )),
+        ap(&format!(
+            r#"{{{gw_ref},"action":"CUSTOM","provider":{{"name":"p"}},"rules":[{{"to":[{{"operation":{{"path":["/"]}}}}]}}]}}"#
+        )),
+        ap(&format!(
+            r#"{{{gw_ref},"action":"CUSTOM","provider":{{"name":"p"}},"rules":[{{"to":[{{"operation":{{"paths":[""]}}}}]}}]}}"#
+        )),
+        ap(&format!(
+            r#"{{{gw_ref},"action":"CUSTOM","provider":{{"name":"p"}},"rules":[{{"to":[{{"operation":{{}}}}]}}]}}"#
+        )),
+        ap(&format!(
+            r#"{{"selector":{{"matchLabels":{{"istio":"ingressgateway"}}}},{gw_ref},"action":"CUSTOM","provider":{{"name":"p"}},{rules}}}"#
+        )),
+    ];
+    for (i, doc) in bad.iter().chain(&more).chain(&istio).enumerate() {
         let f = dir.write(&format!("bad{i}.json"), doc.as_bytes());
         let (ok, _) = check_crds(&python, &[f]);
         assert!(!ok, "accepted: {doc}");
     }
-    let good = sp(r#"{"grpc":{"backendRefs":[{"name":"s","port":9191}]}}"#);
-    let f = dir.write("good.json", good.as_bytes());
-    let (ok, text) = check_crds(&python, &[f]);
-    assert!(ok, "{text}");
+    let good = [
+        sp(r#"{"grpc":{"backendRefs":[{"name":"s","port":9191}]}}"#),
+        ext(r#"{"protocol":"GRPC","backendRef":{"name":"s","port":9191},"grpc":{}}"#),
+        ap(&format!(
+            r#"{{{gw_ref},"action":"CUSTOM","provider":{{"name":"p"}},{rules}}}"#
+        )),
+    ];
+    for (i, doc) in good.iter().enumerate() {
+        let f = dir.write(&format!("good{i}.json"), doc.as_bytes());
+        let (ok, text) = check_crds(&python, &[f]);
+        assert!(ok, "{doc}: {text}");
+    }
 }
 
 fn find<'a>(docs: &'a [Value], kind: &str) -> &'a Value {
