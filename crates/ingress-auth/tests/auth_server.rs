@@ -521,6 +521,336 @@ fn wiring_per_controller() {
     assert_eq!(http["path"], "/auth");
 }
 
+/// The Gateway API target: every rule of the HTTPRoute (not the `--no-auth-path` one) gets
+/// the `ExternalAuth` filter asking the server (HTTP by default, gRPC when asked); Istio: the
+/// HTTPRoute as it is, an AuthorizationPolicy `action: CUSTOM` on its Gateway (in the
+/// Gateway's namespace) for the route's hosts and paths less the exempt ones, the NetworkPolicy
+/// admitting the Gateway's pods, and the mesh configuration as a YAML comment (JSON: on
+/// stderr) naming the same provider and the server's Service.
+#[test]
+fn gateway_api_and_istio_wiring() {
+    let dir = TempDir::new("auth-server-wiring-gw");
+    let gw = ["--gateway", "infra/gw"];
+    let docs = generate(
+        &dir,
+        "gateway-api",
+        &[
+            &GATEWAY_API_PODS[..],
+            &INGRESS[..],
+            &gw[..],
+            &["--rule", "a.example.com/api*=api:8080"],
+            &["--no-auth-path", "/healthz"],
+        ]
+        .concat(),
+    );
+    let kinds: Vec<&str> = docs.iter().map(|d| d["kind"].as_str().unwrap()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "Secret",
+            "Deployment",
+            "Service",
+            "PodDisruptionBudget",
+            "NetworkPolicy",
+            "HTTPRoute",
+            "HTTPRoute"
+        ]
+    );
+    let rules = docs[5]["spec"]["rules"].as_array().unwrap();
+    assert_eq!(rules.len(), 2);
+    for rule in rules {
+        assert_eq!(
+            rule["filters"],
+            serde_json::json!([{"type": "ExternalAuth", "externalAuth": {
+                "protocol": "HTTP",
+                "backendRef": {"name": "basic-auth-auth-server", "port": 8080},
+                "http": {
+                    "path": "/auth",
+                    "allowedHeaders": ["X-Forwarded-For"],
+                    "allowedResponseHeaders": ["X-Auth-User"],
+                },
+            }}])
+        );
+    }
+    assert_eq!(docs[6]["metadata"]["name"], "basic-auth-no-auth");
+    assert!(docs[6]["spec"]["rules"][0].get("filters").is_none());
+    let docs = generate(
+        &dir,
+        "gateway-api",
+        &[
+            &GATEWAY_API_PODS[..],
+            &INGRESS[..],
+            &gw[..],
+            &["--auth-protocol", "grpc"],
+        ]
+        .concat(),
+    );
+    assert_eq!(
+        find(&docs, "HTTPRoute")["spec"]["rules"][0]["filters"][0]["externalAuth"],
+        serde_json::json!({
+            "protocol": "GRPC",
+            "backendRef": {"name": "basic-auth-auth-server", "port": 9191},
+            "grpc": {"allowedHeaders": ["Authorization"]},
+        })
+    );
+    let np = find(&docs, "NetworkPolicy");
+    assert_eq!(
+        np["spec"]["ingress"][0]["from"][0]["podSelector"]["matchLabels"],
+        serde_json::json!({"gateway.networking.k8s.io/gateway-name": "gw"})
+    );
+
+    // Istio, gRPC by default.
+    let args = [
+        &INGRESS[..],
+        &gw[..],
+        &["--no-auth-path", "/healthz", "--no-auth-path", "/hooks/*"],
+        &["--trusted-proxy", "10.244.0.0/16"],
+    ]
+    .concat();
+    let docs = generate(&dir, "istio", &args);
+    let kinds: Vec<&str> = docs.iter().map(|d| d["kind"].as_str().unwrap()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "Secret",
+            "Deployment",
+            "Service",
+            "PodDisruptionBudget",
+            "NetworkPolicy",
+            "HTTPRoute",
+            "HTTPRoute",
+            "AuthorizationPolicy"
+        ]
+    );
+    assert!(docs[5]["spec"]["rules"][0].get("filters").is_none());
+    assert_eq!(
+        docs[7],
+        serde_json::json!({
+            "apiVersion": "security.istio.io/v1",
+            "kind": "AuthorizationPolicy",
+            "metadata": {"name": "web-basic-auth-auth-server", "namespace": "infra"},
+            "spec": {
+                "targetRefs": [{
+                    "group": "gateway.networking.k8s.io",
+                    "kind": "Gateway",
+                    "name": "gw",
+                }],
+                "action": "CUSTOM",
+                "provider": {"name": "basic-auth-auth-server.web"},
+                "rules": [{"to": [{"operation": {
+                    "hosts": ["a.example.com", "a.example.com:*"],
+                    "paths": ["/*"],
+                    "notPaths": ["/healthz", "/hooks", "/hooks/*"],
+                }}]}],
+            },
+        })
+    );
+    let np = find(&docs, "NetworkPolicy");
+    let from = &np["spec"]["ingress"][0]["from"][0];
+    assert_eq!(
+        from["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"],
+        "infra"
+    );
+    assert_eq!(
+        from["podSelector"]["matchLabels"],
+        serde_json::json!({"gateway.networking.k8s.io/gateway-name": "gw"})
+    );
+    let serve_args = &find(&docs, "Deployment")["spec"]["template"]["spec"]["containers"][0]["args"];
+    let serve_args: Vec<&str> = serve_args
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    assert!(serve_args.contains(&"--grpc-listen"), "{serve_args:?}");
+    assert!(
+        serve_args
+            .windows(2)
+            .any(|w| w == ["--trusted-proxy", "10.244.0.0/16"]),
+        "{serve_args:?}"
+    );
+
+    // The mesh configuration: a comment block after the documents, which reads as YAML.
+    let file = dir.write("users.htpasswd", htpasswd_text().as_bytes());
+    let base = [
+        "generate",
+        "--controller",
+        "istio",
+        "--name",
+        "basic-auth",
+        "-n",
+        "web",
+        "--htpasswd",
+        file.to_str().unwrap(),
+        "--auth-server",
+        IMAGE,
+    ];
+    let mesh = |text: &str| -> Value {
+        let yaml: String = text
+            .lines()
+            .filter_map(|l| l.strip_prefix("# "))
+            .filter(|l| l.starts_with(' ') || l.starts_with("meshConfig:") || l.starts_with('-'))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        parse_docs(&yaml).remove(0)
+    };
+    let out = run(&[&base[..], &INGRESS[..], &gw[..]].concat());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let comment = &text[text.find("# Istio mesh configuration: NOT a resource").unwrap()..];
+    assert!(comment.lines().all(|l| l.starts_with('#')), "{comment}");
+    assert!(comment.contains("meshConfig.extensionProviders"), "{comment}");
+    assert_eq!(
+        mesh(comment),
+        serde_json::json!({"meshConfig": {"extensionProviders": [{
+            "name": "basic-auth-auth-server.web",
+            "envoyExtAuthzGrpc": {
+                "service": "basic-auth-auth-server.web.svc.cluster.local",
+                "port": 9191,
+            },
+        }]}})
+    );
+    let out = run(&[
+        &base[..],
+        &INGRESS[..],
+        &gw[..],
+        &["--auth-protocol", "http", "-o", "json"],
+    ]
+    .concat());
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!stdout(&out).contains('#'));
+    let err = stderr(&out);
+    assert!(
+        err.contains("note: the AuthorizationPolicy needs this mesh configuration"),
+        "{err}"
+    );
+    assert_eq!(
+        mesh(&err),
+        serde_json::json!({"meshConfig": {"extensionProviders": [{
+            "name": "basic-auth-auth-server.web",
+            "envoyExtAuthzHttp": {
+                "service": "basic-auth-auth-server.web.svc.cluster.local",
+                "port": 8080,
+                "pathPrefix": "/auth",
+                "includeRequestHeadersInCheck": ["authorization", "x-forwarded-for"],
+                "headersToUpstreamOnAllow": ["x-auth-user"],
+            },
+        }]}})
+    );
+}
+
+/// Gateway API and Istio have no basic auth of their own: without `--auth-server` they say so
+/// and point to it; with it, what they need is asked for by flag; an exempt path that would
+/// also exempt a protected one is refused (never a way around the check).
+#[test]
+fn gateway_api_and_istio_refusals() {
+    let dir = TempDir::new("auth-server-refusals-gw");
+    let file = dir.write("users.htpasswd", htpasswd_text().as_bytes());
+    let file = file.to_str().unwrap();
+    let input = dir.write("in.yaml", nginx_setup().as_bytes());
+    let input = input.to_str().unwrap();
+    let base = ["generate", "--name", "basic-auth", "-n", "web", "--htpasswd", file];
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (
+            [&base[..], &["--controller", "gateway-api", "--gateway", "gw"]].concat(),
+            "--controller gateway-api: the Gateway API has no basic auth of its own (its \
+             HTTPRoute ExternalAuth filter asks an external authorization server); give \
+             --auth-server IMAGE",
+        ),
+        (
+            [&base[..], &["--controller", "istio", "--gateway", "gw"]].concat(),
+            "--controller istio: istio has no basic auth of its own (an AuthorizationPolicy with \
+             action CUSTOM asks an external authorization server); give --auth-server IMAGE",
+        ),
+        (
+            vec![
+                "ingress",
+                "--controller",
+                "istio",
+                "--name",
+                "a",
+                "--auth-secret",
+                "s",
+            ],
+            "--controller istio: istio has no basic auth of its own",
+        ),
+        (
+            vec!["migrate", "--to", "gateway-api", "-f", input],
+            "--to gateway-api: the Gateway API has no basic auth of its own",
+        ),
+        (
+            vec!["migrate", "--to", "istio", "-f", input, "--auth-server", IMAGE],
+            "--to: istio needs --gateway NAME",
+        ),
+        (
+            vec![
+                "migrate",
+                "--to",
+                "envoy-gateway",
+                "-f",
+                input,
+                "--gateway",
+                "gw",
+            ],
+            "--gateway: only with --to gateway-api or istio",
+        ),
+        (
+            [&base[..], &["--controller", "istio", "--auth-server", IMAGE]].concat(),
+            "--auth-server: istio needs --gateway NAME (or NAMESPACE/NAME): the HTTPRoute is \
+             attached to it and the AuthorizationPolicy targets it",
+        ),
+        (
+            [
+                &base[..],
+                &["--controller", "gateway-api", "--auth-server", IMAGE],
+                &["--gateway", "gw"],
+            ]
+            .concat(),
+            "--auth-server: each Gateway API implementation runs its proxies its own way; give \
+             --controller-namespace and --controller-selector",
+        ),
+        (
+            [
+                &base[..],
+                &["--controller", "istio", "--auth-server", IMAGE],
+                &["--gateway", "gw", "--auth-protocol", "tcp"],
+            ]
+            .concat(),
+            "--auth-protocol",
+        ),
+        (
+            [
+                &base[..],
+                &["--controller", "istio", "--auth-server", IMAGE],
+                &["--gateway", "gw"],
+                &["--rule", "a.example.com/api/public/admin*=web:80"],
+                &["--no-auth-path", "/api/public*"],
+            ]
+            .concat(),
+            "--no-auth-path: istio's AuthorizationPolicy skips exempt paths by notPaths, and \
+             \"/api/public\" would also skip protected path \"/api/public/admin\"",
+        ),
+        (
+            [
+                &base[..],
+                &["--controller", "istio", "--auth-server", IMAGE],
+                &["--gateway", "Bad_Gateway"],
+            ]
+            .concat(),
+            "--gateway \"Bad_Gateway\": must be a Gateway name",
+        ),
+    ];
+    for (mut args, want) in cases {
+        if args[0] == "generate" {
+            args.extend(INGRESS);
+        }
+        let out = run(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(out.stdout.is_empty(), "{args:?}");
+        assert!(stderr(&out).contains(want), "{args:?}: {}", stderr(&out));
+    }
+}
+
 #[test]
 fn refusals_name_the_flag() {
     let dir = TempDir::new("auth-server-refusals");
@@ -647,6 +977,10 @@ fn deployment_args(docs: &[Value], mount: &Path) -> Vec<String> {
     assert_eq!(args.remove(0), "serve");
     let i = args.iter().position(|a| a == "--listen").unwrap();
     args.drain(i..i + 2);
+    // gRPC too on a free local port (tests run side by side).
+    if let Some(i) = args.iter().position(|a| a == "--grpc-listen") {
+        args[i + 1] = "127.0.0.1:0".to_owned();
+    }
     for a in &mut args {
         if let Some(rest) = a.strip_prefix(mount_path) {
             *a = format!("{}{rest}", mount.display());
@@ -840,7 +1174,14 @@ fn migrate_with_auth_server_keeps_every_user_checked_by_serve() {
     let dir = TempDir::new("auth-server-migrate");
     let input = dir.write("in.yaml", nginx_setup().as_bytes());
     let mut all = Vec::new();
-    for to in ["ingress-nginx", "traefik", "envoy-gateway", "kgateway"] {
+    for to in [
+        "ingress-nginx",
+        "traefik",
+        "envoy-gateway",
+        "kgateway",
+        "gateway-api",
+        "istio",
+    ] {
         let mut args = vec![
             "migrate",
             "--to",
@@ -850,8 +1191,11 @@ fn migrate_with_auth_server_keeps_every_user_checked_by_serve() {
             "--auth-server",
             IMAGE,
         ];
-        if to == "kgateway" {
+        if to == "kgateway" || to == "gateway-api" {
             args.extend(KGATEWAY_PODS);
+        }
+        if to == "gateway-api" || to == "istio" {
+            args.extend(["--gateway", "infra/gw"]);
         }
         let out = run(&args);
         assert!(out.status.success(), "{to}: {}", stderr(&out));
@@ -875,6 +1219,27 @@ fn migrate_with_auth_server_keeps_every_user_checked_by_serve() {
             "traefik" => assert!(find(&docs, "Middleware")["spec"]["forwardAuth"].is_object()),
             "envoy-gateway" => {
                 assert!(find(&docs, "SecurityPolicy")["spec"]["extAuth"]["grpc"].is_object());
+            }
+            "gateway-api" => {
+                let route = find(&docs, "HTTPRoute");
+                assert_eq!(route["spec"]["parentRefs"][0]["name"], "gw");
+                assert_eq!(
+                    route["spec"]["rules"][0]["filters"][0]["externalAuth"]["backendRef"]["name"],
+                    "basic-auth-auth-server"
+                );
+                assert!(docs.iter().all(|d| d["kind"] != "Ingress"));
+            }
+            "istio" => {
+                assert_eq!(
+                    find(&docs, "AuthorizationPolicy")["spec"]["rules"][0]["to"][0]["operation"]
+                        ["hosts"][0],
+                    "a.example.com"
+                );
+                assert!(find(&docs, "HTTPRoute")["spec"]["rules"][0]["backendRefs"].is_array());
+                assert!(
+                    stdout(&out).contains("# meshConfig:"),
+                    "the mesh configuration comment"
+                );
             }
             _ => {
                 assert!(find(&docs, "TrafficPolicy")["spec"]["extAuth"]["extensionRef"].is_object())
@@ -922,7 +1287,9 @@ fn migrate_with_auth_server_keeps_every_user_checked_by_serve() {
             .enumerate()
             .map(|(i, d)| dir.write(&format!("c{i}.json"), d.to_string().as_bytes()))
             .collect();
-        assert_eq!(files.len(), 4);
+        // Middleware, SecurityPolicy, GatewayExtension + TrafficPolicy, HTTPRoute (gateway-api),
+        // HTTPRoute + AuthorizationPolicy (istio).
+        assert_eq!(files.len(), 7);
         let (ok, text) = check_crds(&python, &files);
         assert!(ok, "{text}");
     }
