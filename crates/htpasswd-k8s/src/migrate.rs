@@ -149,20 +149,21 @@ fn ingress_paths(ing: &Value, ing_name: &str) -> Result<Vec<IngressPath>, K8sErr
                         "path {path:?}: only a Service backend becomes an HTTPRoute backendRef"
                     ))
                 })?;
-            let port = match (
-                p.pointer("/backend/service/port/number")
-                    .and_then(Value::as_u64),
-                p.pointer("/backend/service/port/name")
-                    .and_then(Value::as_str),
-            ) {
-                (Some(n), _) => PortRef::Number(u16::try_from(n).map_err(|_| {
-                    err(format!("path {path:?}: port {n} is not a port number"))
-                })?),
-                (None, Some(name)) => PortRef::Name(name.to_owned()),
-                (None, None) => {
-                    return Err(err(format!("path {path:?}: the backend names no port")));
-                }
-            };
+            let port =
+                match (
+                    p.pointer("/backend/service/port/number")
+                        .and_then(Value::as_u64),
+                    p.pointer("/backend/service/port/name")
+                        .and_then(Value::as_str),
+                ) {
+                    (Some(n), _) => PortRef::Number(u16::try_from(n).map_err(|_| {
+                        err(format!("path {path:?}: port {n} is not a port number"))
+                    })?),
+                    (None, Some(name)) => PortRef::Name(name.to_owned()),
+                    (None, None) => {
+                        return Err(err(format!("path {path:?}: the backend names no port")));
+                    }
+                };
             out.push(IngressPath {
                 host: host.clone(),
                 path: path.to_owned(),
@@ -602,7 +603,10 @@ spec:
                 serde_json::json!({"name": "gw", "namespace": "infra"})
             );
             assert_eq!(route["spec"]["hostnames"][0], "a.example.com");
-            assert_eq!(route["spec"]["rules"][0]["matches"][0]["path"]["type"], "PathPrefix");
+            assert_eq!(
+                route["spec"]["rules"][0]["matches"][0]["path"]["type"],
+                "PathPrefix"
+            );
             assert_eq!(route["spec"]["rules"][1]["backendRefs"][0]["name"], "admin");
             // The auth annotations are replaced; the others are named (the route has none).
             assert_eq!(

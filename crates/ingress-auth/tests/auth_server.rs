@@ -344,7 +344,11 @@ fn auth_server_crd_check_rejects_broken_wiring() {
             r#"{{"apiVersion":"gateway.networking.k8s.io/v1","kind":"HTTPRoute","metadata":{{"name":"a"}},"spec":{{"rules":[{{"filters":[{filter}]}}]}}}}"#
         )
     };
-    let ext = |body: &str| route(&format!(r#"{{"type":"ExternalAuth","externalAuth":{body}}}"#));
+    let ext = |body: &str| {
+        route(&format!(
+            r#"{{"type":"ExternalAuth","externalAuth":{body}}}"#
+        ))
+    };
     let more = [
         ext(r#"{"protocol":"HTTP","backendRef":{"name":"s","port":8080}}"#),
         ext(r#"{"protocol":"HTTP","backendRef":{"name":"s","port":8080},"grpc":{}}"#),
@@ -353,9 +357,13 @@ fn auth_server_crd_check_rejects_broken_wiring() {
         ext(r#"{"protocol":"Http","backendRef":{"name":"s","port":8080},"http":{}}"#),
         ext(r#"{"backendRef":{"name":"s","port":8080},"http":{}}"#),
         ext(r#"{"protocol":"HTTP","backendRef":{"name":"s","port":8080},"http":{"path":"/a b"}}"#),
-        ext(r#"{"protocol":"HTTP","backendRef":{"name":"s","port":8080},"http":{"allowedResponseHeader":["X"]}}"#),
+        ext(
+            r#"{"protocol":"HTTP","backendRef":{"name":"s","port":8080},"http":{"allowedResponseHeader":["X"]}}"#,
+        ),
         route(r#"{"type":"ExternalAuth"}"#),
-        route(r#"{"type":"ExtensionRef","extensionRef":{"group":"g","kind":"K","name":"n"},"externalAuth":{"protocol":"GRPC","backendRef":{"name":"s","port":1},"grpc":{}}}"#),
+        route(
+            r#"{"type":"ExtensionRef","extensionRef":{"group":"g","kind":"K","name":"n"},"externalAuth":{"protocol":"GRPC","backendRef":{"name":"s","port":1},"grpc":{}}}"#,
+        ),
     ];
     // Istio's AuthorizationPolicy: CRD fields and istiod's webhook rules.
     let ap = |spec: &str| {
@@ -363,14 +371,23 @@ fn auth_server_crd_check_rejects_broken_wiring() {
             r#"{{"apiVersion":"security.istio.io/v1","kind":"AuthorizationPolicy","metadata":{{"name":"a","namespace":"infra"}},"spec":{spec}}}"#
         )
     };
-    let gw_ref = r#""targetRefs":[{"group":"gateway.networking.k8s.io","kind":"Gateway","name":"gw"}]"#;
+    let gw_ref =
+        r#""targetRefs":[{"group":"gateway.networking.k8s.io","kind":"Gateway","name":"gw"}]"#;
     let rules = r#""rules":[{"to":[{"operation":{"paths":["/*"]}}]}]"#;
     let istio = [
         ap(&format!(r#"{{{gw_ref},"action":"CUSTOM",{rules}}}"#)),
-        ap(&format!(r#"{{{gw_ref},"action":"CUSTOM","provider":{{"name":""}},{rules}}}"#)),
-        ap(&format!(r#"{{{gw_ref},"action":"CUSTOM","provider":{{"name":"p"}}}}"#)),
-        ap(&format!(r#"{{{gw_ref},"action":"ALLOW","provider":{{"name":"p"}},{rules}}}"#)),
-        ap(&format!(r#"{{{gw_ref},"action":"Custom","provider":{{"name":"p"}},{rules}}}"#)),
+        ap(&format!(
+            r#"{{{gw_ref},"action":"CUSTOM","provider":{{"name":""}},{rules}}}"#
+        )),
+        ap(&format!(
+            r#"{{{gw_ref},"action":"CUSTOM","provider":{{"name":"p"}}}}"#
+        )),
+        ap(&format!(
+            r#"{{{gw_ref},"action":"ALLOW","provider":{{"name":"p"}},{rules}}}"#
+        )),
+        ap(&format!(
+            r#"{{{gw_ref},"action":"Custom","provider":{{"name":"p"}},{rules}}}"#
+        )),
         ap(&format!(
             r#"{{"targetRefs":[{{"group":"gateway.networking.k8s.io","kind":"Gateway","name":"gw","namespace":"x"}}],"action":"CUSTOM","provider":{{"name":"p"}},{rules}}}"#
         )),
@@ -655,7 +672,8 @@ fn gateway_api_and_istio_wiring() {
         from["podSelector"]["matchLabels"],
         serde_json::json!({"gateway.networking.k8s.io/gateway-name": "gw"})
     );
-    let serve_args = &find(&docs, "Deployment")["spec"]["template"]["spec"]["containers"][0]["args"];
+    let serve_args =
+        &find(&docs, "Deployment")["spec"]["template"]["spec"]["containers"][0]["args"];
     let serve_args: Vec<&str> = serve_args
         .as_array()
         .unwrap()
@@ -697,9 +715,14 @@ fn gateway_api_and_istio_wiring() {
     let out = run(&[&base[..], &INGRESS[..], &gw[..]].concat());
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
-    let comment = &text[text.find("# Istio mesh configuration: NOT a resource").unwrap()..];
+    let comment = &text[text
+        .find("# Istio mesh configuration: NOT a resource")
+        .unwrap()..];
     assert!(comment.lines().all(|l| l.starts_with('#')), "{comment}");
-    assert!(comment.contains("meshConfig.extensionProviders"), "{comment}");
+    assert!(
+        comment.contains("meshConfig.extensionProviders"),
+        "{comment}"
+    );
     assert_eq!(
         mesh(comment),
         serde_json::json!({"meshConfig": {"extensionProviders": [{
@@ -749,10 +772,22 @@ fn gateway_api_and_istio_refusals() {
     let file = file.to_str().unwrap();
     let input = dir.write("in.yaml", nginx_setup().as_bytes());
     let input = input.to_str().unwrap();
-    let base = ["generate", "--name", "basic-auth", "-n", "web", "--htpasswd", file];
+    let base = [
+        "generate",
+        "--name",
+        "basic-auth",
+        "-n",
+        "web",
+        "--htpasswd",
+        file,
+    ];
     let cases: Vec<(Vec<&str>, &str)> = vec![
         (
-            [&base[..], &["--controller", "gateway-api", "--gateway", "gw"]].concat(),
+            [
+                &base[..],
+                &["--controller", "gateway-api", "--gateway", "gw"],
+            ]
+            .concat(),
             "--controller gateway-api: the Gateway API has no basic auth of its own (its \
              HTTPRoute ExternalAuth filter asks an external authorization server); give \
              --auth-server IMAGE",
@@ -779,7 +814,15 @@ fn gateway_api_and_istio_refusals() {
             "--to gateway-api: the Gateway API has no basic auth of its own",
         ),
         (
-            vec!["migrate", "--to", "istio", "-f", input, "--auth-server", IMAGE],
+            vec![
+                "migrate",
+                "--to",
+                "istio",
+                "-f",
+                input,
+                "--auth-server",
+                IMAGE,
+            ],
             "--to: istio needs --gateway NAME",
         ),
         (
@@ -795,7 +838,11 @@ fn gateway_api_and_istio_refusals() {
             "--gateway: only with --to gateway-api or istio",
         ),
         (
-            [&base[..], &["--controller", "istio", "--auth-server", IMAGE]].concat(),
+            [
+                &base[..],
+                &["--controller", "istio", "--auth-server", IMAGE],
+            ]
+            .concat(),
             "--auth-server: istio needs --gateway NAME (or NAMESPACE/NAME): the HTTPRoute is \
              attached to it and the AuthorizationPolicy targets it",
         ),
@@ -1231,8 +1278,8 @@ fn migrate_with_auth_server_keeps_every_user_checked_by_serve() {
             }
             "istio" => {
                 assert_eq!(
-                    find(&docs, "AuthorizationPolicy")["spec"]["rules"][0]["to"][0]["operation"]
-                        ["hosts"][0],
+                    find(&docs, "AuthorizationPolicy")["spec"]["rules"][0]["to"][0]["operation"]["hosts"]
+                        [0],
                     "a.example.com"
                 );
                 assert!(find(&docs, "HTTPRoute")["spec"]["rules"][0]["backendRefs"].is_array());

@@ -164,7 +164,12 @@ fn commands(input: &Path) -> Vec<Vec<String>> {
     for (c, extra) in [
         (
             "gateway-api",
-            &["--controller-namespace", "infra", "--controller-selector", "app=gw"][..],
+            &[
+                "--controller-namespace",
+                "infra",
+                "--controller-selector",
+                "app=gw",
+            ][..],
         ),
         ("istio", &["--no-auth-path", "/healthz"][..]),
     ] {

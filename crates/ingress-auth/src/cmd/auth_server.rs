@@ -17,7 +17,8 @@ use crate::args::{AuthServerArgs, NetworkPolicyArgs};
 use crate::error::{Error, flag_err, k8s_err};
 
 /// The controllers `--auth-server` wires, for messages.
-pub(crate) const WIRED: &str = "ingress-nginx, traefik, envoy-gateway, kgateway, gateway-api, istio";
+pub(crate) const WIRED: &str =
+    "ingress-nginx, traefik, envoy-gateway, kgateway, gateway-api, istio";
 
 /// The refusal for a controller without basic auth of its own
 /// ([`Controller::has_basic_auth`]) when no `--auth-server` is given; `flag` names it
@@ -324,7 +325,12 @@ fn istio_policy(
     let hosts: Vec<String> = route
         .pointer("/spec/hostnames")
         .and_then(Value::as_array)
-        .map(|h| h.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+        .map(|h| {
+            h.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
         .unwrap_or_default();
     if !hosts.is_empty() && !hosts.iter().any(|h| h.starts_with('*')) {
         let mut list = Vec::new();

@@ -16,7 +16,10 @@ pub(super) fn ingress(cmd: &IngressCmd) -> Result<Output, Error> {
     let at = object_ref(&cmd.object)?;
     let controller = cmd.object.controller;
     if !controller.has_basic_auth() {
-        return Err(super::auth_server::no_basic_auth("--controller", controller));
+        return Err(super::auth_server::no_basic_auth(
+            "--controller",
+            controller,
+        ));
     }
     let secret_type = secret_type_checked(controller, cmd.secret_type)?;
     let (docs, stderr) = auth_resources(
