@@ -688,8 +688,26 @@ fn gateway_api_and_istio_wiring() {
         "{serve_args:?}"
     );
 
-    // The mesh configuration: a comment block after the documents, which reads as YAML.
+    // `secret` for them writes the auth server's Secret (ingress-nginx's shape, every scheme).
     let file = dir.write("users.htpasswd", htpasswd_text().as_bytes());
+    for c in ["gateway-api", "istio"] {
+        let out = run(&[
+            "secret",
+            "--controller",
+            c,
+            "--name",
+            "basic-auth",
+            "--htpasswd",
+            file.to_str().unwrap(),
+        ]);
+        assert!(out.status.success(), "{c}: {}", stderr(&out));
+        let secret = parse_docs(&stdout(&out)).remove(0);
+        let text =
+            String::from_utf8(base64_decode(secret["data"]["auth"].as_str().unwrap())).unwrap();
+        assert_eq!(text, htpasswd_text(), "{c}");
+    }
+
+    // The mesh configuration: a comment block after the documents, which reads as YAML.
     let base = [
         "generate",
         "--controller",
