@@ -590,6 +590,39 @@ fn gateway_api_and_istio_wiring() {
         );
     }
     assert_eq!(docs[6]["metadata"]["name"], "basic-auth-no-auth");
+    let out = run(&[
+        "generate",
+        "--controller",
+        "gateway-api",
+        "--name",
+        "basic-auth",
+        "-n",
+        "web",
+        "--user",
+        "alice:pw",
+        "--auth-server",
+        IMAGE,
+        "--gateway",
+        "gw",
+        "--host",
+        "a.example.com",
+        "--service",
+        "web",
+        "--port",
+        "80",
+        "--controller-namespace",
+        "web",
+        "--controller-selector",
+        "app=gw",
+    ]);
+    assert!(
+        stderr(&out).contains(
+            "note: the HTTPRoute ExternalAuth filter is in the Gateway API \
+                               experimental channel"
+        ),
+        "{}",
+        stderr(&out)
+    );
     assert!(docs[6]["spec"]["rules"][0].get("filters").is_none());
     let docs = generate(
         &dir,

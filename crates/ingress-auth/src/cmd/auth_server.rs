@@ -432,6 +432,19 @@ pub(crate) fn mesh_config(controller: Controller, plan: &Plan) -> Result<Option<
     Ok(Some(out))
 }
 
+/// What to check before relying on the wiring, for stderr: the Gateway API `ExternalAuth`
+/// filter is in the experimental channel only.
+pub(crate) fn notice(controller: Controller) -> Option<Zeroizing<String>> {
+    (controller == Controller::GatewayApi).then(|| {
+        Zeroizing::new(
+            "note: the HTTPRoute ExternalAuth filter is in the Gateway API experimental channel: \
+             the cluster needs the experimental HTTPRoute CRD (v1.5+) and an implementation that \
+             supports the filter; check the route's Accepted condition after applying"
+                .to_owned(),
+        )
+    })
+}
+
 /// Adds Istio's mesh configuration ([`mesh_config`]) to the output: after the documents as a
 /// comment block (YAML), or on standard error (JSON, which has no comments).
 pub(crate) fn add_mesh_config(

@@ -87,6 +87,7 @@ pub(super) fn generate(mut cmd: GenerateCmd) -> Result<Output, Error> {
             &mut mesh_text,
             &mut mesh_notes,
         )?;
+        mesh_notes.extend(auth_server::notice(controller));
         docs.splice(1..1, plan.docs);
     }
     docs.extend(policy);
