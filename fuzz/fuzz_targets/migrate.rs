@@ -23,6 +23,8 @@ fuzz_target!(|data: &[u8]| {
             class: None,
             namespace: Some("default".to_owned()),
             auth_server,
+            // The targets without basic auth of their own turn the Ingress into an HTTPRoute.
+            gateway: (!to.has_basic_auth()).then(|| "gw".to_owned()),
         };
         let Ok(done) = migrate(input, &req) else {
             continue;

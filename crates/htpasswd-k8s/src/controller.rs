@@ -73,6 +73,13 @@ pub enum Controller {
     /// NGINX Gateway Fabric: a `gateway.nginx.org/v1alpha1` AuthenticationFilter attached to
     /// an HTTPRoute's rules by an `ExtensionRef` filter (no Ingress).
     NginxGatewayFabric,
+    /// Any Gateway API implementation with the experimental `HTTPRoute` `ExternalAuth` filter
+    /// (no basic auth of its own: only with the auth server, whose Secret it takes).
+    GatewayApi,
+    /// Istio: an HTTPRoute, and a `security.istio.io/v1` AuthorizationPolicy (`action:
+    /// CUSTOM`) on its Gateway (no basic auth of its own: only with the auth server, whose
+    /// Secret it takes).
+    Istio,
 }
 
 /// ingress-nginx's annotation prefix.
@@ -99,7 +106,7 @@ pub const TRAEFIK_MIDDLEWARES_ANNOTATION: &str = "traefik.ingress.kubernetes.io/
 
 impl Controller {
     /// Every controller, in `--help` order.
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 10] = [
         Self::IngressNginx,
         Self::Traefik,
         Self::EnvoyGateway,
@@ -108,10 +115,12 @@ impl Controller {
         Self::Kgateway,
         Self::Agentgateway,
         Self::NginxGatewayFabric,
+        Self::GatewayApi,
+        Self::Istio,
     ];
 
     /// The command-line name: `ingress-nginx`, `traefik`, `envoy-gateway`, `nginx-inc`,
-    /// `haproxy`, `kgateway`, `agentgateway`, `nginx-gateway-fabric`.
+    /// `haproxy`, `kgateway`, `agentgateway`, `nginx-gateway-fabric`, `gateway-api`, `istio`.
     #[must_use]
     pub const fn name(self) -> &'static str {
         match self {
@@ -123,10 +132,15 @@ impl Controller {
             Self::Kgateway => "kgateway",
             Self::Agentgateway => "agentgateway",
             Self::NginxGatewayFabric => "nginx-gateway-fabric",
+            Self::GatewayApi => "gateway-api",
+            Self::Istio => "istio",
         }
     }
 
-    /// The hash-compatibility target whose table says which schemes it can check.
+    /// The hash-compatibility target whose table says which schemes it can check. The Gateway
+    /// API targets without basic auth of their own (Gateway API, Istio; see
+    /// [`Controller::has_basic_auth`]) check what the auth server checks in its Secret,
+    /// ingress-nginx's shape: [`Target::IngressNginx`].
     #[must_use]
     pub const fn target(self) -> Target {
         match self {
@@ -138,6 +152,7 @@ impl Controller {
             Self::Kgateway => Target::Kgateway,
             Self::Agentgateway => Target::Agentgateway,
             Self::NginxGatewayFabric => Target::NginxGatewayFabric,
+            Self::GatewayApi | Self::Istio => Target::IngressNginx,
         }
     }
 
@@ -152,6 +167,7 @@ impl Controller {
             | Self::NginxInc
             | Self::Agentgateway
             | Self::NginxGatewayFabric => HashScheme::Apr1,
+            Self::GatewayApi | Self::Istio => HashScheme::Apr1,
             Self::EnvoyGateway | Self::Kgateway => HashScheme::Sha1,
             Self::Haproxy => HashScheme::Sha512,
         }
@@ -169,6 +185,7 @@ impl Controller {
             | Self::Kgateway
             | Self::Agentgateway
             | Self::NginxGatewayFabric => "Opaque",
+            Self::GatewayApi | Self::Istio => "Opaque",
         }
     }
 
@@ -185,6 +202,8 @@ impl Controller {
             Self::Kgateway => Some(".htpasswd"),
             Self::Agentgateway => Some(".htaccess"),
             Self::NginxGatewayFabric => Some("auth"),
+            // The auth server's Secret (ingress-nginx's shape).
+            Self::GatewayApi | Self::Istio => Some("auth"),
         }
     }
 
@@ -202,6 +221,7 @@ impl Controller {
             | Self::NginxGatewayFabric => {
                 matches!(secret_type, SecretType::AuthFile)
             }
+            Self::GatewayApi | Self::Istio => matches!(secret_type, SecretType::AuthFile),
         }
     }
 
@@ -223,13 +243,29 @@ impl Controller {
 
     /// Whether basic auth is set on a Gateway API HTTPRoute instead of by Ingress annotations:
     /// by a policy targeting the route (Envoy Gateway, kgateway, agentgateway) or a filter the
-    /// route's rules reference (NGINX Gateway Fabric). Traefik does either (`--gateway`).
+    /// route's rules reference (NGINX Gateway Fabric), or, with the auth server, a filter in
+    /// the route's rules (Gateway API) or a policy on its Gateway (Istio). Traefik does either
+    /// (`--gateway`).
     #[must_use]
     pub const fn uses_gateway_api(self) -> bool {
         matches!(
             self,
-            Self::EnvoyGateway | Self::Kgateway | Self::Agentgateway | Self::NginxGatewayFabric
+            Self::EnvoyGateway
+                | Self::Kgateway
+                | Self::Agentgateway
+                | Self::NginxGatewayFabric
+                | Self::GatewayApi
+                | Self::Istio
         )
+    }
+
+    /// Whether it has basic auth of its own. The Gateway API defines none (its `ExternalAuth`
+    /// filter asks a server), nor does Istio (an AuthorizationPolicy `action: CUSTOM` asks an
+    /// extension provider): those two check passwords only through the auth server
+    /// (`ingress-auth serve`).
+    #[must_use]
+    pub const fn has_basic_auth(self) -> bool {
+        !matches!(self, Self::GatewayApi | Self::Istio)
     }
 
     /// The `(group, kind)` of the resource an HTTPRoute rule's `ExtensionRef` filter names to
@@ -256,10 +292,14 @@ impl Controller {
     }
 
     /// Whether its basic auth shows a realm of our choosing (Ingress annotations, Traefik's
-    /// Middleware, agentgateway's policy; not Envoy Gateway's or kgateway's).
+    /// Middleware, agentgateway's policy; not Envoy Gateway's or kgateway's, nor the Gateway
+    /// API's or Istio's, which have no basic auth: the auth server shows its own).
     #[must_use]
     pub const fn has_realm(self) -> bool {
-        !matches!(self, Self::EnvoyGateway | Self::Kgateway)
+        !matches!(
+            self,
+            Self::EnvoyGateway | Self::Kgateway | Self::GatewayApi | Self::Istio
+        )
     }
 
     /// The annotations that switch basic auth on, by name, with what each holds; none for
@@ -291,6 +331,7 @@ impl Controller {
             Self::EnvoyGateway | Self::Kgateway | Self::Agentgateway | Self::NginxGatewayFabric => {
                 &[]
             }
+            Self::GatewayApi | Self::Istio => &[],
         }
     }
 
@@ -308,6 +349,7 @@ impl Controller {
             | Self::Kgateway
             | Self::Agentgateway
             | Self::NginxGatewayFabric => return None,
+            Self::GatewayApi | Self::Istio => return None,
         };
         Some((key.to_owned(), "false".to_owned()))
     }
@@ -315,7 +357,11 @@ impl Controller {
     /// Where the controller's (or, for Envoy Gateway, the proxies') pods run by default: the
     /// namespace and a label of the projects' own Helm charts. kgateway, agentgateway and NGINX
     /// Gateway Fabric run their proxies in each Gateway's namespace, so their defaults (the control plane's Helm
-    /// namespace and name) are no proxy's: give the namespace and labels of yours.
+    /// namespace and name) are no proxy's: give the namespace and labels of yours. The Gateway
+    /// API target has no project of its own: its entry is a placeholder, and ingress-auth asks
+    /// for the proxies' namespace and labels. Istio's is the classic ingress gateway
+    /// (`istio: ingressgateway` in istio-system); a Gateway API Gateway's pods carry
+    /// `gateway.networking.k8s.io/gateway-name` in the Gateway's namespace.
     #[must_use]
     pub const fn default_pods(self) -> (&'static str, &'static str, &'static str) {
         match self {
@@ -337,6 +383,11 @@ impl Controller {
             Self::NginxGatewayFabric => {
                 ("nginx-gateway", "app.kubernetes.io/name", "nginx-gateway")
             }
+            // Each implementation places its proxies its own way: no default is right for all
+            // (a placeholder; ingress-auth requires --controller-namespace/--controller-selector).
+            Self::GatewayApi => ("gateway-system", "app.kubernetes.io/name", "gateway"),
+            // The classic ingress gateway (`istio-ingressgateway` in istio-system).
+            Self::Istio => ("istio-system", "istio", "ingressgateway"),
         }
     }
 }

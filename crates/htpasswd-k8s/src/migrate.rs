@@ -7,9 +7,12 @@ use serde_json::Value;
 use crate::controller::{AuthConfig, Controller, NGINX_PREFIX as NGINX, SecretType};
 use crate::document::{kind, objects_mut, read_stream};
 use crate::error::{Field, K8sError, check};
+use crate::ingress::{IngressPath, PortRef};
 use crate::path_type::PathType;
 use crate::read::read_auth_secret;
-use crate::resources::{gateway_auth_policy, nginx_authentication_filter, traefik_middleware};
+use crate::resources::{
+    gateway_auth_policy, http_route_for, nginx_authentication_filter, traefik_middleware,
+};
 use crate::rule::Rule;
 use crate::secret::{ObjectRef, auth_secret};
 use crate::users::UserSet;
@@ -32,6 +35,10 @@ pub struct MigrateRequest {
     /// basic auth: the Secret is ingress-nginx's auth-file shape (key `auth`) and every hash
     /// ingress-nginx checks is kept (the front end then wires the target to the server).
     pub auth_server: bool,
+    /// The targets without basic auth of their own ([`Controller::has_basic_auth`]: Gateway
+    /// API, Istio): the Gateway (`NAME` or `NAMESPACE/NAME`) the HTTPRoute made from the
+    /// Ingress attaches to. Required for them, refused for the others.
+    pub gateway: Option<String>,
 }
 
 /// The migrated resources.
@@ -41,7 +48,9 @@ pub struct Migrated {
     pub documents: Vec<Value>,
     /// Users left out: the target cannot check their hashes.
     pub missing_users: Vec<String>,
-    /// ingress-nginx annotations the target ignores, left on the Ingress as they were.
+    /// ingress-nginx annotations the target ignores, left on the Ingress as they were (for the
+    /// targets that turn the Ingress into an HTTPRoute, Gateway API and Istio: the annotations
+    /// the HTTPRoute does not carry).
     pub leftover_annotations: Vec<String>,
     /// Snippet annotations kept on the Ingress (`*-snippet`, `*-snippets`: raw configuration
     /// of ingress-nginx, NGINX Inc or HAProxy), which take effect wherever a controller of
@@ -109,17 +118,98 @@ fn annotation<'a>(ing: &'a Value, key: &str) -> Option<&'a str> {
         .and_then(Value::as_str)
 }
 
+/// The paths of an Ingress (`spec.rules[].http.paths[]`) as [`IngressPath`]s, for an HTTPRoute:
+/// TLS is left out (it is set on the Gateway's listener).
+fn ingress_paths(ing: &Value, ing_name: &str) -> Result<Vec<IngressPath>, K8sError> {
+    let err = |what: String| K8sError::Migrate {
+        what: format!("Ingress {ing_name:?}: {what}"),
+    };
+    if ing.pointer("/spec/defaultBackend").is_some() {
+        return Err(err(
+            "spec.defaultBackend has no HTTPRoute equivalent here: route it with a rule".to_owned(),
+        ));
+    }
+    let list = |v: Option<&Value>| v.and_then(Value::as_array).cloned().unwrap_or_default();
+    let mut out = Vec::new();
+    for rule in list(ing.pointer("/spec/rules")) {
+        let host = rule.get("host").and_then(Value::as_str).map(str::to_owned);
+        for p in list(rule.pointer("/http/paths")) {
+            let path = p.get("path").and_then(Value::as_str).unwrap_or("/");
+            let type_name = p
+                .get("pathType")
+                .and_then(Value::as_str)
+                .unwrap_or("ImplementationSpecific");
+            let path_type = PathType::parse(type_name)
+                .map_err(|rule| err(format!("path type {type_name:?}: {rule}")))?;
+            let service = p
+                .pointer("/backend/service/name")
+                .and_then(Value::as_str)
+                .ok_or_else(|| {
+                    err(format!(
+                        "path {path:?}: only a Service backend becomes an HTTPRoute backendRef"
+                    ))
+                })?;
+            let port =
+                match (
+                    p.pointer("/backend/service/port/number")
+                        .and_then(Value::as_u64),
+                    p.pointer("/backend/service/port/name")
+                        .and_then(Value::as_str),
+                ) {
+                    (Some(n), _) => PortRef::Number(u16::try_from(n).map_err(|_| {
+                        err(format!("path {path:?}: port {n} is not a port number"))
+                    })?),
+                    (None, Some(name)) => PortRef::Name(name.to_owned()),
+                    (None, None) => {
+                        return Err(err(format!("path {path:?}: the backend names no port")));
+                    }
+                };
+            out.push(IngressPath {
+                host: host.clone(),
+                path: path.to_owned(),
+                path_type,
+                service: service.to_owned(),
+                port,
+                tls: None,
+            });
+        }
+    }
+    Ok(out)
+}
+
 /// Reads the ingress-nginx Ingress with `auth-type: basic` (the one named `req.ingress`, or the
 /// only one) and its auth Secret from a YAML or JSON stream, and builds the equivalent for
 /// `req.to`: the Secret in the target's shape (same name and namespace), and Traefik's
 /// Middleware + Ingress, Envoy Gateway's SecurityPolicy, or the Ingress with the target's
-/// annotations (ingress-nginx auth annotations removed, server-set fields dropped).
+/// annotations (ingress-nginx auth annotations removed, server-set fields dropped). For the
+/// targets without basic auth of their own (Gateway API, Istio; `req.auth_server` required):
+/// the Secret in the auth server's shape and the Ingress turned into an HTTPRoute (named as the
+/// Ingress, or `req.httproute`) attached to `req.gateway`, which the front end wires to the
+/// server.
 ///
 /// # Errors
 /// Unparsable input; no (or several) basic-auth Ingresses ([`K8sError::NoIngress`],
 /// [`K8sError::Migrate`]); the Secret missing from the stream;
-/// a user name the target's Secret cannot hold; no user the target can check.
+/// a user name the target's Secret cannot hold; no user the target can check;
+/// [`K8sError::Unsupported`] for a target without basic auth of its own and no auth server;
+/// for those targets, no `req.gateway`, or an Ingress an HTTPRoute cannot say
+/// ([`http_route_for`]'s errors).
 pub fn migrate(input: &str, req: &MigrateRequest) -> Result<Migrated, K8sError> {
+    if !req.to.has_basic_auth() && !req.auth_server {
+        return Err(K8sError::Unsupported {
+            controller: req.to,
+            what: "basic auth of its own (it checks passwords through the auth server only)",
+        });
+    }
+    if let Some(gateway) = &req.gateway {
+        check(Field::Gateway, gateway, validate::auth_secret)?;
+        if req.to.has_basic_auth() {
+            return Err(K8sError::Unsupported {
+                controller: req.to,
+                what: "HTTPRoute made from the Ingress (a Gateway is only for gateway-api, istio)",
+            });
+        }
+    }
     let (_, mut docs) = read_stream(input)?;
     let mut ingresses: Vec<Value> = docs
         .iter_mut()
@@ -255,6 +345,43 @@ pub fn migrate(input: &str, req: &MigrateRequest) -> Result<Migrated, K8sError> 
     };
     let mut documents = vec![to_value(&secret)?];
 
+    if !req.to.has_basic_auth() {
+        let gateway = req.gateway.as_deref().ok_or_else(|| K8sError::Migrate {
+            what: format!(
+                "{} has no basic auth of its own: Ingress {ing_name:?} becomes an HTTPRoute, \
+                 which needs the Gateway it attaches to",
+                req.to
+            ),
+        })?;
+        let route_at = ObjectRef {
+            name: req.httproute.clone().unwrap_or_else(|| ing_name.clone()),
+            namespace: ing_ns.clone(),
+        };
+        let paths = ingress_paths(&ing, &ing_name)?;
+        documents.push(http_route_for(req.to, &route_at, gateway, &paths)?);
+        let leftover_annotations = ing
+            .pointer("/metadata/annotations")
+            .and_then(Value::as_object)
+            .map(|a| {
+                a.keys()
+                    .filter(|k| {
+                        *k != "kubectl.kubernetes.io/last-applied-configuration"
+                            && !Controller::IngressNginx
+                                .auth_annotation_keys()
+                                .iter()
+                                .any(|(key, _)| key == k)
+                    })
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default();
+        return Ok(Migrated {
+            documents,
+            missing_users,
+            leftover_annotations,
+            snippet_annotations: Vec::new(),
+        });
+    }
     if req.to.uses_gateway_api() {
         let route = req.httproute.clone().unwrap_or_else(|| ing_name.clone());
         let at = ObjectRef {
@@ -408,12 +535,103 @@ spec:
             class: None,
             namespace: None,
             auth_server: false,
+            gateway: None,
         };
         let m = migrate(INPUT, &req).unwrap();
         assert_eq!(m.missing_users, ["alice"]);
         assert_eq!(m.documents.len(), 2);
         assert_eq!(m.documents[1]["kind"], "SecurityPolicy");
         assert_eq!(m.documents[1]["spec"]["targetRefs"][0]["name"], "app");
+    }
+
+    /// Gateway API and Istio have no basic auth of their own: only with the auth server (every
+    /// user kept, in its Secret's shape), the Ingress turned into an HTTPRoute on `gateway`.
+    #[test]
+    fn gateway_api_and_istio_turn_the_ingress_into_an_httproute() {
+        let input = format!(
+            "{INPUT}    http:
+      paths:
+      - path: /api
+        pathType: Prefix
+        backend:
+          service:
+            name: api
+            port:
+              number: 8080
+      - path: /admin
+        pathType: Exact
+        backend:
+          service:
+            name: admin
+            port:
+              number: 80
+  tls:
+  - hosts: [a.example.com]
+    secretName: a-tls
+"
+        )
+        .replace(
+            "auth-realm: Team\n",
+            "auth-realm: Team\n    nginx.ingress.kubernetes.io/proxy-body-size: 8m\n",
+        );
+        for to in [Controller::GatewayApi, Controller::Istio] {
+            let mut req = MigrateRequest {
+                to,
+                ingress: None,
+                httproute: None,
+                class: None,
+                namespace: None,
+                auth_server: false,
+                gateway: Some("infra/gw".into()),
+            };
+            assert!(matches!(
+                migrate(&input, &req),
+                Err(K8sError::Unsupported { controller, .. }) if controller == to
+            ));
+            req.auth_server = true;
+            let m = migrate(&input, &req).unwrap();
+            assert!(m.missing_users.is_empty());
+            assert_eq!(m.documents.len(), 2);
+            assert_eq!(m.documents[0]["kind"], "Secret");
+            assert!(m.documents[0]["data"].get("auth").is_some());
+            let route = &m.documents[1];
+            assert_eq!(route["kind"], "HTTPRoute");
+            assert_eq!(route["metadata"]["name"], "app");
+            assert_eq!(route["metadata"]["namespace"], "web");
+            assert_eq!(
+                route["spec"]["parentRefs"][0],
+                serde_json::json!({"name": "gw", "namespace": "infra"})
+            );
+            assert_eq!(route["spec"]["hostnames"][0], "a.example.com");
+            assert_eq!(
+                route["spec"]["rules"][0]["matches"][0]["path"]["type"],
+                "PathPrefix"
+            );
+            assert_eq!(route["spec"]["rules"][1]["backendRefs"][0]["name"], "admin");
+            // The auth annotations are replaced; the others are named (the route has none).
+            assert_eq!(
+                m.leftover_annotations,
+                ["nginx.ingress.kubernetes.io/proxy-body-size"]
+            );
+            req.gateway = None;
+            assert!(matches!(
+                migrate(&input, &req),
+                Err(K8sError::Migrate { what }) if what.contains("needs the Gateway")
+            ));
+        }
+        let req = MigrateRequest {
+            to: Controller::EnvoyGateway,
+            ingress: None,
+            httproute: None,
+            class: None,
+            namespace: None,
+            auth_server: true,
+            gateway: Some("gw".into()),
+        };
+        assert!(matches!(
+            migrate(&input, &req),
+            Err(K8sError::Unsupported { .. })
+        ));
     }
 
     #[test]
@@ -425,6 +643,7 @@ spec:
             class: Some("traefik".into()),
             namespace: None,
             auth_server: false,
+            gateway: None,
         };
         let m = migrate(INPUT, &req).unwrap();
         assert!(m.missing_users.is_empty());

@@ -146,6 +146,10 @@ pub fn gateway_auth_policy(
                 },
             }))
         }
+        Controller::GatewayApi | Controller::Istio => Err(K8sError::Unsupported {
+            controller,
+            what: "basic auth of its own (it checks passwords through the auth server only)",
+        }),
         _ => Err(K8sError::Unsupported {
             controller,
             what: "policy on an HTTPRoute (it takes Ingress annotations)",

@@ -303,6 +303,7 @@ metadata:
         class: None,
         namespace: None,
         auth_server: false,
+        gateway: None,
     };
     let m = migrate(input, &req(Controller::Haproxy)).unwrap();
     assert_eq!(m.missing_users, ["alice"]);

@@ -169,3 +169,39 @@ fn the_second_ingress_has_no_auth() {
     }
     assert!(no_auth_ingress(Controller::IngressNginx, &req, &[]).is_err());
 }
+
+/// Issue 16: Gateway API and Istio have no basic auth of their own: no policy, no filter, no
+/// annotations; their Secret is the auth server's (ingress-nginx's `auth` key).
+#[test]
+fn gateway_api_and_istio_have_no_basic_auth_of_their_own() {
+    for c in [Controller::GatewayApi, Controller::Istio] {
+        assert!(!c.has_basic_auth());
+        assert!(c.uses_gateway_api() && !c.uses_ingress());
+        assert!(!c.has_realm());
+        assert_eq!(c.auth_file_key(), Some("auth"));
+        assert_eq!(c.target(), Controller::IngressNginx.target());
+        let e = gateway_auth_policy(c, &at("a"), "r", "s", None).unwrap_err();
+        assert!(
+            matches!(e, K8sError::Unsupported { controller, .. } if controller == c),
+            "{e:?}"
+        );
+        assert!(
+            e.to_string().contains("has no basic auth of its own"),
+            "{e}"
+        );
+        let mut route = http_route_for(
+            c,
+            &at("a"),
+            "gw",
+            &[path(None, "/", PathType::Prefix, "web")],
+        )
+        .unwrap();
+        assert!(with_auth_filter(c, &mut route, "a").is_err());
+    }
+    assert!(
+        Controller::ALL
+            .iter()
+            .filter(|c| !c.has_basic_auth())
+            .eq(&[Controller::GatewayApi, Controller::Istio])
+    );
+}

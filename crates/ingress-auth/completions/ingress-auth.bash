@@ -164,7 +164,7 @@ _ingress__auth() {
                     return 0
                     ;;
                 --controller)
-                    COMPREPLY=($(compgen -W "ingress-nginx traefik envoy-gateway nginx-inc haproxy kgateway agentgateway nginx-gateway-fabric" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "ingress-nginx traefik envoy-gateway nginx-inc haproxy kgateway agentgateway nginx-gateway-fabric gateway-api istio" -- "${cur}"))
                     return 0
                     ;;
                 --user)
@@ -446,7 +446,7 @@ _ingress__auth() {
                     return 0
                     ;;
                 --controller)
-                    COMPREPLY=($(compgen -W "ingress-nginx traefik envoy-gateway nginx-inc haproxy kgateway agentgateway nginx-gateway-fabric" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "ingress-nginx traefik envoy-gateway nginx-inc haproxy kgateway agentgateway nginx-gateway-fabric gateway-api istio" -- "${cur}"))
                     return 0
                     ;;
                 --host)
@@ -517,14 +517,14 @@ _ingress__auth() {
             return 0
             ;;
         ingress__auth__subcmd__migrate)
-            opts="-f -n -o -h --to --filename --ingress --httproute --namespace --class --allow-missing-users --output --max-input-size --auth-server --trusted-proxy --auth-protocol --controller-namespace --controller-selector --help"
+            opts="-f -n -o -h --to --filename --ingress --httproute --namespace --class --allow-missing-users --output --max-input-size --auth-server --trusted-proxy --auth-protocol --controller-namespace --controller-selector --gateway --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --to)
-                    COMPREPLY=($(compgen -W "ingress-nginx traefik envoy-gateway nginx-inc haproxy kgateway agentgateway nginx-gateway-fabric" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "ingress-nginx traefik envoy-gateway nginx-inc haproxy kgateway agentgateway nginx-gateway-fabric gateway-api istio" -- "${cur}"))
                     return 0
                     ;;
                 --filename)
@@ -587,6 +587,10 @@ _ingress__auth() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --gateway)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -622,7 +626,7 @@ _ingress__auth() {
                     return 0
                     ;;
                 --controller)
-                    COMPREPLY=($(compgen -W "ingress-nginx traefik envoy-gateway nginx-inc haproxy kgateway agentgateway nginx-gateway-fabric" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "ingress-nginx traefik envoy-gateway nginx-inc haproxy kgateway agentgateway nginx-gateway-fabric gateway-api istio" -- "${cur}"))
                     return 0
                     ;;
                 --user)

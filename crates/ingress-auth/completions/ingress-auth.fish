@@ -46,7 +46,9 @@ nginx-inc\t'NGINX Inc\'s ingress controller (nginx.org annotations)'
 haproxy\t'HAProxy Technologies\' kubernetes-ingress (haproxy.org annotations; crypt(3) hashes)'
 kgateway\t'kgateway (TrafficPolicy on an HTTPRoute; {SHA} hashes only)'
 agentgateway\t'agentgateway (AgentgatewayPolicy on an HTTPRoute; apr1, bcrypt, {SHA}, DES)'
-nginx-gateway-fabric\t'NGINX Gateway Fabric (AuthenticationFilter named by the HTTPRoute\'s rules)'"
+nginx-gateway-fabric\t'NGINX Gateway Fabric (AuthenticationFilter named by the HTTPRoute\'s rules)'
+gateway-api\t'Any Gateway API implementation with the experimental HTTPRoute ExternalAuth filter (no basic auth of its own: --auth-server only)'
+istio\t'Istio (HTTPRoute + AuthorizationPolicy action CUSTOM on its Gateway; no basic auth of its own: --auth-server only)'"
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand secret" -l user -d 'A user: NAME (a strong random password is generated) or NAME:PASSWORD. Repeatable' -r
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand secret" -l users-file -d 'A file of NAME:PASSWORD lines (blank lines and lines starting with # are skipped)' -r -F
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand secret" -l htpasswd -d 'An existing htpasswd file, taken as it is (CRLF normalised)' -r -F
@@ -74,7 +76,9 @@ nginx-inc\t'NGINX Inc\'s ingress controller (nginx.org annotations)'
 haproxy\t'HAProxy Technologies\' kubernetes-ingress (haproxy.org annotations; crypt(3) hashes)'
 kgateway\t'kgateway (TrafficPolicy on an HTTPRoute; {SHA} hashes only)'
 agentgateway\t'agentgateway (AgentgatewayPolicy on an HTTPRoute; apr1, bcrypt, {SHA}, DES)'
-nginx-gateway-fabric\t'NGINX Gateway Fabric (AuthenticationFilter named by the HTTPRoute\'s rules)'"
+nginx-gateway-fabric\t'NGINX Gateway Fabric (AuthenticationFilter named by the HTTPRoute\'s rules)'
+gateway-api\t'Any Gateway API implementation with the experimental HTTPRoute ExternalAuth filter (no basic auth of its own: --auth-server only)'
+istio\t'Istio (HTTPRoute + AuthorizationPolicy action CUSTOM on its Gateway; no basic auth of its own: --auth-server only)'"
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand ingress" -l host -d 'Host of the main rule (lower-case DNS name, optionally *.)' -r
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand ingress" -l service -d 'Backend Service of the main rule' -r
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand ingress" -l port -d 'Backend Service port of the main rule: number or name' -r
@@ -89,7 +93,7 @@ complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand ingress" -l cl
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand ingress" -l realm -d 'The realm shown in the browser\'s login prompt' -r
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand ingress" -l no-auth-path -d 'A path served without auth, on a second Ingress (HTTPRoute) NAME-no-auth with the backend of the rule that routes it: PATH is Exact, PATH* a Prefix. Repeatable' -r
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand ingress" -l httproute -d 'envoy-gateway: the HTTPRoute the SecurityPolicy targets (default: --name)' -r
-complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand ingress" -l gateway -d 'envoy-gateway: also write the HTTPRoute, attached to this Gateway (NAME or NS/NAME), from --host/--service/--port/--path/--rule' -r
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand ingress" -l gateway -d 'Gateway API targets: also write the HTTPRoute, attached to this Gateway (NAME or NS/NAME), from --host/--service/--port/--path/--rule (required for gateway-api and istio; istio\'s AuthorizationPolicy targets this Gateway)' -r
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand ingress" -l auth-secret -d 'The auth Secret: NAME or NAMESPACE/NAME (traefik: also the Middleware\'s name and namespace; envoy-gateway: NAME only)' -r
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand ingress" -l secret-type -d 'How the auth Secret holds its users (ingress-nginx annotation auth-secret-type) [default: auth-file; haproxy: auth-map]' -r -f -a "auth-file\t'One key holding the htpasswd file (auth, traefik users, envoy-gateway and kgateway .htpasswd, agentgateway .htaccess, nginx-inc htpasswd, nginx-gateway-fabric auth)'
 auth-map\t'One key per user'"
@@ -106,7 +110,9 @@ nginx-inc\t'NGINX Inc\'s ingress controller (nginx.org annotations)'
 haproxy\t'HAProxy Technologies\' kubernetes-ingress (haproxy.org annotations; crypt(3) hashes)'
 kgateway\t'kgateway (TrafficPolicy on an HTTPRoute; {SHA} hashes only)'
 agentgateway\t'agentgateway (AgentgatewayPolicy on an HTTPRoute; apr1, bcrypt, {SHA}, DES)'
-nginx-gateway-fabric\t'NGINX Gateway Fabric (AuthenticationFilter named by the HTTPRoute\'s rules)'"
+nginx-gateway-fabric\t'NGINX Gateway Fabric (AuthenticationFilter named by the HTTPRoute\'s rules)'
+gateway-api\t'Any Gateway API implementation with the experimental HTTPRoute ExternalAuth filter (no basic auth of its own: --auth-server only)'
+istio\t'Istio (HTTPRoute + AuthorizationPolicy action CUSTOM on its Gateway; no basic auth of its own: --auth-server only)'"
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l user -d 'A user: NAME (a strong random password is generated) or NAME:PASSWORD. Repeatable' -r
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l users-file -d 'A file of NAME:PASSWORD lines (blank lines and lines starting with # are skipped)' -r -F
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l htpasswd -d 'An existing htpasswd file, taken as it is (CRLF normalised)' -r -F
@@ -134,14 +140,14 @@ complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l c
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l realm -d 'The realm shown in the browser\'s login prompt' -r
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l no-auth-path -d 'A path served without auth, on a second Ingress (HTTPRoute) NAME-no-auth with the backend of the rule that routes it: PATH is Exact, PATH* a Prefix. Repeatable' -r
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l httproute -d 'envoy-gateway: the HTTPRoute the SecurityPolicy targets (default: --name)' -r
-complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l gateway -d 'envoy-gateway: also write the HTTPRoute, attached to this Gateway (NAME or NS/NAME), from --host/--service/--port/--path/--rule' -r
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l gateway -d 'Gateway API targets: also write the HTTPRoute, attached to this Gateway (NAME or NS/NAME), from --host/--service/--port/--path/--rule (required for gateway-api and istio; istio\'s AuthorizationPolicy targets this Gateway)' -r
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l pod-selector -d 'A label KEY=VALUE of the backend\'s pods. Repeatable' -r
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l target-port -d 'The backend pods\' port (the Service\'s targetPort): number or name' -r
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l controller-namespace -d 'The namespace of the controller\'s pods (--network-policy, --auth-server) [default: the controller\'s Helm chart\'s]' -r
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l controller-selector -d 'A label KEY=VALUE of the controller\'s pods (--network-policy, --auth-server). Repeatable [default: the controller\'s app.kubernetes.io/name]' -r
-complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l auth-server -d 'Check passwords with `ingress-auth serve` running in the cluster from this image (no default: build it from the Containerfile and push it to your registry): also writes its Deployment, Service, PodDisruptionBudget and NetworkPolicy (NAME-auth-server), and wires the controller to it (ingress-nginx auth-url, traefik forwardAuth, envoy-gateway extAuth). Every hash scheme serve checks is kept (apr1, bcrypt, SHA-crypt, {SHA}, ...). Needs --namespace' -r
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l auth-server -d 'Check passwords with `ingress-auth serve` running in the cluster from this image (no default: build it from the Containerfile and push it to your registry): also writes its Deployment, Service, PodDisruptionBudget and NetworkPolicy (NAME-auth-server), and wires the controller to it (ingress-nginx auth-url, traefik forwardAuth, envoy-gateway extAuth, kgateway GatewayExtension, gateway-api ExternalAuth filter, istio AuthorizationPolicy CUSTOM with the meshConfig extension provider as a comment). Every hash scheme serve checks is kept (apr1, bcrypt, SHA-crypt, {SHA}, ...). Needs --namespace' -r
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l trusted-proxy -d 'A network whose X-Forwarded-For names the client (serve --trusted-proxy): the controller\'s pod CIDR. Repeatable [default: 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10, fd00::/8; only the controller\'s pods can reach the server]' -r
-complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l auth-protocol -d 'envoy-gateway: how Envoy asks the server (ext_authz gRPC, or HTTP) [default: grpc]' -r -f -a "grpc\t''
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l auth-protocol -d 'envoy-gateway, istio, gateway-api: how the proxy asks the server (ext_authz gRPC, or HTTP) [default: grpc; gateway-api: http]' -r -f -a "grpc\t''
 http\t''"
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l password-stdin -d 'Read the password of the one --user NAME from standard input'
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l show-passwords -d 'Print generated NAME:PASSWORD lines on stderr even when it is not a terminal (where a log may keep them)'
@@ -174,7 +180,9 @@ nginx-inc\t'NGINX Inc\'s ingress controller (nginx.org annotations)'
 haproxy\t'HAProxy Technologies\' kubernetes-ingress (haproxy.org annotations; crypt(3) hashes)'
 kgateway\t'kgateway (TrafficPolicy on an HTTPRoute; {SHA} hashes only)'
 agentgateway\t'agentgateway (AgentgatewayPolicy on an HTTPRoute; apr1, bcrypt, {SHA}, DES)'
-nginx-gateway-fabric\t'NGINX Gateway Fabric (AuthenticationFilter named by the HTTPRoute\'s rules)'"
+nginx-gateway-fabric\t'NGINX Gateway Fabric (AuthenticationFilter named by the HTTPRoute\'s rules)'
+gateway-api\t'Any Gateway API implementation with the experimental HTTPRoute ExternalAuth filter (no basic auth of its own: --auth-server only)'
+istio\t'Istio (HTTPRoute + AuthorizationPolicy action CUSTOM on its Gateway; no basic auth of its own: --auth-server only)'"
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand migrate" -s f -l filename -d 'The ingress-nginx Ingress and its auth Secret (YAML or JSON stream); - for standard input' -r -F
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand migrate" -l ingress -d 'The Ingress to migrate, when the input holds several with basic auth' -r
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand migrate" -l httproute -d 'envoy-gateway: the HTTPRoute the SecurityPolicy targets (default: the Ingress\'s name)' -r
@@ -183,12 +191,13 @@ complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand migrate" -l cl
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand migrate" -s o -l output -d 'Output format' -r -f -a "yaml\t'YAML (documents separated by ---)'
 json\t'JSON (several objects as a v1 List)'"
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand migrate" -l max-input-size -d 'Refuse input larger than this: bytes, or with a K, M or G suffix (KiB, MiB, GiB)' -r
-complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand migrate" -l auth-server -d 'Check passwords with `ingress-auth serve` running in the cluster from this image (no default: build it from the Containerfile and push it to your registry): also writes its Deployment, Service, PodDisruptionBudget and NetworkPolicy (NAME-auth-server), and wires the controller to it (ingress-nginx auth-url, traefik forwardAuth, envoy-gateway extAuth). Every hash scheme serve checks is kept (apr1, bcrypt, SHA-crypt, {SHA}, ...). Needs --namespace' -r
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand migrate" -l auth-server -d 'Check passwords with `ingress-auth serve` running in the cluster from this image (no default: build it from the Containerfile and push it to your registry): also writes its Deployment, Service, PodDisruptionBudget and NetworkPolicy (NAME-auth-server), and wires the controller to it (ingress-nginx auth-url, traefik forwardAuth, envoy-gateway extAuth, kgateway GatewayExtension, gateway-api ExternalAuth filter, istio AuthorizationPolicy CUSTOM with the meshConfig extension provider as a comment). Every hash scheme serve checks is kept (apr1, bcrypt, SHA-crypt, {SHA}, ...). Needs --namespace' -r
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand migrate" -l trusted-proxy -d 'A network whose X-Forwarded-For names the client (serve --trusted-proxy): the controller\'s pod CIDR. Repeatable [default: 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10, fd00::/8; only the controller\'s pods can reach the server]' -r
-complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand migrate" -l auth-protocol -d 'envoy-gateway: how Envoy asks the server (ext_authz gRPC, or HTTP) [default: grpc]' -r -f -a "grpc\t''
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand migrate" -l auth-protocol -d 'envoy-gateway, istio, gateway-api: how the proxy asks the server (ext_authz gRPC, or HTTP) [default: grpc; gateway-api: http]' -r -f -a "grpc\t''
 http\t''"
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand migrate" -l controller-namespace -d '--auth-server: the namespace of the controller\'s (proxy) pods, the only ones the server\'s NetworkPolicy admits [default: the controller\'s Helm chart\'s]' -r
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand migrate" -l controller-selector -d '--auth-server: a label KEY=VALUE of the controller\'s (proxy) pods. Repeatable [default: the controller\'s app.kubernetes.io/name]' -r
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand migrate" -l gateway -d 'gateway-api, istio (with --auth-server): the Gateway (NAME or NS/NAME) the HTTPRoute made from the Ingress is attached to' -r
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand migrate" -l allow-missing-users -d 'Write the result even when some users\' hashes cannot be checked by the target (they are left out and named on stderr)'
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand migrate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand serve" -l htpasswd -d 'The htpasswd file (reloaded when it changes; missing at start: not ready, every check 401)' -r -F

@@ -93,8 +93,9 @@ pub(crate) struct RouteArgs {
     /// envoy-gateway: the HTTPRoute the SecurityPolicy targets (default: --name).
     #[arg(long, value_name = "NAME")]
     pub(crate) httproute: Option<String>,
-    /// envoy-gateway: also write the HTTPRoute, attached to this Gateway (NAME or NS/NAME),
-    /// from --host/--service/--port/--path/--rule.
+    /// Gateway API targets: also write the HTTPRoute, attached to this Gateway (NAME or
+    /// NS/NAME), from --host/--service/--port/--path/--rule (required for gateway-api and
+    /// istio; istio's AuthorizationPolicy targets this Gateway).
     #[arg(long, value_name = "NAME")]
     pub(crate) gateway: Option<String>,
 }
@@ -208,7 +209,9 @@ pub(crate) struct AuthServerArgs {
     /// Check passwords with `ingress-auth serve` running in the cluster from this image (no
     /// default: build it from the Containerfile and push it to your registry): also writes its
     /// Deployment, Service, PodDisruptionBudget and NetworkPolicy (NAME-auth-server), and wires
-    /// the controller to it (ingress-nginx auth-url, traefik forwardAuth, envoy-gateway extAuth).
+    /// the controller to it (ingress-nginx auth-url, traefik forwardAuth, envoy-gateway extAuth,
+    /// kgateway GatewayExtension, gateway-api ExternalAuth filter, istio AuthorizationPolicy
+    /// CUSTOM with the meshConfig extension provider as a comment).
     /// Every hash scheme serve checks is kept (apr1, bcrypt, SHA-crypt, {SHA}, ...). Needs
     /// --namespace.
     #[arg(long, value_name = "IMAGE")]
@@ -218,7 +221,8 @@ pub(crate) struct AuthServerArgs {
     /// 100.64.0.0/10, fd00::/8; only the controller's pods can reach the server].
     #[arg(long = "trusted-proxy", value_name = "CIDR", requires = "auth_server")]
     pub(crate) trusted_proxies: Vec<String>,
-    /// envoy-gateway: how Envoy asks the server (ext_authz gRPC, or HTTP) [default: grpc].
+    /// envoy-gateway, istio, gateway-api: how the proxy asks the server (ext_authz gRPC, or
+    /// HTTP) [default: grpc; gateway-api: http].
     #[arg(long, value_name = "PROTOCOL", value_parser = ["grpc", "http"], requires = "auth_server")]
     pub(crate) auth_protocol: Option<String>,
 }
@@ -307,6 +311,10 @@ pub(crate) struct MigrateCmd {
     /// the controller's app.kubernetes.io/name].
     #[arg(long, value_name = "KEY=VALUE", requires = "auth_server")]
     pub(crate) controller_selector: Vec<String>,
+    /// gateway-api, istio (with --auth-server): the Gateway (NAME or NS/NAME) the HTTPRoute
+    /// made from the Ingress is attached to.
+    #[arg(long, value_name = "NAME")]
+    pub(crate) gateway: Option<String>,
 }
 
 #[derive(Debug, Args)]

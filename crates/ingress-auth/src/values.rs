@@ -85,6 +85,14 @@ pub(crate) fn controllers() -> Choices<Controller> {
                 Controller::NginxGatewayFabric => {
                     "NGINX Gateway Fabric (AuthenticationFilter named by the HTTPRoute's rules)"
                 }
+                Controller::GatewayApi => {
+                    "Any Gateway API implementation with the experimental HTTPRoute ExternalAuth \
+                     filter (no basic auth of its own: --auth-server only)"
+                }
+                Controller::Istio => {
+                    "Istio (HTTPRoute + AuthorizationPolicy action CUSTOM on its Gateway; no basic \
+                     auth of its own: --auth-server only)"
+                }
                 // A controller added to the library is offered at once, without help.
                 _ => return None,
             })
@@ -210,7 +218,9 @@ mod tests {
                 "haproxy",
                 "kgateway",
                 "agentgateway",
-                "nginx-gateway-fabric"
+                "nginx-gateway-fabric",
+                "gateway-api",
+                "istio"
             ]
         );
         assert_eq!(

@@ -72,6 +72,10 @@ const KGATEWAY_PODS: [&str; 4] = [
     "gateway.networking.k8s.io/gateway-name=gw",
 ];
 
+/// The Gateway API target's proxies: named on the command line (each implementation runs
+/// them its own way).
+const GATEWAY_API_PODS: [&str; 4] = KGATEWAY_PODS;
+
 /// Every `--auth-server` command line of the checks, per controller.
 fn all_documents(dir: &TempDir) -> Vec<Value> {
     let mut docs = Vec::new();
@@ -126,6 +130,35 @@ fn all_documents(dir: &TempDir) -> Vec<Value> {
             "--target-port",
             "8080",
         ],
+    ));
+    let gw = ["--gateway", "infra/gw"];
+    docs.extend(generate(
+        dir,
+        "gateway-api",
+        &[&GATEWAY_API_PODS[..], &INGRESS[..], &gw[..]].concat(),
+    ));
+    docs.extend(generate(
+        dir,
+        "gateway-api",
+        &[
+            &GATEWAY_API_PODS[..],
+            &INGRESS[..],
+            &gw[..],
+            &["--auth-protocol", "grpc", "--no-auth-path", "/healthz"],
+        ]
+        .concat(),
+    ));
+    docs.extend(generate(dir, "istio", &[&INGRESS[..], &gw[..]].concat()));
+    docs.extend(generate(
+        dir,
+        "istio",
+        &[
+            &INGRESS[..],
+            &["--gateway", "gw", "--auth-protocol", "http"],
+            &["--rule", "b.example.com/api*=api:8080"],
+            &["--no-auth-path", "/healthz", "--no-auth-path", "/hooks/*"],
+        ]
+        .concat(),
     ));
     docs
 }
@@ -222,6 +255,26 @@ fn auth_server_custom_resources_match_their_crd_schemas() {
             continue;
         }
         let spec = &d["spec"];
+        if d["kind"] == "AuthorizationPolicy" {
+            seen.push(format!(
+                "AuthorizationPolicy.{}",
+                spec["action"].as_str().unwrap()
+            ));
+        }
+        let filters = spec["rules"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|r| r["filters"].as_array())
+            .flatten();
+        for f in filters.filter(|f| f["type"] == "ExternalAuth") {
+            let ext = &f["externalAuth"];
+            seen.push(format!(
+                "HTTPRoute.{}.{}",
+                f["type"].as_str().unwrap(),
+                ext["protocol"].as_str().unwrap()
+            ));
+        }
         for key in ["forwardAuth", "extAuth", "basicAuth"] {
             if let Some(v) = spec.get(key) {
                 let mut what = format!("{}.{key}", d["kind"].as_str().unwrap());
@@ -241,7 +294,10 @@ fn auth_server_custom_resources_match_their_crd_schemas() {
     assert_eq!(
         seen,
         [
+            "AuthorizationPolicy.CUSTOM",
             "GatewayExtension.extAuth.grpcService",
+            "HTTPRoute.ExternalAuth.GRPC",
+            "HTTPRoute.ExternalAuth.HTTP",
             "Middleware.forwardAuth",
             "SecurityPolicy.extAuth.grpc",
             "SecurityPolicy.extAuth.http",
@@ -282,15 +338,92 @@ fn auth_server_crd_check_rejects_broken_wiring() {
         r#"{"apiVersion":"gateway.kgateway.dev/v1alpha1","kind":"GatewayExtension","metadata":{"name":"a"},"spec":{"type":"ExtAuth","extAuth":{"grpcServce":{"backendRef":{"name":"s","port":9191}}}}}"#.to_owned(),
         r#"{"apiVersion":"gateway.kgateway.dev/v1alpha1","kind":"TrafficPolicy","metadata":{"name":"a"},"spec":{"targetRefs":[{"group":"gateway.networking.k8s.io","kind":"HTTPRoute","name":"r"}],"extAuth":{"extensionRef":{"name":"x"},"enablement":"DisableAll"}}}"#.to_owned(),
     ];
-    for (i, doc) in bad.iter().enumerate() {
+    // The Gateway API ExternalAuth filter (experimental channel) and its CEL rules.
+    let route = |filter: &str| {
+        format!(
+            r#"{{"apiVersion":"gateway.networking.k8s.io/v1","kind":"HTTPRoute","metadata":{{"name":"a"}},"spec":{{"rules":[{{"filters":[{filter}]}}]}}}}"#
+        )
+    };
+    let ext = |body: &str| {
+        route(&format!(
+            r#"{{"type":"ExternalAuth","externalAuth":{body}}}"#
+        ))
+    };
+    let more = [
+        ext(r#"{"protocol":"HTTP","backendRef":{"name":"s","port":8080}}"#),
+        ext(r#"{"protocol":"HTTP","backendRef":{"name":"s","port":8080},"grpc":{}}"#),
+        ext(r#"{"protocol":"GRPC","backendRef":{"name":"s","port":9191},"http":{}}"#),
+        ext(r#"{"protocol":"GRPC","backendRef":{"name":"s"},"grpc":{}}"#),
+        ext(r#"{"protocol":"Http","backendRef":{"name":"s","port":8080},"http":{}}"#),
+        ext(r#"{"backendRef":{"name":"s","port":8080},"http":{}}"#),
+        ext(r#"{"protocol":"HTTP","backendRef":{"name":"s","port":8080},"http":{"path":"/a b"}}"#),
+        ext(
+            r#"{"protocol":"HTTP","backendRef":{"name":"s","port":8080},"http":{"allowedResponseHeader":["X"]}}"#,
+        ),
+        route(r#"{"type":"ExternalAuth"}"#),
+        route(
+            r#"{"type":"ExtensionRef","extensionRef":{"group":"g","kind":"K","name":"n"},"externalAuth":{"protocol":"GRPC","backendRef":{"name":"s","port":1},"grpc":{}}}"#,
+        ),
+    ];
+    // Istio's AuthorizationPolicy: CRD fields and istiod's webhook rules.
+    let ap = |spec: &str| {
+        format!(
+            r#"{{"apiVersion":"security.istio.io/v1","kind":"AuthorizationPolicy","metadata":{{"name":"a","namespace":"infra"}},"spec":{spec}}}"#
+        )
+    };
+    let gw_ref =
+        r#""targetRefs":[{"group":"gateway.networking.k8s.io","kind":"Gateway","name":"gw"}]"#;
+    let rules = r#""rules":[{"to":[{"operation":{"paths":["/*"]}}]}]"#;
+    let istio = [
+        ap(&format!(r#"{{{gw_ref},"action":"CUSTOM",{rules}}}"#)),
+        ap(&format!(
+            r#"{{{gw_ref},"action":"CUSTOM","provider":{{"name":""}},{rules}}}"#
+        )),
+        ap(&format!(
+            r#"{{{gw_ref},"action":"CUSTOM","provider":{{"name":"p"}}}}"#
+        )),
+        ap(&format!(
+            r#"{{{gw_ref},"action":"ALLOW","provider":{{"name":"p"}},{rules}}}"#
+        )),
+        ap(&format!(
+            r#"{{{gw_ref},"action":"Custom","provider":{{"name":"p"}},{rules}}}"#
+        )),
+        ap(&format!(
+            r#"{{"targetRefs":[{{"group":"gateway.networking.k8s.io","kind":"Gateway","name":"gw","namespace":"x"}}],"action":"CUSTOM","provider":{{"name":"p"}},{rules}}}"#
+        )),
+        ap(&format!(
+            r#"{{"targetRefs":[{{"group":"gateway.networking.k8s.io","kind":"HTTPRoute","name":"r"}}],"action":"CUSTOM","provider":{{"name":"p"}},{rules}}}"#
+        )),
+        ap(&format!(
+            r#"{{{gw_ref},"action":"CUSTOM","provider":{{"name":"p"}},"rules":[{{"to":[{{"operation":{{"path":["/"]}}}}]}}]}}"#
+        )),
+        ap(&format!(
+            r#"{{{gw_ref},"action":"CUSTOM","provider":{{"name":"p"}},"rules":[{{"to":[{{"operation":{{"paths":[""]}}}}]}}]}}"#
+        )),
+        ap(&format!(
+            r#"{{{gw_ref},"action":"CUSTOM","provider":{{"name":"p"}},"rules":[{{"to":[{{"operation":{{}}}}]}}]}}"#
+        )),
+        ap(&format!(
+            r#"{{"selector":{{"matchLabels":{{"istio":"ingressgateway"}}}},{gw_ref},"action":"CUSTOM","provider":{{"name":"p"}},{rules}}}"#
+        )),
+    ];
+    for (i, doc) in bad.iter().chain(&more).chain(&istio).enumerate() {
         let f = dir.write(&format!("bad{i}.json"), doc.as_bytes());
         let (ok, _) = check_crds(&python, &[f]);
         assert!(!ok, "accepted: {doc}");
     }
-    let good = sp(r#"{"grpc":{"backendRefs":[{"name":"s","port":9191}]}}"#);
-    let f = dir.write("good.json", good.as_bytes());
-    let (ok, text) = check_crds(&python, &[f]);
-    assert!(ok, "{text}");
+    let good = [
+        sp(r#"{"grpc":{"backendRefs":[{"name":"s","port":9191}]}}"#),
+        ext(r#"{"protocol":"GRPC","backendRef":{"name":"s","port":9191},"grpc":{}}"#),
+        ap(&format!(
+            r#"{{{gw_ref},"action":"CUSTOM","provider":{{"name":"p"}},{rules}}}"#
+        )),
+    ];
+    for (i, doc) in good.iter().enumerate() {
+        let f = dir.write(&format!("good{i}.json"), doc.as_bytes());
+        let (ok, text) = check_crds(&python, &[f]);
+        assert!(ok, "{doc}: {text}");
+    }
 }
 
 fn find<'a>(docs: &'a [Value], kind: &str) -> &'a Value {
@@ -403,6 +536,417 @@ fn wiring_per_controller() {
     assert_eq!(http["backendRefs"][0]["port"], 8080);
     assert_eq!(http["headersToBackend"][0], "X-Auth-User");
     assert_eq!(http["path"], "/auth");
+}
+
+/// The Gateway API target: every rule of the HTTPRoute (not the `--no-auth-path` one) gets
+/// the `ExternalAuth` filter asking the server (HTTP by default, gRPC when asked); Istio: the
+/// HTTPRoute as it is, an AuthorizationPolicy `action: CUSTOM` on its Gateway (in the
+/// Gateway's namespace) for the route's hosts and paths less the exempt ones, the NetworkPolicy
+/// admitting the Gateway's pods, and the mesh configuration as a YAML comment (JSON: on
+/// stderr) naming the same provider and the server's Service.
+#[test]
+fn gateway_api_and_istio_wiring() {
+    let dir = TempDir::new("auth-server-wiring-gw");
+    let gw = ["--gateway", "infra/gw"];
+    let docs = generate(
+        &dir,
+        "gateway-api",
+        &[
+            &GATEWAY_API_PODS[..],
+            &INGRESS[..],
+            &gw[..],
+            &["--rule", "a.example.com/api*=api:8080"],
+            &["--no-auth-path", "/healthz"],
+        ]
+        .concat(),
+    );
+    let kinds: Vec<&str> = docs.iter().map(|d| d["kind"].as_str().unwrap()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "Secret",
+            "Deployment",
+            "Service",
+            "PodDisruptionBudget",
+            "NetworkPolicy",
+            "HTTPRoute",
+            "HTTPRoute"
+        ]
+    );
+    let rules = docs[5]["spec"]["rules"].as_array().unwrap();
+    assert_eq!(rules.len(), 2);
+    for rule in rules {
+        assert_eq!(
+            rule["filters"],
+            serde_json::json!([{"type": "ExternalAuth", "externalAuth": {
+                "protocol": "HTTP",
+                "backendRef": {"name": "basic-auth-auth-server", "port": 8080},
+                "http": {
+                    "path": "/auth",
+                    "allowedHeaders": ["X-Forwarded-For"],
+                    "allowedResponseHeaders": ["X-Auth-User"],
+                },
+            }}])
+        );
+    }
+    assert_eq!(docs[6]["metadata"]["name"], "basic-auth-no-auth");
+    let out = run(&[
+        "generate",
+        "--controller",
+        "gateway-api",
+        "--name",
+        "basic-auth",
+        "-n",
+        "web",
+        "--user",
+        "alice:pw",
+        "--auth-server",
+        IMAGE,
+        "--gateway",
+        "gw",
+        "--host",
+        "a.example.com",
+        "--service",
+        "web",
+        "--port",
+        "80",
+        "--controller-namespace",
+        "web",
+        "--controller-selector",
+        "app=gw",
+    ]);
+    assert!(
+        stderr(&out).contains(
+            "note: the HTTPRoute ExternalAuth filter is in the Gateway API \
+                               experimental channel"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    assert!(docs[6]["spec"]["rules"][0].get("filters").is_none());
+    let docs = generate(
+        &dir,
+        "gateway-api",
+        &[
+            &GATEWAY_API_PODS[..],
+            &INGRESS[..],
+            &gw[..],
+            &["--auth-protocol", "grpc"],
+        ]
+        .concat(),
+    );
+    assert_eq!(
+        find(&docs, "HTTPRoute")["spec"]["rules"][0]["filters"][0]["externalAuth"],
+        serde_json::json!({
+            "protocol": "GRPC",
+            "backendRef": {"name": "basic-auth-auth-server", "port": 9191},
+            "grpc": {"allowedHeaders": ["Authorization"]},
+        })
+    );
+    let np = find(&docs, "NetworkPolicy");
+    assert_eq!(
+        np["spec"]["ingress"][0]["from"][0]["podSelector"]["matchLabels"],
+        serde_json::json!({"gateway.networking.k8s.io/gateway-name": "gw"})
+    );
+
+    // Istio, gRPC by default.
+    let args = [
+        &INGRESS[..],
+        &gw[..],
+        &["--no-auth-path", "/healthz", "--no-auth-path", "/hooks/*"],
+        &["--trusted-proxy", "10.244.0.0/16"],
+    ]
+    .concat();
+    let docs = generate(&dir, "istio", &args);
+    let kinds: Vec<&str> = docs.iter().map(|d| d["kind"].as_str().unwrap()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "Secret",
+            "Deployment",
+            "Service",
+            "PodDisruptionBudget",
+            "NetworkPolicy",
+            "HTTPRoute",
+            "HTTPRoute",
+            "AuthorizationPolicy"
+        ]
+    );
+    assert!(docs[5]["spec"]["rules"][0].get("filters").is_none());
+    assert_eq!(
+        docs[7],
+        serde_json::json!({
+            "apiVersion": "security.istio.io/v1",
+            "kind": "AuthorizationPolicy",
+            "metadata": {"name": "web-basic-auth-auth-server", "namespace": "infra"},
+            "spec": {
+                "targetRefs": [{
+                    "group": "gateway.networking.k8s.io",
+                    "kind": "Gateway",
+                    "name": "gw",
+                }],
+                "action": "CUSTOM",
+                "provider": {"name": "basic-auth-auth-server.web"},
+                "rules": [{"to": [{"operation": {
+                    "hosts": ["a.example.com", "a.example.com:*"],
+                    "paths": ["/*"],
+                    "notPaths": ["/healthz", "/hooks", "/hooks/*"],
+                }}]}],
+            },
+        })
+    );
+    let np = find(&docs, "NetworkPolicy");
+    let from = &np["spec"]["ingress"][0]["from"][0];
+    assert_eq!(
+        from["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"],
+        "infra"
+    );
+    assert_eq!(
+        from["podSelector"]["matchLabels"],
+        serde_json::json!({"gateway.networking.k8s.io/gateway-name": "gw"})
+    );
+    let serve_args =
+        &find(&docs, "Deployment")["spec"]["template"]["spec"]["containers"][0]["args"];
+    let serve_args: Vec<&str> = serve_args
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    assert!(serve_args.contains(&"--grpc-listen"), "{serve_args:?}");
+    assert!(
+        serve_args
+            .windows(2)
+            .any(|w| w == ["--trusted-proxy", "10.244.0.0/16"]),
+        "{serve_args:?}"
+    );
+
+    // `secret` for them writes the auth server's Secret (ingress-nginx's shape, every scheme).
+    let file = dir.write("users.htpasswd", htpasswd_text().as_bytes());
+    for c in ["gateway-api", "istio"] {
+        let out = run(&[
+            "secret",
+            "--controller",
+            c,
+            "--name",
+            "basic-auth",
+            "--htpasswd",
+            file.to_str().unwrap(),
+        ]);
+        assert!(out.status.success(), "{c}: {}", stderr(&out));
+        let secret = parse_docs(&stdout(&out)).remove(0);
+        let text =
+            String::from_utf8(base64_decode(secret["data"]["auth"].as_str().unwrap())).unwrap();
+        assert_eq!(text, htpasswd_text(), "{c}");
+    }
+
+    // The mesh configuration: a comment block after the documents, which reads as YAML.
+    let base = [
+        "generate",
+        "--controller",
+        "istio",
+        "--name",
+        "basic-auth",
+        "-n",
+        "web",
+        "--htpasswd",
+        file.to_str().unwrap(),
+        "--auth-server",
+        IMAGE,
+    ];
+    let mesh = |text: &str| -> Value {
+        let yaml: String = text
+            .lines()
+            .filter_map(|l| l.strip_prefix("# "))
+            .filter(|l| l.starts_with(' ') || l.starts_with("meshConfig:") || l.starts_with('-'))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        parse_docs(&yaml).remove(0)
+    };
+    let out = run(&[&base[..], &INGRESS[..], &gw[..]].concat());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let comment = &text[text
+        .find("# Istio mesh configuration: NOT a resource")
+        .unwrap()..];
+    assert!(comment.lines().all(|l| l.starts_with('#')), "{comment}");
+    assert!(
+        comment.contains("meshConfig.extensionProviders"),
+        "{comment}"
+    );
+    assert_eq!(
+        mesh(comment),
+        serde_json::json!({"meshConfig": {"extensionProviders": [{
+            "name": "basic-auth-auth-server.web",
+            "envoyExtAuthzGrpc": {
+                "service": "basic-auth-auth-server.web.svc.cluster.local",
+                "port": 9191,
+            },
+        }]}})
+    );
+    let out = run(&[
+        &base[..],
+        &INGRESS[..],
+        &gw[..],
+        &["--auth-protocol", "http", "-o", "json"],
+    ]
+    .concat());
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!stdout(&out).contains('#'));
+    let err = stderr(&out);
+    assert!(
+        err.contains("note: the AuthorizationPolicy needs this mesh configuration"),
+        "{err}"
+    );
+    assert_eq!(
+        mesh(&err),
+        serde_json::json!({"meshConfig": {"extensionProviders": [{
+            "name": "basic-auth-auth-server.web",
+            "envoyExtAuthzHttp": {
+                "service": "basic-auth-auth-server.web.svc.cluster.local",
+                "port": 8080,
+                "pathPrefix": "/auth",
+                "includeRequestHeadersInCheck": ["authorization", "x-forwarded-for"],
+                "headersToUpstreamOnAllow": ["x-auth-user"],
+            },
+        }]}})
+    );
+}
+
+/// Gateway API and Istio have no basic auth of their own: without `--auth-server` they say so
+/// and point to it; with it, what they need is asked for by flag; an exempt path that would
+/// also exempt a protected one is refused (never a way around the check).
+#[test]
+fn gateway_api_and_istio_refusals() {
+    let dir = TempDir::new("auth-server-refusals-gw");
+    let file = dir.write("users.htpasswd", htpasswd_text().as_bytes());
+    let file = file.to_str().unwrap();
+    let input = dir.write("in.yaml", nginx_setup().as_bytes());
+    let input = input.to_str().unwrap();
+    let base = [
+        "generate",
+        "--name",
+        "basic-auth",
+        "-n",
+        "web",
+        "--htpasswd",
+        file,
+    ];
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (
+            [
+                &base[..],
+                &["--controller", "gateway-api", "--gateway", "gw"],
+            ]
+            .concat(),
+            "--controller gateway-api: the Gateway API has no basic auth of its own (its \
+             HTTPRoute ExternalAuth filter asks an external authorization server); give \
+             --auth-server IMAGE",
+        ),
+        (
+            [&base[..], &["--controller", "istio", "--gateway", "gw"]].concat(),
+            "--controller istio: istio has no basic auth of its own (an AuthorizationPolicy with \
+             action CUSTOM asks an external authorization server); give --auth-server IMAGE",
+        ),
+        (
+            vec![
+                "ingress",
+                "--controller",
+                "istio",
+                "--name",
+                "a",
+                "--auth-secret",
+                "s",
+            ],
+            "--controller istio: istio has no basic auth of its own",
+        ),
+        (
+            vec!["migrate", "--to", "gateway-api", "-f", input],
+            "--to gateway-api: the Gateway API has no basic auth of its own",
+        ),
+        (
+            vec![
+                "migrate",
+                "--to",
+                "istio",
+                "-f",
+                input,
+                "--auth-server",
+                IMAGE,
+            ],
+            "--to: istio needs --gateway NAME",
+        ),
+        (
+            vec![
+                "migrate",
+                "--to",
+                "envoy-gateway",
+                "-f",
+                input,
+                "--gateway",
+                "gw",
+            ],
+            "--gateway: only with --to gateway-api or istio",
+        ),
+        (
+            [
+                &base[..],
+                &["--controller", "istio", "--auth-server", IMAGE],
+            ]
+            .concat(),
+            "--auth-server: istio needs --gateway NAME (or NAMESPACE/NAME): the HTTPRoute is \
+             attached to it and the AuthorizationPolicy targets it",
+        ),
+        (
+            [
+                &base[..],
+                &["--controller", "gateway-api", "--auth-server", IMAGE],
+                &["--gateway", "gw"],
+            ]
+            .concat(),
+            "--auth-server: each Gateway API implementation runs its proxies its own way; give \
+             --controller-namespace and --controller-selector",
+        ),
+        (
+            [
+                &base[..],
+                &["--controller", "istio", "--auth-server", IMAGE],
+                &["--gateway", "gw", "--auth-protocol", "tcp"],
+            ]
+            .concat(),
+            "--auth-protocol",
+        ),
+        (
+            [
+                &base[..],
+                &["--controller", "istio", "--auth-server", IMAGE],
+                &["--gateway", "gw"],
+                &["--rule", "a.example.com/api/public/admin*=web:80"],
+                &["--no-auth-path", "/api/public*"],
+            ]
+            .concat(),
+            "--no-auth-path: istio's AuthorizationPolicy skips exempt paths by notPaths, and \
+             \"/api/public\" would also skip protected path \"/api/public/admin\"",
+        ),
+        (
+            [
+                &base[..],
+                &["--controller", "istio", "--auth-server", IMAGE],
+                &["--gateway", "Bad_Gateway"],
+            ]
+            .concat(),
+            "--gateway \"Bad_Gateway\": must be a Gateway name",
+        ),
+    ];
+    for (mut args, want) in cases {
+        if args[0] == "generate" {
+            args.extend(INGRESS);
+        }
+        let out = run(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(out.stdout.is_empty(), "{args:?}");
+        assert!(stderr(&out).contains(want), "{args:?}: {}", stderr(&out));
+    }
 }
 
 #[test]
@@ -531,6 +1075,10 @@ fn deployment_args(docs: &[Value], mount: &Path) -> Vec<String> {
     assert_eq!(args.remove(0), "serve");
     let i = args.iter().position(|a| a == "--listen").unwrap();
     args.drain(i..i + 2);
+    // gRPC too on a free local port (tests run side by side).
+    if let Some(i) = args.iter().position(|a| a == "--grpc-listen") {
+        args[i + 1] = "127.0.0.1:0".to_owned();
+    }
     for a in &mut args {
         if let Some(rest) = a.strip_prefix(mount_path) {
             *a = format!("{}{rest}", mount.display());
@@ -724,7 +1272,14 @@ fn migrate_with_auth_server_keeps_every_user_checked_by_serve() {
     let dir = TempDir::new("auth-server-migrate");
     let input = dir.write("in.yaml", nginx_setup().as_bytes());
     let mut all = Vec::new();
-    for to in ["ingress-nginx", "traefik", "envoy-gateway", "kgateway"] {
+    for to in [
+        "ingress-nginx",
+        "traefik",
+        "envoy-gateway",
+        "kgateway",
+        "gateway-api",
+        "istio",
+    ] {
         let mut args = vec![
             "migrate",
             "--to",
@@ -734,8 +1289,11 @@ fn migrate_with_auth_server_keeps_every_user_checked_by_serve() {
             "--auth-server",
             IMAGE,
         ];
-        if to == "kgateway" {
+        if to == "kgateway" || to == "gateway-api" {
             args.extend(KGATEWAY_PODS);
+        }
+        if to == "gateway-api" || to == "istio" {
+            args.extend(["--gateway", "infra/gw"]);
         }
         let out = run(&args);
         assert!(out.status.success(), "{to}: {}", stderr(&out));
@@ -759,6 +1317,27 @@ fn migrate_with_auth_server_keeps_every_user_checked_by_serve() {
             "traefik" => assert!(find(&docs, "Middleware")["spec"]["forwardAuth"].is_object()),
             "envoy-gateway" => {
                 assert!(find(&docs, "SecurityPolicy")["spec"]["extAuth"]["grpc"].is_object());
+            }
+            "gateway-api" => {
+                let route = find(&docs, "HTTPRoute");
+                assert_eq!(route["spec"]["parentRefs"][0]["name"], "gw");
+                assert_eq!(
+                    route["spec"]["rules"][0]["filters"][0]["externalAuth"]["backendRef"]["name"],
+                    "basic-auth-auth-server"
+                );
+                assert!(docs.iter().all(|d| d["kind"] != "Ingress"));
+            }
+            "istio" => {
+                assert_eq!(
+                    find(&docs, "AuthorizationPolicy")["spec"]["rules"][0]["to"][0]["operation"]["hosts"]
+                        [0],
+                    "a.example.com"
+                );
+                assert!(find(&docs, "HTTPRoute")["spec"]["rules"][0]["backendRefs"].is_array());
+                assert!(
+                    stdout(&out).contains("# meshConfig:"),
+                    "the mesh configuration comment"
+                );
             }
             _ => {
                 assert!(find(&docs, "TrafficPolicy")["spec"]["extAuth"]["extensionRef"].is_object())
@@ -806,7 +1385,9 @@ fn migrate_with_auth_server_keeps_every_user_checked_by_serve() {
             .enumerate()
             .map(|(i, d)| dir.write(&format!("c{i}.json"), d.to_string().as_bytes()))
             .collect();
-        assert_eq!(files.len(), 4);
+        // Middleware, SecurityPolicy, GatewayExtension + TrafficPolicy, HTTPRoute (gateway-api),
+        // HTTPRoute + AuthorizationPolicy (istio).
+        assert_eq!(files.len(), 7);
         let (ok, text) = check_crds(&python, &files);
         assert!(ok, "{text}");
     }

@@ -1,7 +1,7 @@
 //! Proof of the new manifests: custom resources (Traefik Middleware, Envoy Gateway
-//! SecurityPolicy, Gateway API HTTPRoute) against excerpts of their CRDs' OpenAPI schemas
-//! (`tests/crd-schemas/`, source and version named there), built-in ones (Secret, Ingress,
-//! NetworkPolicy) through `kubernetes-validate --strict`.
+//! SecurityPolicy, Gateway API HTTPRoute, Istio AuthorizationPolicy, ...) against excerpts of
+//! their CRDs' OpenAPI schemas (`tests/crd-schemas/`, source and version named there), built-in
+//! ones (Secret, Ingress, NetworkPolicy) through `kubernetes-validate --strict`.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -160,6 +160,26 @@ fn commands(input: &Path) -> Vec<Vec<String>> {
         "--realm",
         "Team area",
     ]);
+    // No basic auth of their own: with the auth server only (its own checks in auth_server.rs).
+    for (c, extra) in [
+        (
+            "gateway-api",
+            &[
+                "--controller-namespace",
+                "infra",
+                "--controller-selector",
+                "app=gw",
+            ][..],
+        ),
+        ("istio", &["--no-auth-path", "/healthz"][..]),
+    ] {
+        let mut g = vec!["generate", "--controller", c, "--name", "app", "-n", "web"];
+        g.extend(["--user", "alice:pw", "--gateway", "infra/gw"]);
+        g.extend(["--auth-server", "registry.example/ingress-auth:1"]);
+        g.extend(route);
+        g.extend(extra);
+        out.push(g);
+    }
     let mut owned: Vec<Vec<String>> = out
         .into_iter()
         .map(|v| v.into_iter().map(str::to_owned).collect())
@@ -228,6 +248,7 @@ fn custom_resources_match_their_crd_schemas() {
             "TrafficPolicy",
             "AgentgatewayPolicy",
             "AuthenticationFilter",
+            "AuthorizationPolicy",
         ]
         .contains(&kind.as_str())
         {
@@ -235,7 +256,7 @@ fn custom_resources_match_their_crd_schemas() {
             kinds.insert(kind);
         }
     }
-    assert_eq!(kinds.len(), 6, "{kinds:?}");
+    assert_eq!(kinds.len(), 7, "{kinds:?}");
     let out = Command::new(&python)
         .arg(schema_dir().join("check_crds.py"))
         .args(&files)
@@ -284,6 +305,8 @@ fn crd_schema_check_rejects_broken_resources() {
         r#"{"apiVersion":"gateway.networking.k8s.io/v1","kind":"HTTPRoute","metadata":{"name":"a"},"spec":{"rules":[{"filters":[{"type":"ExtensionRef"}]}]}}"#,
         r#"{"apiVersion":"gateway.networking.k8s.io/v1","kind":"HTTPRoute","metadata":{"name":"a"},"spec":{"rules":[{"filters":[{"type":"URLRewrite","extensionRef":{"group":"traefik.io","kind":"Middleware","name":"m"}}]}]}}"#,
         r#"{"apiVersion":"gateway.networking.k8s.io/v1","kind":"HTTPRoute","metadata":{"name":"a"},"spec":{"rules":[{"filters":[{"type":"ExtensionRef","extensionRef":{"group":"traefik.io","name":"m"}}]}]}}"#,
+        r#"{"apiVersion":"gateway.networking.k8s.io/v1","kind":"HTTPRoute","metadata":{"name":"a"},"spec":{"rules":[{"filters":[{"type":"ExternalAuth","externalAuth":{"protocol":"HTTP","backendRef":{"name":"s","port":8080}}}]}]}}"#,
+        r#"{"apiVersion":"security.istio.io/v1","kind":"AuthorizationPolicy","metadata":{"name":"a"},"spec":{"targetRefs":[{"group":"gateway.networking.k8s.io","kind":"Gateway","name":"gw"}],"action":"CUSTOM","rules":[{"to":[{"operation":{"paths":["/*"]}}]}]}}"#,
     ];
     for (i, doc) in bad.iter().enumerate() {
         let f = dir.write(&format!("bad{i}.json"), doc.as_bytes());

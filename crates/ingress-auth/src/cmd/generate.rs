@@ -25,7 +25,11 @@ pub(super) fn generate(mut cmd: GenerateCmd) -> Result<Output, Error> {
         &cmd.server,
         Some(&cmd.network),
         &cmd.ingress.realm,
+        cmd.route.gateway.as_deref(),
     )?;
+    if server.is_none() && !controller.has_basic_auth() {
+        return Err(auth_server::no_basic_auth("--controller", controller));
+    }
     if server.is_none()
         && !cmd.network.network_policy
         && (cmd.network.controller_namespace.is_some()
@@ -66,18 +70,32 @@ pub(super) fn generate(mut cmd: GenerateCmd) -> Result<Output, Error> {
     )?;
     if let Some(plan) = &server {
         auth_server::wire(controller, &mut docs, plan)?;
+        // Checked before anything is printed.
+        auth_server::mesh_config(controller, plan)?;
     }
     let policy = network_policy(controller, &at, &cmd.network)?;
     let users = collect_users(cmd.users, users_for)?;
     let secret = build_secret(users_for, &at, &users)?;
     docs.insert(0, to_value(&secret)?);
+    let mut mesh_notes = Vec::new();
+    let mut mesh_text = String::new();
     if let Some(plan) = server {
+        auth_server::add_mesh_config(
+            controller,
+            &plan,
+            cmd.object.output,
+            &mut mesh_text,
+            &mut mesh_notes,
+        )?;
+        mesh_notes.extend(auth_server::notice(controller));
         docs.splice(1..1, plan.docs);
     }
     docs.extend(policy);
-    let stdout = htpasswd_k8s::write_stream(&docs, cmd.object.output).map_err(k8s_err)?;
+    let mut stdout = htpasswd_k8s::write_stream(&docs, cmd.object.output).map_err(k8s_err)?;
+    stdout.push_str(&mesh_text);
     let mut out = finish(stdout, users)?;
     out.stderr.splice(0..0, notices);
+    out.stderr.extend(mesh_notes);
     Ok(out)
 }
 
@@ -106,7 +124,11 @@ fn network_policy(
     }
     if matches!(
         controller,
-        Controller::Kgateway | Controller::Agentgateway | Controller::NginxGatewayFabric
+        Controller::Kgateway
+            | Controller::Agentgateway
+            | Controller::NginxGatewayFabric
+            | Controller::GatewayApi
+            | Controller::Istio
     ) && (args.controller_namespace.is_none() || args.controller_selector.is_empty())
     {
         return Err(Error::input(format!(

@@ -15,6 +15,12 @@ use crate::request::{ingress_request, object_ref, secret_type_checked};
 pub(super) fn ingress(cmd: &IngressCmd) -> Result<Output, Error> {
     let at = object_ref(&cmd.object)?;
     let controller = cmd.object.controller;
+    if !controller.has_basic_auth() {
+        return Err(super::auth_server::no_basic_auth(
+            "--controller",
+            controller,
+        ));
+    }
     let secret_type = secret_type_checked(controller, cmd.secret_type)?;
     let (docs, stderr) = auth_resources(
         controller,
@@ -55,7 +61,7 @@ pub(super) fn auth_resources(
         || (controller == Controller::Traefik && route.gateway.is_some());
     if !gateway_mode {
         let why = "only with a Gateway API --controller (envoy-gateway, kgateway, agentgateway, \
-                   nginx-gateway-fabric) or traefik --gateway";
+                   nginx-gateway-fabric, gateway-api, istio) or traefik --gateway";
         refuse(route.httproute.is_some(), "--httproute", why)?;
         refuse(route.gateway.is_some(), "--gateway", why)?;
     }
@@ -153,6 +159,19 @@ fn gateway_resources(
     let route_name = route.httproute.clone().unwrap_or_else(|| at.name.clone());
     // Built first: the library checks --httproute and --auth-secret.
     let (auth_doc, filter_name) = match c {
+        // No basic auth of their own: the auth server is wired into the route (`wire`).
+        Controller::GatewayApi | Controller::Istio => {
+            refuse(
+                route.gateway.is_none(),
+                "--controller",
+                &format!(
+                    "{c} needs --gateway NAME (or NAMESPACE/NAME): the HTTPRoute is written and \
+                     the auth server wired to it"
+                ),
+            )?;
+            check_route_name(&route_name)?;
+            (None, None)
+        }
         Controller::Traefik => {
             // An ExtensionRef is a same-namespace reference: the Middleware lives beside the
             // route, named as the Secret.
@@ -172,18 +191,18 @@ fn gateway_resources(
             };
             let mw =
                 htpasswd_k8s::traefik_middleware(&mw_at, name, &args.realm).map_err(secret_err)?;
-            (mw, Some(name.to_owned()))
+            (Some(mw), Some(name.to_owned()))
         }
         Controller::NginxGatewayFabric => {
             let f = htpasswd_k8s::nginx_authentication_filter(at, auth_secret, &args.realm)
                 .map_err(secret_err)?;
-            (f, Some(at.name.clone()))
+            (Some(f), Some(at.name.clone()))
         }
         _ => {
             let realm = c.has_realm().then_some(args.realm.as_str());
             let policy = htpasswd_k8s::gateway_auth_policy(c, at, &route_name, auth_secret, realm)
                 .map_err(secret_err)?;
-            (policy, None)
+            (Some(policy), None)
         }
     };
     let mut docs = Vec::new();
@@ -231,8 +250,14 @@ fn gateway_resources(
             ),
         )?;
     }
-    docs.push(auth_doc);
+    docs.extend(auth_doc);
     Ok(docs)
+}
+
+/// `--httproute`'s value, where no library builder checks it first.
+fn check_route_name(name: &str) -> Result<(), Error> {
+    validate::object_name(name)
+        .map_err(|rule| Error::input(format!("--httproute {name:?}: {rule}")))
 }
 
 /// `--no-auth-path`'s refusals, with the flag named.

@@ -23,12 +23,36 @@ fn check_flag(
 
 pub(super) fn migrate(cmd: &MigrateCmd) -> Result<Output, Error> {
     let to = cmd.to;
+    if !to.has_basic_auth() && cmd.server.auth_server.is_none() {
+        return Err(auth_server::no_basic_auth("--to", to));
+    }
     refuse(
-        cmd.httproute.is_some() && to.auth_policy_kind().is_none(),
+        cmd.httproute.is_some() && to.auth_policy_kind().is_none() && to.has_basic_auth(),
         "--httproute",
         "only with a Gateway API --to whose policy targets a route (envoy-gateway, kgateway, \
-         agentgateway)",
+         agentgateway) or that gets one (gateway-api, istio)",
     )?;
+    refuse(
+        cmd.gateway.is_some() && to.has_basic_auth(),
+        "--gateway",
+        "only with --to gateway-api or istio (the Ingress becomes an HTTPRoute attached to it)",
+    )?;
+    refuse(
+        cmd.gateway.is_none() && !to.has_basic_auth(),
+        "--to",
+        &format!(
+            "{to} needs --gateway NAME (or NAMESPACE/NAME): the Ingress becomes an HTTPRoute \
+             attached to it"
+        ),
+    )?;
+    refuse(
+        cmd.class.is_some() && !to.has_basic_auth(),
+        "--class",
+        &format!("{to}: the Ingress becomes an HTTPRoute (classes are set on the Gateway)"),
+    )?;
+    if let Some(gw) = &cmd.gateway {
+        check_flag("--gateway", gw, validate::auth_secret)?;
+    }
     for (flag, v) in [
         ("--httproute", &cmd.httproute),
         ("--class", &cmd.class),
@@ -50,6 +74,7 @@ pub(super) fn migrate(cmd: &MigrateCmd) -> Result<Output, Error> {
         class: cmd.class.clone(),
         namespace: cmd.namespace.clone(),
         auth_server: cmd.server.auth_server.is_some(),
+        gateway: cmd.gateway.clone(),
     };
     let mut done = htpasswd_k8s::migrate(&input, &req).map_err(|e| lib_error(Some(&flag), &e))?;
     let missing: Vec<String> = done
@@ -86,7 +111,20 @@ pub(super) fn migrate(cmd: &MigrateCmd) -> Result<Output, Error> {
         let keys: Vec<String> = keys.iter().map(|k| printable(k.as_bytes())).collect();
         keys.join(", ")
     };
-    if !done.leftover_annotations.is_empty() {
+    if !to.has_basic_auth() {
+        stderr.push(Zeroizing::new(format!(
+            "note: the Ingress became an HTTPRoute attached to Gateway {} (TLS is set on the \
+             Gateway's listener; the Ingress itself is left to delete once the route serves)",
+            cmd.gateway.as_deref().unwrap_or_default()
+        )));
+        if !done.leftover_annotations.is_empty() {
+            stderr.push(Zeroizing::new(format!(
+                "warning: these Ingress annotations have no place on the HTTPRoute and are not \
+                 carried over: {}",
+                names(&done.leftover_annotations)
+            )));
+        }
+    } else if !done.leftover_annotations.is_empty() {
         stderr.push(Zeroizing::new(format!(
             "warning: {to} ignores these ingress-nginx annotations, kept as they were: {}",
             names(&done.leftover_annotations)
@@ -113,10 +151,14 @@ pub(super) fn migrate(cmd: &MigrateCmd) -> Result<Output, Error> {
              Ingress itself must become that HTTPRoute"
         )));
     }
+    let mut mesh_text = String::new();
     if req.auth_server {
-        server_resources(cmd, &mut done.documents)?;
+        let plan = server_resources(cmd, &mut done.documents)?;
+        auth_server::add_mesh_config(to, &plan, cmd.output, &mut mesh_text, &mut stderr)?;
+        stderr.extend(auth_server::notice(to));
     }
-    let stdout = htpasswd_k8s::write_stream(&done.documents, cmd.output).map_err(k8s_err)?;
+    let mut stdout = htpasswd_k8s::write_stream(&done.documents, cmd.output).map_err(k8s_err)?;
+    stdout.push_str(&mesh_text);
     Ok(Output {
         stdout,
         stderr,
@@ -125,8 +167,8 @@ pub(super) fn migrate(cmd: &MigrateCmd) -> Result<Output, Error> {
 }
 
 /// `--auth-server`: the server's resources after the Secret (`docs[0]`, named and placed as the
-/// input's), and the target's resources wired to it.
-fn server_resources(cmd: &MigrateCmd, docs: &mut Vec<Value>) -> Result<(), Error> {
+/// input's), and the target's resources wired to it; the plan they were built from.
+fn server_resources(cmd: &MigrateCmd, docs: &mut Vec<Value>) -> Result<auth_server::Plan, Error> {
     let meta = |key: &str| {
         docs.first()
             .and_then(|d| d.pointer(&format!("/metadata/{key}")))
@@ -150,10 +192,11 @@ fn server_resources(cmd: &MigrateCmd, docs: &mut Vec<Value>) -> Result<(), Error
         &cmd.server,
         Some(&pods),
         AuthConfig::DEFAULT_REALM,
+        cmd.gateway.as_deref(),
     )?
     .ok_or_else(|| Error::input("--auth-server: no image"))?;
     auth_server::wire(cmd.to, docs, &plan)?;
     let at = docs.len().min(1);
-    docs.splice(at..at, plan.docs);
-    Ok(())
+    docs.splice(at..at, plan.docs.iter().cloned());
+    Ok(plan)
 }

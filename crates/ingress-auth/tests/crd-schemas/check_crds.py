@@ -19,6 +19,7 @@ SCHEMAS = {
     ("gateway.nginx.org/v1alpha1", "AuthenticationFilter"): (
         "nginx-gateway-fabric-authenticationfilter.json"
     ),
+    ("security.istio.io/v1", "AuthorizationPolicy"): "istio-authorizationpolicy.json",
 }
 BUILTIN = {"v1", "networking.k8s.io/v1"}
 
