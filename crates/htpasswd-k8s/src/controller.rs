@@ -73,6 +73,11 @@ pub enum Controller {
     /// NGINX Gateway Fabric: a `gateway.nginx.org/v1alpha1` AuthenticationFilter attached to
     /// an HTTPRoute's rules by an `ExtensionRef` filter (no Ingress).
     NginxGatewayFabric,
+    /// Kong Ingress Controller: `configuration.konghq.com/v1` KongPlugins (`basic-auth`, and
+    /// `acl` to admit only these users) named by the `konghq.com/plugins` annotation of the
+    /// Ingress (or, with `--gateway`, the HTTPRoute); one KongConsumer and one credential
+    /// Secret per user, holding the password in clear (Kong hashes it itself).
+    Kong,
 }
 
 /// ingress-nginx's annotation prefix.
@@ -92,6 +97,9 @@ pub(crate) enum AuthValue {
     /// Traefik's reference to the Middleware named and placed as the Secret:
     /// `NAMESPACE-NAME@kubernetescrd`.
     TraefikMiddleware,
+    /// Kong's KongPlugins named after [`AuthConfig::secret`] (which must be `NAME`):
+    /// `NAME-basic-auth,NAME-acl` ([`Controller::kong_plugin_names`]).
+    KongPlugins,
 }
 
 /// Traefik's annotation naming the router's middlewares.
@@ -99,7 +107,7 @@ pub const TRAEFIK_MIDDLEWARES_ANNOTATION: &str = "traefik.ingress.kubernetes.io/
 
 impl Controller {
     /// Every controller, in `--help` order.
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 9] = [
         Self::IngressNginx,
         Self::Traefik,
         Self::EnvoyGateway,
@@ -108,10 +116,11 @@ impl Controller {
         Self::Kgateway,
         Self::Agentgateway,
         Self::NginxGatewayFabric,
+        Self::Kong,
     ];
 
     /// The command-line name: `ingress-nginx`, `traefik`, `envoy-gateway`, `nginx-inc`,
-    /// `haproxy`, `kgateway`, `agentgateway`, `nginx-gateway-fabric`.
+    /// `haproxy`, `kgateway`, `agentgateway`, `nginx-gateway-fabric`, `kong`.
     #[must_use]
     pub const fn name(self) -> &'static str {
         match self {
@@ -123,6 +132,7 @@ impl Controller {
             Self::Kgateway => "kgateway",
             Self::Agentgateway => "agentgateway",
             Self::NginxGatewayFabric => "nginx-gateway-fabric",
+            Self::Kong => "kong",
         }
     }
 
@@ -138,15 +148,19 @@ impl Controller {
             Self::Kgateway => Target::Kgateway,
             Self::Agentgateway => Target::Agentgateway,
             Self::NginxGatewayFabric => Target::NginxGatewayFabric,
+            Self::Kong => Target::Kong,
         }
     }
 
     /// The scheme for passwords given in clear when none is asked for: apr1 where it is
     /// checked, else the strongest the controller checks (Envoy Gateway and kgateway: `{SHA}`
-    /// only; HAProxy: SHA-512-crypt).
+    /// only; HAProxy: SHA-512-crypt). Kong takes the password in clear
+    /// ([`Controller::takes_plaintext`]): no scheme applies, and the apr1 returned for it is
+    /// never used.
     #[must_use]
     pub const fn default_scheme(self) -> HashScheme {
         match self {
+            Self::Kong => HashScheme::Apr1,
             Self::IngressNginx
             | Self::Traefik
             | Self::NginxInc
@@ -168,12 +182,13 @@ impl Controller {
             | Self::Haproxy
             | Self::Kgateway
             | Self::Agentgateway
-            | Self::NginxGatewayFabric => "Opaque",
+            | Self::NginxGatewayFabric
+            | Self::Kong => "Opaque",
         }
     }
 
     /// The key of an auth-file Secret; `None` where the controller reads only one key per user
-    /// (HAProxy).
+    /// (HAProxy) or no htpasswd at all (Kong).
     #[must_use]
     pub const fn auth_file_key(self) -> Option<&'static str> {
         match self {
@@ -185,13 +200,16 @@ impl Controller {
             Self::Kgateway => Some(".htpasswd"),
             Self::Agentgateway => Some(".htaccess"),
             Self::NginxGatewayFabric => Some("auth"),
+            Self::Kong => None,
         }
     }
 
-    /// Whether it reads a Secret of `secret_type`.
+    /// Whether it reads a Secret of `secret_type`. Kong reads neither: its users are KongConsumers
+    /// with one credential Secret each ([`Controller::takes_plaintext`]).
     #[must_use]
     pub const fn supports_secret_type(self, secret_type: SecretType) -> bool {
         match self {
+            Self::Kong => false,
             Self::IngressNginx => true,
             Self::Haproxy => matches!(secret_type, SecretType::AuthMap),
             Self::Traefik
@@ -215,7 +233,8 @@ impl Controller {
     }
 
     /// Whether basic auth is switched on by Ingress annotations (all but the Gateway API
-    /// targets, see [`Controller::uses_gateway_api`]).
+    /// targets, see [`Controller::uses_gateway_api`]; Traefik and Kong also annotate or filter
+    /// an HTTPRoute with `--gateway`).
     #[must_use]
     pub const fn uses_ingress(self) -> bool {
         !self.uses_gateway_api()
@@ -256,7 +275,8 @@ impl Controller {
     }
 
     /// Whether its basic auth shows a realm of our choosing (Ingress annotations, Traefik's
-    /// Middleware, agentgateway's policy; not Envoy Gateway's or kgateway's).
+    /// Middleware, agentgateway's policy, Kong's plugin `config.realm`; not Envoy Gateway's or
+    /// kgateway's).
     #[must_use]
     pub const fn has_realm(self) -> bool {
         !matches!(self, Self::EnvoyGateway | Self::Kgateway)
@@ -291,12 +311,13 @@ impl Controller {
             Self::EnvoyGateway | Self::Kgateway | Self::Agentgateway | Self::NginxGatewayFabric => {
                 &[]
             }
+            Self::Kong => &[(KONG_PLUGINS_ANNOTATION, AuthValue::KongPlugins)],
         }
     }
 
     /// The annotation that turns off the HTTP to HTTPS redirect, with its value; `None` where
     /// the controller has no such annotation (Traefik redirects per entry point, Envoy Gateway
-    /// per route).
+    /// per route, Kong only where `konghq.com/protocols` asks for https alone).
     #[must_use]
     pub fn no_ssl_redirect_annotation(self) -> Option<(String, String)> {
         let key = match self {
@@ -307,7 +328,8 @@ impl Controller {
             | Self::EnvoyGateway
             | Self::Kgateway
             | Self::Agentgateway
-            | Self::NginxGatewayFabric => return None,
+            | Self::NginxGatewayFabric
+            | Self::Kong => return None,
         };
         Some((key.to_owned(), "false".to_owned()))
     }
@@ -337,7 +359,28 @@ impl Controller {
             Self::NginxGatewayFabric => {
                 ("nginx-gateway", "app.kubernetes.io/name", "nginx-gateway")
             }
+            // The kong/ingress chart (release `kong`): its proxies are the `gateway` subchart.
+            Self::Kong => ("kong", "app.kubernetes.io/name", "gateway"),
         }
+    }
+
+    /// Whether the controller takes each password in clear and stores its own hash (Kong: its
+    /// basic-auth credentials hold `username` and `password`, and Kong keeps hex SHA-1 of the
+    /// password followed by the consumer's id). Such users can only be made where the password
+    /// is known: never from an htpasswd file or another Secret's hashes.
+    #[must_use]
+    pub const fn takes_plaintext(self) -> bool {
+        matches!(self, Self::Kong)
+    }
+
+    /// Kong: the names of the KongPlugins for the auth name `name` (the `--auth-secret`, or
+    /// `--name` where ingress-auth writes the users too), in the order the `konghq.com/plugins`
+    /// annotation lists them: `NAME-basic-auth` and `NAME-acl` (which admits only the
+    /// consumers of this name's ACL group; without it every Kong consumer with a basic-auth
+    /// credential would be let in).
+    #[must_use]
+    pub fn kong_plugin_names(name: &str) -> [String; 2] {
+        [format!("{name}-basic-auth"), format!("{name}-acl")]
     }
 }
 
@@ -349,3 +392,16 @@ impl fmt::Display for Controller {
 
 /// cert-manager's annotation naming the ClusterIssuer for the Ingress's TLS certificates.
 pub const CLUSTER_ISSUER_ANNOTATION: &str = "cert-manager.io/cluster-issuer";
+
+/// Kong's annotation naming the KongPlugins of an Ingress, HTTPRoute or Service.
+pub const KONG_PLUGINS_ANNOTATION: &str = "konghq.com/plugins";
+
+/// The label that makes a Secret a Kong credential, and says which kind.
+pub const KONG_CREDENTIAL_LABEL: &str = "konghq.com/credential";
+
+/// The annotation Kong Ingress Controller requires on a KongConsumer: the ingress class it
+/// serves (`kong` unless it was started with another `--ingress-class`).
+pub const KONG_CLASS_ANNOTATION: &str = "kubernetes.io/ingress.class";
+
+/// Kong Ingress Controller's default ingress class.
+pub const KONG_DEFAULT_CLASS: &str = "kong";

@@ -30,12 +30,14 @@
 //   annotate, read               editing and reading manifest streams
 //   no_auth                      the second Ingress/route for paths without auth
 //   migrate                      read + builders
+//   kong                         Kong's KongPlugins, KongConsumers and credential Secrets
 mod annotate;
 mod auth_server;
 mod controller;
 mod document;
 mod error;
 mod ingress;
+mod kong;
 mod migrate;
 mod no_auth;
 mod path_type;
@@ -58,6 +60,10 @@ pub use self::auth_server::{
 pub use self::controller::{
     AuthConfig, CLUSTER_ISSUER_ANNOTATION, Controller, SecretType, TRAEFIK_MIDDLEWARES_ANNOTATION,
 };
+pub use self::controller::{
+    KONG_CLASS_ANNOTATION, KONG_CREDENTIAL_LABEL, KONG_DEFAULT_CLASS, KONG_PLUGINS_ANNOTATION,
+};
+pub use self::kong::{kong_acl_group, kong_plugins, kong_user_object_name, kong_users};
 pub use self::document::{
     Format, MAX_DEPTH, MAX_DOCUMENTS, MAX_NODES, MAX_SCALAR_BYTES, detect_format, parse_stream,
     write_stream,
