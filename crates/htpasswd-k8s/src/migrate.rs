@@ -118,8 +118,23 @@ fn annotation<'a>(ing: &'a Value, key: &str) -> Option<&'a str> {
 /// # Errors
 /// Unparsable input; no (or several) basic-auth Ingresses ([`K8sError::NoIngress`],
 /// [`K8sError::Migrate`]); the Secret missing from the stream;
-/// a user name the target's Secret cannot hold; no user the target can check.
+/// a user name the target's Secret cannot hold; no user the target can check; a target that
+/// takes passwords in clear (Kong: [`Controller::takes_plaintext`]), before the input is read.
 pub fn migrate(input: &str, req: &MigrateRequest) -> Result<Migrated, K8sError> {
+    if req.to.takes_plaintext() {
+        return Err(K8sError::Migrate {
+            what: format!(
+                "{} takes each password in clear and stores its own hash (hex SHA-1 of the \
+                 password and the consumer's id); an ingress-nginx Secret holds only hashes, \
+                 which it cannot take, and the passwords cannot be recovered from them: \
+                 re-create the users with --controller {} (generate, with --user or \
+                 --users-file), or keep the hashes with ingress-auth serve (--auth-server) \
+                 behind a controller it is wired to (ingress-nginx, traefik, envoy-gateway, \
+                 kgateway)",
+                req.to, req.to
+            ),
+        });
+    }
     let (_, mut docs) = read_stream(input)?;
     let mut ingresses: Vec<Value> = docs
         .iter_mut()

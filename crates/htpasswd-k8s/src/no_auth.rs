@@ -10,6 +10,17 @@
 //! exempt `Prefix` over a protected path (the exempt router would win below it). NGINX Inc's
 //! controller ignores a second Ingress for a host it already serves (host collision), so it is
 //! refused there.
+//!
+//! Kong (Kong Ingress Controller) turns an `Exact` path `/x` into the regex path `~/x$` and a
+//! `Prefix` `/x` into `/x/` and `~/x$`; Kong's `traditional_compatible` router puts regex paths
+//! before plain ones and plain ones by length (Kong/kong `kong/router/transform.lua`
+//! `get_priority`), as Kubernetes' precedence wants, except that an `Exact` `/x` and a `Prefix`
+//! `/x` are the same regex, whose winner is not defined: refused. Its `expressions` router gives
+//! each Kong route (the paths of one Ingress, host and backend) one priority, from its longest
+//! path (KIC `ingress_atc.go`), so an exempt `Prefix` could win below it over a protected path
+//! whose route is shorter: an exempt `Prefix` with a protected path at or below it is refused, as
+//! for Traefik. What is left can only fail closed (an exempt path still asking for auth), never
+//! open a protected path.
 
 use std::collections::BTreeMap;
 
@@ -149,6 +160,36 @@ pub fn no_auth_paths(
                         ),
                     ));
                 }
+                if controller == Controller::Kong && kong_same_regex(e, p) {
+                    return Err(refused(
+                        e,
+                        format!(
+                            "the protected {} path {:?}{} becomes the same Kong regex path \
+                             (~{}$): which of the two routes a request for it takes is not \
+                             defined; exempt another path",
+                            p.path_type,
+                            p.path,
+                            host_words(host.as_deref()),
+                            e.path.trim_end_matches('/')
+                        ),
+                    ));
+                }
+                if controller == Controller::Kong
+                    && e.path_type == PathType::Prefix
+                    && path_matches(&e.path, PathType::Prefix, &p.path)
+                {
+                    return Err(refused(
+                        e,
+                        format!(
+                            "the protected path {:?}{} lies at or below it, and Kong's \
+                             expressions router gives each route one priority from its longest \
+                             path, not per path: the exempt Prefix could open it; exempt Exact \
+                             paths instead",
+                            p.path,
+                            host_words(host.as_deref())
+                        ),
+                    ));
+                }
                 if controller == Controller::Traefik
                     && e.path_type == PathType::Prefix
                     && path_matches(&e.path, PathType::Prefix, &p.path)
@@ -201,6 +242,19 @@ pub fn no_auth_paths(
         }
     }
     Ok(out)
+}
+
+/// Whether an exempt path and a protected path of the other type (`Exact` and `Prefix`) become
+/// the same regex path in Kong: `Exact` `/x` is `~/x$`; `Prefix` `/x` (or `/x/`) is `/x/` and
+/// `~/x$` (`Prefix` `/` is `/` alone).
+fn kong_same_regex(e: &NoAuthPath, p: &IngressPath) -> bool {
+    let (exact, prefix) = match (e.path_type, p.path_type) {
+        (PathType::Exact, PathType::Prefix) => (&e.path, &p.path),
+        (PathType::Prefix, PathType::Exact) => (&p.path, &e.path),
+        _ => return false,
+    };
+    let base = prefix.trim_matches('/');
+    !base.is_empty() && exact.trim_start_matches('/') == base
 }
 
 fn host_words(host: Option<&str>) -> String {

@@ -85,6 +85,11 @@ pub(crate) fn controllers() -> Choices<Controller> {
                 Controller::NginxGatewayFabric => {
                     "NGINX Gateway Fabric (AuthenticationFilter named by the HTTPRoute's rules)"
                 }
+                Controller::Kong => {
+                    "Kong (KongPlugins basic-auth + acl named by konghq.com/plugins; a \
+                     KongConsumer and a credential Secret per user; passwords in clear: no \
+                     htpasswd input)"
+                }
                 // A controller added to the library is offered at once, without help.
                 _ => return None,
             })
@@ -210,7 +215,8 @@ mod tests {
                 "haproxy",
                 "kgateway",
                 "agentgateway",
-                "nginx-gateway-fabric"
+                "nginx-gateway-fabric",
+                "kong"
             ]
         );
         assert_eq!(
