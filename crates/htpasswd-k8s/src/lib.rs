@@ -71,7 +71,10 @@ pub use self::document::{
 pub use self::error::{Field, K8sError};
 pub use self::ingress::{IngressPath, IngressRequest, PortRef, auth_ingress};
 pub use self::migrate::{MigrateRequest, Migrated, migrate};
-pub use self::no_auth::{NoAuthPath, no_auth_ingress, no_auth_paths, no_auth_ref, path_matches};
+pub use self::no_auth::{
+    NoAuthPath, kong_exempt_paths, kong_exempt_route, no_auth_ingress, no_auth_paths, no_auth_ref,
+    path_matches,
+};
 pub use self::path_type::PathType;
 pub use self::read::{SecretUsers, read_auth_secret};
 pub use self::resources::{

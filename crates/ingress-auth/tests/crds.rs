@@ -160,6 +160,17 @@ fn commands(input: &Path) -> Vec<Vec<String>> {
         "--realm",
         "Team area",
     ]);
+    // Kong: the KongPlugins and KongConsumers (Ingress mode and --gateway).
+    let mut k = vec!["generate", "--controller", "kong", "--name", "app", "-n", "web"];
+    k.extend(["--user", "alice:pw", "--user", "Bob@example.com:pw2", "--class", "kong"]);
+    k.extend(route);
+    k.extend(["--no-auth-path", "/healthz"]);
+    out.push(k);
+    let mut k = vec!["generate", "--controller", "kong", "--name", "app", "-n", "web"];
+    k.extend(["--user", "alice:pw", "--gateway", "infra/gw", "--realm", "Team area"]);
+    k.extend(route);
+    k.extend(["--no-auth-path", "/healthz", "--no-auth-path", "/hooks/*"]);
+    out.push(k);
     let mut owned: Vec<Vec<String>> = out
         .into_iter()
         .map(|v| v.into_iter().map(str::to_owned).collect())
@@ -228,6 +239,8 @@ fn custom_resources_match_their_crd_schemas() {
             "TrafficPolicy",
             "AgentgatewayPolicy",
             "AuthenticationFilter",
+            "KongPlugin",
+            "KongConsumer",
         ]
         .contains(&kind.as_str())
         {
@@ -235,7 +248,7 @@ fn custom_resources_match_their_crd_schemas() {
             kinds.insert(kind);
         }
     }
-    assert_eq!(kinds.len(), 6, "{kinds:?}");
+    assert_eq!(kinds.len(), 8, "{kinds:?}");
     let out = Command::new(&python)
         .arg(schema_dir().join("check_crds.py"))
         .args(&files)
@@ -284,6 +297,17 @@ fn crd_schema_check_rejects_broken_resources() {
         r#"{"apiVersion":"gateway.networking.k8s.io/v1","kind":"HTTPRoute","metadata":{"name":"a"},"spec":{"rules":[{"filters":[{"type":"ExtensionRef"}]}]}}"#,
         r#"{"apiVersion":"gateway.networking.k8s.io/v1","kind":"HTTPRoute","metadata":{"name":"a"},"spec":{"rules":[{"filters":[{"type":"URLRewrite","extensionRef":{"group":"traefik.io","kind":"Middleware","name":"m"}}]}]}}"#,
         r#"{"apiVersion":"gateway.networking.k8s.io/v1","kind":"HTTPRoute","metadata":{"name":"a"},"spec":{"rules":[{"filters":[{"type":"ExtensionRef","extensionRef":{"group":"traefik.io","name":"m"}}]}]}}"#,
+        // Kong: no plugin; a misspelt basic-auth field; acl with both allow and deny; config
+        // and configFrom together (CEL); a consumer with neither username nor custom_id (CEL),
+        // one without the ingress class annotation, one with a repeated credential.
+        r#"{"apiVersion":"configuration.konghq.com/v1","kind":"KongPlugin","metadata":{"name":"a"},"config":{}}"#,
+        r#"{"apiVersion":"configuration.konghq.com/v1","kind":"KongPlugin","metadata":{"name":"a"},"plugin":"basic-auth","config":{"hide_credential":true}}"#,
+        r#"{"apiVersion":"configuration.konghq.com/v1","kind":"KongPlugin","metadata":{"name":"a"},"plugin":"acl","config":{"allow":["g"],"deny":["h"]}}"#,
+        r#"{"apiVersion":"configuration.konghq.com/v1","kind":"KongPlugin","metadata":{"name":"a"},"plugin":"basic-auth","config":{},"configFrom":{"secretKeyRef":{"name":"s","key":"k"}}}"#,
+        r#"{"apiVersion":"configuration.konghq.com/v1","kind":"KongPlugin","metadata":{"name":"a"},"plugin":"basic-auth","spec":{"config":{}}}"#,
+        r#"{"apiVersion":"configuration.konghq.com/v1","kind":"KongConsumer","metadata":{"name":"a","annotations":{"kubernetes.io/ingress.class":"kong"}},"credentials":["s"]}"#,
+        r#"{"apiVersion":"configuration.konghq.com/v1","kind":"KongConsumer","metadata":{"name":"a"},"username":"u","credentials":["s"]}"#,
+        r#"{"apiVersion":"configuration.konghq.com/v1","kind":"KongConsumer","metadata":{"name":"a","annotations":{"kubernetes.io/ingress.class":"kong"}},"username":"u","credentials":["s","s"]}"#,
     ];
     for (i, doc) in bad.iter().enumerate() {
         let f = dir.write(&format!("bad{i}.json"), doc.as_bytes());

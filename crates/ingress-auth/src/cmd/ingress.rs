@@ -313,6 +313,9 @@ fn no_auth_route(
     if let Some(hosts) = route["spec"].get("hostnames") {
         free["spec"]["hostnames"] = hosts.clone();
     }
+    if controller == Controller::Kong {
+        htpasswd_k8s::kong_exempt_route(&mut free);
+    }
     Ok(Some(free))
 }
 

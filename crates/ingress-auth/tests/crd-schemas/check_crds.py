@@ -19,6 +19,8 @@ SCHEMAS = {
     ("gateway.nginx.org/v1alpha1", "AuthenticationFilter"): (
         "nginx-gateway-fabric-authenticationfilter.json"
     ),
+    ("configuration.konghq.com/v1", "KongPlugin"): "kong-kongplugin.json",
+    ("configuration.konghq.com/v1", "KongConsumer"): "kong-kongconsumer.json",
 }
 BUILTIN = {"v1", "networking.k8s.io/v1"}
 
