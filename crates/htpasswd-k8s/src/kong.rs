@@ -229,7 +229,10 @@ pub fn kong_users(
             namespace: at.namespace.clone(),
         };
         let data = BTreeMap::from([
-            ("username".to_owned(), ByteString(e.user.clone().into_bytes())),
+            (
+                "username".to_owned(),
+                ByteString(e.user.clone().into_bytes()),
+            ),
             (
                 "password".to_owned(),
                 ByteString(password.as_str().as_bytes().to_vec()),
@@ -267,7 +270,10 @@ mod tests {
         let odd = kong_user_object_name("app", "bob@example.com");
         assert!(odd.starts_with("app-bob-example-com-"), "{odd}");
         let none = kong_user_object_name("app", "ü");
-        assert!(none.starts_with("app-") && validate::object_name(&none).is_ok(), "{none}");
+        assert!(
+            none.starts_with("app-") && validate::object_name(&none).is_ok(),
+            "{none}"
+        );
         let long = kong_user_object_name("app", &"x".repeat(300));
         assert!(validate::object_name(&long).is_ok());
         assert_ne!(kong_user_object_name("app", "acl"), "app-acl");

@@ -63,13 +63,13 @@ pub use self::controller::{
 pub use self::controller::{
     KONG_CLASS_ANNOTATION, KONG_CREDENTIAL_LABEL, KONG_DEFAULT_CLASS, KONG_PLUGINS_ANNOTATION,
 };
-pub use self::kong::{kong_acl_group, kong_plugins, kong_user_object_name, kong_users};
 pub use self::document::{
     Format, MAX_DEPTH, MAX_DOCUMENTS, MAX_NODES, MAX_SCALAR_BYTES, detect_format, parse_stream,
     write_stream,
 };
 pub use self::error::{Field, K8sError};
 pub use self::ingress::{IngressPath, IngressRequest, PortRef, auth_ingress};
+pub use self::kong::{kong_acl_group, kong_plugins, kong_user_object_name, kong_users};
 pub use self::migrate::{MigrateRequest, Migrated, migrate};
 pub use self::no_auth::{
     NoAuthPath, kong_exempt_paths, kong_exempt_route, no_auth_ingress, no_auth_paths, no_auth_ref,

@@ -161,13 +161,43 @@ fn commands(input: &Path) -> Vec<Vec<String>> {
         "Team area",
     ]);
     // Kong: the KongPlugins and KongConsumers (Ingress mode and --gateway).
-    let mut k = vec!["generate", "--controller", "kong", "--name", "app", "-n", "web"];
-    k.extend(["--user", "alice:pw", "--user", "Bob@example.com:pw2", "--class", "kong"]);
+    let mut k = vec![
+        "generate",
+        "--controller",
+        "kong",
+        "--name",
+        "app",
+        "-n",
+        "web",
+    ];
+    k.extend([
+        "--user",
+        "alice:pw",
+        "--user",
+        "Bob@example.com:pw2",
+        "--class",
+        "kong",
+    ]);
     k.extend(route);
     k.extend(["--no-auth-path", "/healthz"]);
     out.push(k);
-    let mut k = vec!["generate", "--controller", "kong", "--name", "app", "-n", "web"];
-    k.extend(["--user", "alice:pw", "--gateway", "infra/gw", "--realm", "Team area"]);
+    let mut k = vec![
+        "generate",
+        "--controller",
+        "kong",
+        "--name",
+        "app",
+        "-n",
+        "web",
+    ];
+    k.extend([
+        "--user",
+        "alice:pw",
+        "--gateway",
+        "infra/gw",
+        "--realm",
+        "Team area",
+    ]);
     k.extend(route);
     k.extend(["--no-auth-path", "/healthz", "--no-auth-path", "/hooks/*"]);
     out.push(k);

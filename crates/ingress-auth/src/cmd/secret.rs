@@ -32,8 +32,8 @@ pub(super) fn build_secret(
     if controller.takes_plaintext() {
         return htpasswd_k8s::kong_users(at, &users.set, class).map_err(k8s_err);
     }
-    let secret =
-        htpasswd_k8s::auth_secret(controller, at, &users.set, users.secret_type).map_err(k8s_err)?;
+    let secret = htpasswd_k8s::auth_secret(controller, at, &users.set, users.secret_type)
+        .map_err(k8s_err)?;
     Ok(vec![to_value(&secret)?])
 }
 
