@@ -278,4 +278,46 @@ mod tests {
         assert!(validate::object_name(&long).is_ok());
         assert_ne!(kong_user_object_name("app", "acl"), "app-acl");
     }
+
+    /// The password is in the credential Secret and nowhere `Debug` shows.
+    #[test]
+    fn passwords_reach_the_secret_and_no_debug_output() {
+        use crate::HashScheme;
+        let mut users = UserSet::new(Controller::Kong);
+        users
+            .add_password("alice", b"Sesame-Open-1", HashScheme::Apr1)
+            .unwrap();
+        users
+            .add_passwords(&[("bob", b"Sesame-Open-2")], HashScheme::Bcrypt)
+            .unwrap();
+        assert!(!format!("{users:?}").contains("Sesame"));
+        assert!(users.entries().iter().all(|e| e.hash.is_empty()));
+        let at = ObjectRef {
+            name: "app".into(),
+            namespace: Some("web".into()),
+        };
+        let docs = kong_users(&at, &users, None).unwrap();
+        let text = serde_json::to_string(&docs).unwrap();
+        assert!(!text.contains("Sesame"), "only base64 in the Secret");
+        let stream = crate::write_stream(&docs, crate::Format::Yaml).unwrap();
+        let read = crate::read_auth_secret(Controller::Kong, &stream, None).unwrap();
+        assert!(read.plaintext);
+        assert!(!format!("{read:?}").contains("Sesame"));
+        assert!(read.verify(b"alice", b"Sesame-Open-1").is_match());
+        assert!(!read.verify(b"alice", b"Sesame-Open-2").is_match());
+        // Hashes are refused for Kong, before anything is read.
+        assert!(matches!(
+            users.add_htpasswd(b"carol:{SHA}W6ph5Mm5Pz8GgiULbPgzG37mj9g=\n"),
+            Err(K8sError::Unsupported { .. })
+        ));
+        assert!(
+            users
+                .add_hash("carol", "{SHA}W6ph5Mm5Pz8GgiULbPgzG37mj9g=")
+                .is_err()
+        );
+        // A hashed set cannot become Kong credentials.
+        let mut hashed = UserSet::new(Controller::Traefik);
+        hashed.add_password("a", b"pw", HashScheme::Apr1).unwrap();
+        assert!(kong_users(&at, &hashed, None).is_err());
+    }
 }

@@ -232,6 +232,13 @@ pub fn migrate(input: &str, req: &MigrateRequest) -> Result<Migrated, K8sError> 
         None => (ing_ns.clone(), secret_ref.clone()),
     };
     let old = read_auth_secret(Controller::IngressNginx, input, Some(&secret_name))?;
+    if old.plaintext {
+        return Err(K8sError::Migrate {
+            what: format!(
+                "Secret {secret_name:?} is a Kong credential, not an ingress-nginx auth Secret"
+            ),
+        });
+    }
 
     // Who checks the hashes: the target itself, or the auth server (ingress-nginx's schemes).
     let checker = if req.auth_server {

@@ -419,6 +419,88 @@ fn ingress_writes_the_plugins_for_an_auth_name_and_gateway_mode_annotates_the_ro
     assert_eq!(out.status.code(), Some(2));
 }
 
+#[test]
+fn users_and_verify_read_the_credentials_back() {
+    let dir = TempDir::new("kong-read");
+    let out = run(&[
+        "generate",
+        "--controller",
+        "kong",
+        "--name",
+        "app",
+        "-n",
+        "web",
+        "--user",
+        "bob:hunter2",
+        "--user",
+        "Alice@x:pw 2",
+        "--service",
+        "web",
+        "--port",
+        "80",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let file = dir.write("kong.yaml", &out.stdout);
+    let f = file.to_str().unwrap();
+    let out = run(&["users", "-f", f]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let rows: Vec<Vec<&str>> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split_whitespace().take(3).collect())
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ["bob", "plaintext", "kong"],
+            ["Alice@x", "plaintext", "kong"]
+        ]
+    );
+    assert!(!text.contains("hunter2") && !stderr(&out).contains("hunter2"));
+    let verify = |user: &str, password: &[u8], secret: Option<&str>| {
+        let mut cmd = crate::support::ours();
+        cmd.args(["verify", "-f", f, "--user", user]);
+        if let Some(s) = secret {
+            cmd.args(["--secret", s]);
+        }
+        crate::support::run_with_stdin(&mut cmd, password)
+    };
+    assert_eq!(verify("bob", b"hunter2\n", None).status.code(), Some(0));
+    assert_eq!(verify("Alice@x", b"pw 2\n", None).status.code(), Some(0));
+    let wrong = verify("bob", b"hunter3\n", None);
+    assert_eq!(wrong.status.code(), Some(3));
+    assert!(!stderr(&wrong).contains("hunter"), "{}", stderr(&wrong));
+    assert_eq!(verify("bob", b"hunter\n", None).status.code(), Some(3));
+    assert_eq!(verify("carol", b"x\n", None).status.code(), Some(6));
+    // One credential Secret by name.
+    let docs = parse_docs(&std::fs::read_to_string(&file).unwrap());
+    let bob = of_kind(&docs, "KongConsumer")[0]["metadata"]["name"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        verify("bob", b"hunter2\n", Some(&bob)).status.code(),
+        Some(0)
+    );
+    assert_eq!(
+        verify("Alice@x", b"pw 2\n", Some(&bob)).status.code(),
+        Some(6)
+    );
+    // Two credentials for one user name: Kong refuses that, and so does the reader.
+    let twice = dir.write(
+        "twice.yaml",
+        b"apiVersion: v1\nkind: Secret\nmetadata:\n  name: a\n  labels:\n    konghq.com/credential: basic-auth\nstringData:\n  username: bob\n  password: x\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: b\n  labels:\n    konghq.com/credential: basic-auth\nstringData:\n  username: bob\n  password: y\n",
+    );
+    let out = run(&["users", "-f", twice.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("another credential"),
+        "{}",
+        stderr(&out)
+    );
+}
+
 /// A path of a Kong route as Kong matches it: a plain prefix, or a regex (`~` dropped).
 #[derive(Debug, Clone)]
 enum KongPath {
