@@ -100,6 +100,9 @@ impl SecretUsers {
     }
 }
 
+/// A Secret's data: `(key, value)` in key order, `stringData` over `data`.
+type SecretData = Vec<(String, Vec<u8>)>;
+
 /// Whether a Secret value is one of Kong's `basic-auth` credentials.
 fn is_kong_credential(secret: &Value) -> bool {
     secret
@@ -111,7 +114,7 @@ fn is_kong_credential(secret: &Value) -> bool {
 
 /// A Secret value as a typed Secret, with wrapped base64 in `data` accepted, and its data
 /// (`stringData` over `data`), keys in order.
-fn secret_data(mut value: Value) -> Result<(String, Vec<(String, Vec<u8>)>), K8sError> {
+fn secret_data(mut value: Value) -> Result<(String, SecretData), K8sError> {
     // The API server reads `data` with Go's base64, which skips line breaks: wrapped base64
     // (as `base64` writes it by default) is a valid Secret.
     if let Some(Value::Object(data)) = value.get_mut("data") {

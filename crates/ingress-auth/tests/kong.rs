@@ -490,7 +490,7 @@ fn users_and_verify_read_the_credentials_back() {
     // Two credentials for one user name: Kong refuses that, and so does the reader.
     let twice = dir.write(
         "twice.yaml",
-        b"apiVersion: v1\nkind: Secret\nmetadata:\n  name: a\n  labels:\n    konghq.com/credential: basic-auth\nstringData:\n  username: bob\n  password: x\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: b\n  labels:\n    konghq.com/credential: basic-auth\nstringData:\n  username: bob\n  password: y\n",
+        b"apiVersion: v1\nkind: Secret\nmetadata:\n  name: a\n  labels:\n    konghq.com/credential: basic-auth\nstringData:\n  username: bob\n  password: \"x1\"\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: b\n  labels:\n    konghq.com/credential: basic-auth\nstringData:\n  username: bob\n  password: \"y2\"\n",
     );
     let out = run(&["users", "-f", twice.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
