@@ -16,6 +16,11 @@
 //! Kubernetes resources (Deployment under Pod Security `restricted`, Service,
 //! PodDisruptionBudget, NetworkPolicy), for controllers that should ask it instead of checking
 //! hashes themselves.
+//!
+//! Kong takes passwords in clear and hashes them itself ([`Controller::takes_plaintext`]): a
+//! [`UserSet`] for it keeps each password (wiped on drop) for [`kong_users`], which writes one
+//! KongConsumer and one credential Secret per user; [`kong_plugins`] writes the KongPlugins the
+//! Ingress or HTTPRoute names. Hashes are refused for it.
 
 // The modules form no cycle. From the bottom up (each uses only modules on earlier lines):
 //   rule, scheme                 leaves: the rules a value breaks, the schemes for clear passwords
