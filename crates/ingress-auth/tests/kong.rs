@@ -903,3 +903,69 @@ fn the_regex_model_is_not_vacuous() {
     ];
     assert_eq!(traditional(&entries, "/Xwell-known"), [false]);
 }
+
+/// Snapshots (`tests/snapshots/`, `UPDATE_SNAPSHOTS=1` rewrites them) of Kong's outputs: the
+/// Ingress and the HTTPRoute with exempt paths, and the users from given passwords (nothing
+/// random: the passwords are given, the names derive from the user names).
+#[test]
+fn snapshots_of_kongs_outputs() {
+    let check = |name: &str, args: &[&str]| {
+        let out = run(args);
+        assert!(out.status.success(), "{name}: {}", stderr(&out));
+        let got = String::from_utf8(out.stdout).unwrap();
+        let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/snapshots")
+            .join(name);
+        if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+            std::fs::write(&path, &got).unwrap();
+        }
+        let want = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("{}: {e} (UPDATE_SNAPSHOTS=1 writes it)", path.display()));
+        assert_eq!(got, want, "{name} changed (UPDATE_SNAPSHOTS=1 rewrites it)");
+    };
+    let base = [
+        "ingress",
+        "--controller",
+        "kong",
+        "--name",
+        "app",
+        "-n",
+        "web",
+        "--auth-secret",
+        "app",
+        "--host",
+        "a.example.com",
+        "--service",
+        "web",
+        "--port",
+        "80",
+        "--no-auth-path",
+        "/healthz",
+        "--no-auth-path",
+        "/.well-known/acme-challenge/*",
+    ];
+    check("ingress-kong-no-auth.yaml", &base);
+    check(
+        "ingress-kong-gateway-no-auth.yaml",
+        &[&base[..], &["--gateway", "infra/gw"]].concat(),
+    );
+    let dir = TempDir::new("kong-snap");
+    let users = dir.write(
+        "users.txt",
+        b"alice:correct horse\nbob@example.com:battery staple\n",
+    );
+    check(
+        "secret-kong.yaml",
+        &[
+            "secret",
+            "--controller",
+            "kong",
+            "--name",
+            "app",
+            "-n",
+            "web",
+            "--users-file",
+            users.to_str().unwrap(),
+        ],
+    );
+}
