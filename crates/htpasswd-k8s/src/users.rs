@@ -392,15 +392,16 @@ impl UserSet {
     }
 
     /// The htpasswd text of an auth-file Secret: any htpasswd file taken as it is, then one
-    /// `user:hash` line per other user.
+    /// `user:hash` line per other user. Users kept in clear for Kong have no hash and no line.
     #[must_use]
     pub fn htpasswd_text(&self) -> String {
         let mut out = self.file_text.clone();
-        for (e, _) in self
+        for ((e, _), _) in self
             .entries
             .iter()
             .zip(&self.from_file)
-            .filter(|(_, from_file)| !**from_file)
+            .zip(&self.plaintext)
+            .filter(|((_, from_file), plain)| !**from_file && plain.is_none())
         {
             out.push_str(&e.user);
             out.push(':');
