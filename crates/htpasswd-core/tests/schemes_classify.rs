@@ -111,7 +111,10 @@ fn unknown_and_plaintext_are_supported_by_no_target() {
         assert!(!Scheme::Plaintext.supported_by(target), "{target}");
         assert!(
             Scheme::Sha1.supported_by(target)
-                || matches!(target, Target::HaproxyIngress | Target::Caddy)
+                || matches!(
+                    target,
+                    Target::HaproxyIngress | Target::Caddy | Target::Kong
+                )
         );
     }
     // Caddy 2.11+: bcrypt (as Go reads it) and argon2id; argon2id nowhere else.

@@ -80,6 +80,11 @@ pub enum Controller {
     /// CUSTOM`) on its Gateway (no basic auth of its own: only with the auth server, whose
     /// Secret it takes).
     Istio,
+    /// Kong Ingress Controller: `configuration.konghq.com/v1` KongPlugins (`basic-auth`, and
+    /// `acl` to admit only these users) named by the `konghq.com/plugins` annotation of the
+    /// Ingress (or, with `--gateway`, the HTTPRoute); one KongConsumer and one credential
+    /// Secret per user, holding the password in clear (Kong hashes it itself).
+    Kong,
 }
 
 /// ingress-nginx's annotation prefix.
@@ -99,6 +104,9 @@ pub(crate) enum AuthValue {
     /// Traefik's reference to the Middleware named and placed as the Secret:
     /// `NAMESPACE-NAME@kubernetescrd`.
     TraefikMiddleware,
+    /// Kong's KongPlugins named after [`AuthConfig::secret`] (which must be `NAME`):
+    /// `NAME-basic-auth,NAME-acl` ([`Controller::kong_plugin_names`]).
+    KongPlugins,
 }
 
 /// Traefik's annotation naming the router's middlewares.
@@ -106,7 +114,7 @@ pub const TRAEFIK_MIDDLEWARES_ANNOTATION: &str = "traefik.ingress.kubernetes.io/
 
 impl Controller {
     /// Every controller, in `--help` order.
-    pub const ALL: [Self; 10] = [
+    pub const ALL: [Self; 11] = [
         Self::IngressNginx,
         Self::Traefik,
         Self::EnvoyGateway,
@@ -117,10 +125,12 @@ impl Controller {
         Self::NginxGatewayFabric,
         Self::GatewayApi,
         Self::Istio,
+        Self::Kong,
     ];
 
     /// The command-line name: `ingress-nginx`, `traefik`, `envoy-gateway`, `nginx-inc`,
-    /// `haproxy`, `kgateway`, `agentgateway`, `nginx-gateway-fabric`, `gateway-api`, `istio`.
+    /// `haproxy`, `kgateway`, `agentgateway`, `nginx-gateway-fabric`, `gateway-api`, `istio`,
+    /// `kong`.
     #[must_use]
     pub const fn name(self) -> &'static str {
         match self {
@@ -134,6 +144,7 @@ impl Controller {
             Self::NginxGatewayFabric => "nginx-gateway-fabric",
             Self::GatewayApi => "gateway-api",
             Self::Istio => "istio",
+            Self::Kong => "kong",
         }
     }
 
@@ -153,15 +164,19 @@ impl Controller {
             Self::Agentgateway => Target::Agentgateway,
             Self::NginxGatewayFabric => Target::NginxGatewayFabric,
             Self::GatewayApi | Self::Istio => Target::IngressNginx,
+            Self::Kong => Target::Kong,
         }
     }
 
     /// The scheme for passwords given in clear when none is asked for: apr1 where it is
     /// checked, else the strongest the controller checks (Envoy Gateway and kgateway: `{SHA}`
-    /// only; HAProxy: SHA-512-crypt).
+    /// only; HAProxy: SHA-512-crypt). Kong takes the password in clear
+    /// ([`Controller::takes_plaintext`]): no scheme applies, and the apr1 returned for it is
+    /// never used.
     #[must_use]
     pub const fn default_scheme(self) -> HashScheme {
         match self {
+            Self::Kong => HashScheme::Apr1,
             Self::IngressNginx
             | Self::Traefik
             | Self::NginxInc
@@ -184,13 +199,14 @@ impl Controller {
             | Self::Haproxy
             | Self::Kgateway
             | Self::Agentgateway
-            | Self::NginxGatewayFabric => "Opaque",
+            | Self::NginxGatewayFabric
+            | Self::Kong => "Opaque",
             Self::GatewayApi | Self::Istio => "Opaque",
         }
     }
 
     /// The key of an auth-file Secret; `None` where the controller reads only one key per user
-    /// (HAProxy).
+    /// (HAProxy) or no htpasswd at all (Kong).
     #[must_use]
     pub const fn auth_file_key(self) -> Option<&'static str> {
         match self {
@@ -204,13 +220,16 @@ impl Controller {
             Self::NginxGatewayFabric => Some("auth"),
             // The auth server's Secret (ingress-nginx's shape).
             Self::GatewayApi | Self::Istio => Some("auth"),
+            Self::Kong => None,
         }
     }
 
-    /// Whether it reads a Secret of `secret_type`.
+    /// Whether it reads a Secret of `secret_type`. Kong reads neither: its users are KongConsumers
+    /// with one credential Secret each ([`Controller::takes_plaintext`]).
     #[must_use]
     pub const fn supports_secret_type(self, secret_type: SecretType) -> bool {
         match self {
+            Self::Kong => false,
             Self::IngressNginx => true,
             Self::Haproxy => matches!(secret_type, SecretType::AuthMap),
             Self::Traefik
@@ -235,7 +254,8 @@ impl Controller {
     }
 
     /// Whether basic auth is switched on by Ingress annotations (all but the Gateway API
-    /// targets, see [`Controller::uses_gateway_api`]).
+    /// targets, see [`Controller::uses_gateway_api`]; Traefik and Kong also annotate or filter
+    /// an HTTPRoute with `--gateway`).
     #[must_use]
     pub const fn uses_ingress(self) -> bool {
         !self.uses_gateway_api()
@@ -292,8 +312,9 @@ impl Controller {
     }
 
     /// Whether its basic auth shows a realm of our choosing (Ingress annotations, Traefik's
-    /// Middleware, agentgateway's policy; not Envoy Gateway's or kgateway's, nor the Gateway
-    /// API's or Istio's, which have no basic auth: the auth server shows its own).
+    /// Middleware, agentgateway's policy, Kong's plugin `config.realm`; not Envoy Gateway's or
+    /// kgateway's, nor the Gateway API's or Istio's, which have no basic auth: the auth server
+    /// shows its own).
     #[must_use]
     pub const fn has_realm(self) -> bool {
         !matches!(
@@ -332,12 +353,13 @@ impl Controller {
                 &[]
             }
             Self::GatewayApi | Self::Istio => &[],
+            Self::Kong => &[(KONG_PLUGINS_ANNOTATION, AuthValue::KongPlugins)],
         }
     }
 
     /// The annotation that turns off the HTTP to HTTPS redirect, with its value; `None` where
     /// the controller has no such annotation (Traefik redirects per entry point, Envoy Gateway
-    /// per route).
+    /// per route, Kong only where `konghq.com/protocols` asks for https alone).
     #[must_use]
     pub fn no_ssl_redirect_annotation(self) -> Option<(String, String)> {
         let key = match self {
@@ -348,7 +370,8 @@ impl Controller {
             | Self::EnvoyGateway
             | Self::Kgateway
             | Self::Agentgateway
-            | Self::NginxGatewayFabric => return None,
+            | Self::NginxGatewayFabric
+            | Self::Kong => return None,
             Self::GatewayApi | Self::Istio => return None,
         };
         Some((key.to_owned(), "false".to_owned()))
@@ -388,7 +411,28 @@ impl Controller {
             Self::GatewayApi => ("gateway-system", "app.kubernetes.io/name", "gateway"),
             // The classic ingress gateway (`istio-ingressgateway` in istio-system).
             Self::Istio => ("istio-system", "istio", "ingressgateway"),
+            // The kong/ingress chart (release `kong`): its proxies are the `gateway` subchart.
+            Self::Kong => ("kong", "app.kubernetes.io/name", "gateway"),
         }
+    }
+
+    /// Whether the controller takes each password in clear and stores its own hash (Kong: its
+    /// basic-auth credentials hold `username` and `password`, and Kong keeps hex SHA-1 of the
+    /// password followed by the consumer's id). Such users can only be made where the password
+    /// is known: never from an htpasswd file or another Secret's hashes.
+    #[must_use]
+    pub const fn takes_plaintext(self) -> bool {
+        matches!(self, Self::Kong)
+    }
+
+    /// Kong: the names of the KongPlugins for the auth name `name` (the `--auth-secret`, or
+    /// `--name` where ingress-auth writes the users too), in the order the `konghq.com/plugins`
+    /// annotation lists them: `NAME-basic-auth` and `NAME-acl` (which admits only the
+    /// consumers of this name's ACL group; without it every Kong consumer with a basic-auth
+    /// credential would be let in).
+    #[must_use]
+    pub fn kong_plugin_names(name: &str) -> [String; 2] {
+        [format!("{name}-basic-auth"), format!("{name}-acl")]
     }
 }
 
@@ -400,3 +444,16 @@ impl fmt::Display for Controller {
 
 /// cert-manager's annotation naming the ClusterIssuer for the Ingress's TLS certificates.
 pub const CLUSTER_ISSUER_ANNOTATION: &str = "cert-manager.io/cluster-issuer";
+
+/// Kong's annotation naming the KongPlugins of an Ingress, HTTPRoute or Service.
+pub const KONG_PLUGINS_ANNOTATION: &str = "konghq.com/plugins";
+
+/// The label that makes a Secret a Kong credential, and says which kind.
+pub const KONG_CREDENTIAL_LABEL: &str = "konghq.com/credential";
+
+/// The annotation Kong Ingress Controller requires on a KongConsumer: the ingress class it
+/// serves (`kong` unless it was started with another `--ingress-class`).
+pub const KONG_CLASS_ANNOTATION: &str = "kubernetes.io/ingress.class";
+
+/// Kong Ingress Controller's default ingress class.
+pub const KONG_DEFAULT_CLASS: &str = "kong";

@@ -113,6 +113,14 @@ pub enum K8sError {
         /// The user name.
         user: String,
     },
+    /// A password given in clear cannot be kept as it is for a controller that takes it so
+    /// (Kong); the password is never quoted.
+    InvalidPassword {
+        /// The user name.
+        user: String,
+        /// What is wrong with it (never the value).
+        reason: &'static str,
+    },
     /// No users were given for a Secret.
     NoUsers,
     /// A user's hash uses a scheme the target controller cannot check.
@@ -248,6 +256,9 @@ impl fmt::Display for Message<'_> {
             }
             K8sError::DuplicateUser { user } => write!(f, "user {user:?} is given more than once"),
             K8sError::EmptyPassword { user } => write!(f, "user {user:?}: the password is empty"),
+            K8sError::InvalidPassword { user, reason } => {
+                write!(f, "user {user:?}: the password {reason}")
+            }
             K8sError::NoUsers => f.write_str("no users given"),
             K8sError::UnsupportedScheme {
                 user,

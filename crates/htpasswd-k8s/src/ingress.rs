@@ -22,8 +22,9 @@ impl Controller {
     ///
     /// # Errors
     /// [`K8sError::Invalid`] with [`Field::AuthSecret`] when Traefik's Secret is not
-    /// `NAMESPACE/NAME` (its annotation must name the namespace); [`K8sError::Unsupported`] for
-    /// Envoy Gateway, which has no annotations.
+    /// `NAMESPACE/NAME` (its annotation must name the namespace), or Kong's is not `NAME` (its
+    /// KongPlugins live beside the Ingress); [`K8sError::Unsupported`] for Envoy Gateway, which
+    /// has no annotations.
     pub fn auth_annotations(self, auth: &AuthConfig) -> Result<BTreeMap<String, String>, K8sError> {
         if !self.uses_ingress() {
             return Err(K8sError::Unsupported {
@@ -48,6 +49,11 @@ impl Controller {
                             });
                         };
                         format!("{ns}-{name}@kubernetescrd")
+                    }
+                    AuthValue::KongPlugins => {
+                        // KongPlugins are found in the Ingress's own namespace: NAME only.
+                        check(Field::AuthSecret, &auth.secret, validate::object_name)?;
+                        Self::kong_plugin_names(&auth.secret).join(",")
                     }
                 };
                 Ok((key.to_owned(), value))

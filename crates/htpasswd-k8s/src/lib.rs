@@ -16,6 +16,11 @@
 //! Kubernetes resources (Deployment under Pod Security `restricted`, Service,
 //! PodDisruptionBudget, NetworkPolicy), for controllers that should ask it instead of checking
 //! hashes themselves.
+//!
+//! Kong takes passwords in clear and hashes them itself ([`Controller::takes_plaintext`]): a
+//! [`UserSet`] for it keeps each password (wiped on drop) for [`kong_users`], which writes one
+//! KongConsumer and one credential Secret per user; [`kong_plugins`] writes the KongPlugins the
+//! Ingress or HTTPRoute names. Hashes are refused for it.
 
 // The modules form no cycle. From the bottom up (each uses only modules on earlier lines):
 //   rule, scheme                 leaves: the rules a value breaks, the schemes for clear passwords
@@ -30,12 +35,14 @@
 //   annotate, read               editing and reading manifest streams
 //   no_auth                      the second Ingress/route for paths without auth
 //   migrate                      read + builders
+//   kong                         Kong's KongPlugins, KongConsumers and credential Secrets
 mod annotate;
 mod auth_server;
 mod controller;
 mod document;
 mod error;
 mod ingress;
+mod kong;
 mod migrate;
 mod no_auth;
 mod path_type;
@@ -58,14 +65,21 @@ pub use self::auth_server::{
 pub use self::controller::{
     AuthConfig, CLUSTER_ISSUER_ANNOTATION, Controller, SecretType, TRAEFIK_MIDDLEWARES_ANNOTATION,
 };
+pub use self::controller::{
+    KONG_CLASS_ANNOTATION, KONG_CREDENTIAL_LABEL, KONG_DEFAULT_CLASS, KONG_PLUGINS_ANNOTATION,
+};
 pub use self::document::{
     Format, MAX_DEPTH, MAX_DOCUMENTS, MAX_NODES, MAX_SCALAR_BYTES, detect_format, parse_stream,
     write_stream,
 };
 pub use self::error::{Field, K8sError};
 pub use self::ingress::{IngressPath, IngressRequest, PortRef, auth_ingress};
+pub use self::kong::{kong_acl_group, kong_plugins, kong_user_object_name, kong_users};
 pub use self::migrate::{MigrateRequest, Migrated, migrate};
-pub use self::no_auth::{NoAuthPath, no_auth_ingress, no_auth_paths, no_auth_ref, path_matches};
+pub use self::no_auth::{
+    NoAuthPath, kong_exempt_paths, kong_exempt_route, no_auth_ingress, no_auth_paths, no_auth_ref,
+    path_matches,
+};
 pub use self::path_type::PathType;
 pub use self::read::{SecretUsers, read_auth_secret};
 pub use self::resources::{

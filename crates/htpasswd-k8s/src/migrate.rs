@@ -190,11 +190,26 @@ fn ingress_paths(ing: &Value, ing_name: &str) -> Result<Vec<IngressPath>, K8sErr
 /// # Errors
 /// Unparsable input; no (or several) basic-auth Ingresses ([`K8sError::NoIngress`],
 /// [`K8sError::Migrate`]); the Secret missing from the stream;
-/// a user name the target's Secret cannot hold; no user the target can check;
+/// a user name the target's Secret cannot hold; no user the target can check; a target that
+/// takes passwords in clear (Kong: [`Controller::takes_plaintext`]), before the input is read;
 /// [`K8sError::Unsupported`] for a target without basic auth of its own and no auth server;
 /// for those targets, no `req.gateway`, or an Ingress an HTTPRoute cannot say
 /// ([`http_route_for`]'s errors).
 pub fn migrate(input: &str, req: &MigrateRequest) -> Result<Migrated, K8sError> {
+    if req.to.takes_plaintext() {
+        return Err(K8sError::Migrate {
+            what: format!(
+                "{} takes each password in clear and stores its own hash (hex SHA-1 of the \
+                 password and the consumer's id); an ingress-nginx Secret holds only hashes, \
+                 which it cannot take, and the passwords cannot be recovered from them: \
+                 re-create the users with --controller {} (generate, with --user or \
+                 --users-file), or keep the hashes with ingress-auth serve (--auth-server) \
+                 behind a controller it is wired to (ingress-nginx, traefik, envoy-gateway, \
+                 kgateway, gateway-api, istio)",
+                req.to, req.to
+            ),
+        });
+    }
     if !req.to.has_basic_auth() && !req.auth_server {
         return Err(K8sError::Unsupported {
             controller: req.to,
@@ -307,6 +322,13 @@ pub fn migrate(input: &str, req: &MigrateRequest) -> Result<Migrated, K8sError> 
         None => (ing_ns.clone(), secret_ref.clone()),
     };
     let old = read_auth_secret(Controller::IngressNginx, input, Some(&secret_name))?;
+    if old.plaintext {
+        return Err(K8sError::Migrate {
+            what: format!(
+                "Secret {secret_name:?} is a Kong credential, not an ingress-nginx auth Secret"
+            ),
+        });
+    }
 
     // Who checks the hashes: the target itself, or the auth server (ingress-nginx's schemes).
     let checker = if req.auth_server {

@@ -10,10 +10,24 @@
 //! exempt `Prefix` over a protected path (the exempt router would win below it). NGINX Inc's
 //! controller ignores a second Ingress for a host it already serves (host collision), so it is
 //! refused there.
+//!
+//! Kong (Kong Ingress Controller) turns an `Exact` path `/x` into the regex path `~/x$` and a
+//! `Prefix` `/x` into `/x/` and `~/x$`; Kong's `traditional_compatible` router puts regex paths
+//! before plain ones and plain ones by length (Kong/kong `kong/router/transform.lua`
+//! `get_priority`), as Kubernetes' precedence wants, except that an `Exact` `/x` and a `Prefix`
+//! `/x` are the same regex, whose winner is not defined: refused. Its `expressions` router gives
+//! each Kong route (the paths of one Ingress, host and backend) one priority, from its longest
+//! path (KIC `ingress_atc.go`), so an exempt `Prefix` could win below it over a protected path
+//! whose route is shorter: an exempt `Prefix` with a protected path at or below it is refused, as
+//! for Traefik. What is left can only fail closed (an exempt path still asking for auth), never
+//! open a protected path. Kong Ingress Controller does not escape the paths it turns into
+//! regexes (`~/.well-known$` would match `/Xwell-known` too), so the exempt paths are written as
+//! regexes of our own, escaped ([`kong_exempt_paths`], [`kong_exempt_route`]).
 
 use std::collections::BTreeMap;
 
-use k8s_openapi::api::networking::v1::Ingress;
+use k8s_openapi::api::networking::v1::{HTTPIngressPath, Ingress};
+use serde_json::{Value, json};
 
 use crate::controller::{CLUSTER_ISSUER_ANNOTATION, Controller};
 use crate::error::{Field, K8sError, check};
@@ -149,6 +163,36 @@ pub fn no_auth_paths(
                         ),
                     ));
                 }
+                if controller == Controller::Kong && kong_same_regex(e, p) {
+                    return Err(refused(
+                        e,
+                        format!(
+                            "the protected {} path {:?}{} becomes the same Kong regex path \
+                             (~{}$): which of the two routes a request for it takes is not \
+                             defined; exempt another path",
+                            p.path_type,
+                            p.path,
+                            host_words(host.as_deref()),
+                            e.path.trim_end_matches('/')
+                        ),
+                    ));
+                }
+                if controller == Controller::Kong
+                    && e.path_type == PathType::Prefix
+                    && path_matches(&e.path, PathType::Prefix, &p.path)
+                {
+                    return Err(refused(
+                        e,
+                        format!(
+                            "the protected path {:?}{} lies at or below it, and Kong's \
+                             expressions router gives each route one priority from its longest \
+                             path, not per path: the exempt Prefix could open it; exempt Exact \
+                             paths instead",
+                            p.path,
+                            host_words(host.as_deref())
+                        ),
+                    ));
+                }
                 if controller == Controller::Traefik
                     && e.path_type == PathType::Prefix
                     && path_matches(&e.path, PathType::Prefix, &p.path)
@@ -201,6 +245,19 @@ pub fn no_auth_paths(
         }
     }
     Ok(out)
+}
+
+/// Whether an exempt path and a protected path of the other type (`Exact` and `Prefix`) become
+/// the same regex path in Kong: `Exact` `/x` is `~/x$`; `Prefix` `/x` (or `/x/`) is `/x/` and
+/// `~/x$` (`Prefix` `/` is `/` alone).
+fn kong_same_regex(e: &NoAuthPath, p: &IngressPath) -> bool {
+    let (exact, prefix) = match (e.path_type, p.path_type) {
+        (PathType::Exact, PathType::Prefix) => (&e.path, &p.path),
+        (PathType::Prefix, PathType::Exact) => (&p.path, &e.path),
+        _ => return false,
+    };
+    let base = prefix.trim_matches('/');
+    !base.is_empty() && exact.trim_start_matches('/') == base
 }
 
 fn host_words(host: Option<&str>) -> String {
@@ -257,7 +314,96 @@ pub fn no_auth_ingress(
     if annotations.is_empty() {
         ing.metadata.annotations = None;
     }
+    if controller == Controller::Kong {
+        kong_exempt_paths(&mut ing);
+    }
     Ok(ing)
+}
+
+/// Kong Ingress Controller's prefix of a regex path of an `ImplementationSpecific` Ingress
+/// path (`konghq.com/regex-prefix` unless set; KIC replaces it with Kong's `~`).
+const KONG_REGEX_PREFIX: &str = "/~";
+
+/// `path` as a regex matching exactly itself: every regex metacharacter escaped (of the
+/// characters an exempt path may hold, `A-Za-z0-9-._~/`, only `.` is one).
+fn kong_escape(path: &str) -> String {
+    let mut out = String::with_capacity(path.len() + 4);
+    for c in path.chars() {
+        if "\\.^$|?*+()[]{}".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The exempt Ingress's paths as Kong Ingress Controller would write them for `Exact` and
+/// `Prefix`, with the regexes escaped (it writes `~/x$` unescaped, where a `.` matches any
+/// character and would exempt other paths): `Exact` `/x` becomes the `ImplementationSpecific`
+/// regex path `/~/x$` (escaped), `Prefix` `/x` the plain `ImplementationSpecific` prefix `/x/`
+/// and the regex path `/~/x$` (escaped). Kong's precedence is unchanged: the same regex and
+/// plain paths, in the same places.
+pub fn kong_exempt_paths(ing: &mut Ingress) {
+    let rules = ing
+        .spec
+        .as_mut()
+        .and_then(|s| s.rules.as_mut())
+        .into_iter()
+        .flatten();
+    for rule in rules {
+        let Some(http) = rule.http.as_mut() else {
+            continue;
+        };
+        let mut out = Vec::with_capacity(http.paths.len() * 2);
+        for p in http.paths.drain(..) {
+            let path = p.path.clone().unwrap_or_default();
+            let with = |path: String| HTTPIngressPath {
+                path: Some(path),
+                path_type: PathType::ImplementationSpecific.as_str().to_owned(),
+                backend: p.backend.clone(),
+            };
+            match p.path_type.as_str() {
+                "Exact" => out.push(with(format!("{KONG_REGEX_PREFIX}{}$", kong_escape(&path)))),
+                "Prefix" if !path.trim_matches('/').is_empty() => {
+                    let base = format!("/{}", path.trim_matches('/'));
+                    out.push(with(format!("{base}/")));
+                    out.push(with(format!("{KONG_REGEX_PREFIX}{}$", kong_escape(&base))));
+                }
+                _ => out.push(p),
+            }
+        }
+        http.paths = out;
+    }
+}
+
+/// [`kong_exempt_paths`] for the exempt HTTPRoute (`--gateway`): each `Exact` match `/x`
+/// becomes the `RegularExpression` `/x$` and each `PathPrefix` `/x` the `RegularExpression`
+/// `/x(/.*)?$`, escaped (KIC writes `~/x$` unescaped for both).
+pub fn kong_exempt_route(route: &mut Value) {
+    let Some(rules) = route
+        .pointer_mut("/spec/rules")
+        .and_then(Value::as_array_mut)
+    else {
+        return;
+    };
+    for rule in rules {
+        let Some(matches) = rule.get_mut("matches").and_then(Value::as_array_mut) else {
+            continue;
+        };
+        for m in matches {
+            let Some(path) = m.get_mut("path") else {
+                continue;
+            };
+            let value = path["value"].as_str().unwrap_or_default().to_owned();
+            let base = format!("/{}", value.trim_matches('/'));
+            let regex = match path["type"].as_str() {
+                Some("Exact") => format!("{}$", kong_escape(&value)),
+                Some("PathPrefix") if base != "/" => format!("{}(/.*)?$", kong_escape(&base)),
+                _ => continue,
+            };
+            *path = json!({"type": "RegularExpression", "value": regex});
+        }
+    }
 }
 
 #[cfg(test)]

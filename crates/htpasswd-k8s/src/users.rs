@@ -53,8 +53,36 @@ pub struct UserEntry {
     pub scheme: Scheme,
 }
 
+/// A password kept in clear for a controller that hashes it itself ([`Controller::takes_plaintext`]):
+/// wiped when dropped, never shown by `Debug`.
+#[derive(Clone)]
+pub(crate) struct Plaintext(Zeroizing<String>);
+
+impl Plaintext {
+    /// The password.
+    pub(crate) fn as_str(&self) -> &str {
+        self.0.as_str()
+    }
+}
+
+impl fmt::Debug for Plaintext {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Plaintext(..)")
+    }
+}
+
+/// What Kong, which takes passwords in clear, says of a hash given to it.
+const NO_HASHES: &str = "use for password hashes: it takes each password in clear and stores its \
+                         own hash (hex SHA-1 of the password and the consumer's id), so its users \
+                         can only come from passwords (generated, --user NAME:PASSWORD, \
+                         --users-file, --password-stdin), not from an htpasswd file or another \
+                         Secret's hashes";
+
 /// The users of one auth Secret, in the order given, each at most once, every hash checkable by
-/// the controller.
+/// the controller. For a controller that takes passwords in clear (Kong) the set keeps each
+/// password instead of a hash (wiped on drop, never shown by `Debug`, read only by this crate's
+/// credential builder): its entries have an empty `hash` and the scheme
+/// [`Scheme::Plaintext`].
 #[derive(Debug, Clone)]
 pub struct UserSet {
     controller: Controller,
@@ -65,6 +93,8 @@ pub struct UserSet {
     from_file: Vec<bool>,
     /// The user names of `entries`, so that a repeated name is found without a scan.
     names: HashSet<String>,
+    /// Per entry: the password in clear, for a controller that takes it so (Kong).
+    plaintext: Vec<Option<Plaintext>>,
 }
 
 impl UserSet {
@@ -77,6 +107,7 @@ impl UserSet {
             entries: Vec::new(),
             from_file: Vec::new(),
             names: HashSet::new(),
+            plaintext: Vec::new(),
         }
     }
 
@@ -107,6 +138,38 @@ impl UserSet {
         self.names.insert(entry.user.clone());
         self.entries.push(entry);
         self.from_file.push(from_file);
+        self.plaintext.push(None);
+    }
+
+    /// Adds a checked user whose password the controller takes in clear.
+    fn push_plain(&mut self, user: &str, password: Plaintext) {
+        self.push(
+            UserEntry {
+                user: user.to_owned(),
+                hash: String::new(),
+                scheme: Scheme::Plaintext,
+            },
+            false,
+        );
+        if let Some(last) = self.plaintext.last_mut() {
+            *last = Some(password);
+        }
+    }
+
+    /// The password in clear of entry `index`, where the controller takes it so (Kong).
+    pub(crate) fn plaintext(&self, index: usize) -> Option<&Plaintext> {
+        self.plaintext.get(index).and_then(Option::as_ref)
+    }
+
+    /// The refusal of hashes for a controller that takes passwords in clear.
+    fn refuse_hashes(&self) -> Result<(), K8sError> {
+        if self.controller.takes_plaintext() {
+            return Err(K8sError::Unsupported {
+                controller: self.controller,
+                what: NO_HASHES,
+            });
+        }
+        Ok(())
     }
 
     fn check_scheme(&self, user: &str, scheme: Scheme) -> Result<(), K8sError> {
@@ -122,11 +185,14 @@ impl UserSet {
         }
     }
 
-    /// Adds `user` with `password` hashed as `scheme` says (fresh salt from the OS CSPRNG).
+    /// Adds `user` with `password` hashed as `scheme` says (fresh salt from the OS CSPRNG). For
+    /// a controller that takes passwords in clear (Kong) the password is kept as it is and
+    /// `scheme` is not used.
     ///
     /// # Errors
     /// An invalid or repeated user name, a scheme the controller cannot check, an empty
-    /// password, or a hashing failure (bcrypt refuses passwords over 72 bytes).
+    /// password, or a hashing failure (bcrypt refuses passwords over 72 bytes); for Kong a
+    /// password that is not UTF-8 ([`K8sError::InvalidPassword`]).
     pub fn add_password(
         &mut self,
         user: &str,
@@ -134,6 +200,11 @@ impl UserSet {
         scheme: HashScheme,
     ) -> Result<(), K8sError> {
         self.check_new_user(user)?;
+        if self.controller.takes_plaintext() {
+            let kept = plaintext_password(user, password)?;
+            self.push_plain(user, kept);
+            return Ok(());
+        }
         self.check_scheme(user, scheme.scheme())?;
         if password.is_empty() {
             return Err(K8sError::EmptyPassword {
@@ -175,6 +246,10 @@ impl UserSet {
                 };
                 return Err((i, repeated));
             }
+            if self.controller.takes_plaintext() {
+                plaintext_password(user, password).map_err(|e| (i, e))?;
+                continue;
+            }
             self.check_scheme(user, scheme.scheme())
                 .map_err(|e| (i, e))?;
             if password.is_empty() {
@@ -183,6 +258,13 @@ impl UserSet {
                 };
                 return Err((i, empty));
             }
+        }
+        if self.controller.takes_plaintext() {
+            for (i, (user, password)) in users.iter().enumerate() {
+                let kept = plaintext_password(user, password).map_err(|e| (i, e))?;
+                self.push_plain(user, kept);
+            }
+            return Ok(());
         }
         let hashes = hash_all(users, scheme)?;
         for ((user, _), hash) in users.iter().zip(hashes) {
@@ -201,8 +283,10 @@ impl UserSet {
     /// # Errors
     /// An invalid or repeated user name; [`K8sError::InvalidHash`] for a hash with white space
     /// or control characters (a line break would smuggle another user into an htpasswd file)
-    /// or one that does not parse as a hash of its scheme; a hash the controller cannot check.
+    /// or one that does not parse as a hash of its scheme; a hash the controller cannot check;
+    /// [`K8sError::Unsupported`] for a controller that takes passwords in clear (Kong).
     pub fn add_hash(&mut self, user: &str, hash: &str) -> Result<(), K8sError> {
+        self.refuse_hashes()?;
         self.check_new_user(user)?;
         let scheme = check_hash(user, hash.as_bytes())?;
         self.check_scheme(user, scheme)?;
@@ -228,8 +312,11 @@ impl UserSet {
     /// # Errors
     /// A line that is not `user:hash`, blank or a comment (by number, never quoted); a user name
     /// that breaks [`validate::username`] or is repeated; hashes the controller cannot check
-    /// ([`K8sError::UnsupportedLines`], every such line by number); a file that is not UTF-8.
+    /// ([`K8sError::UnsupportedLines`], every such line by number); a file that is not UTF-8;
+    /// [`K8sError::Unsupported`] for a controller that takes passwords in clear (Kong), before
+    /// the file is read.
     pub fn add_htpasswd(&mut self, bytes: &[u8]) -> Result<Vec<Notice>, K8sError> {
+        self.refuse_hashes()?;
         let mut notices = Vec::new();
         let mut bytes = bytes;
         if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
@@ -305,15 +392,16 @@ impl UserSet {
     }
 
     /// The htpasswd text of an auth-file Secret: any htpasswd file taken as it is, then one
-    /// `user:hash` line per other user.
+    /// `user:hash` line per other user. Users kept in clear for Kong have no hash and no line.
     #[must_use]
     pub fn htpasswd_text(&self) -> String {
         let mut out = self.file_text.clone();
-        for (e, _) in self
+        for ((e, _), _) in self
             .entries
             .iter()
             .zip(&self.from_file)
-            .filter(|(_, from_file)| !**from_file)
+            .zip(&self.plaintext)
+            .filter(|((_, from_file), plain)| !**from_file && plain.is_none())
         {
             out.push_str(&e.user);
             out.push(':');
@@ -322,6 +410,21 @@ impl UserSet {
         }
         out
     }
+}
+
+/// A password to keep in clear (Kong): not empty, and UTF-8 (Kong Ingress Controller sends each
+/// credential field as a JSON string, where other bytes would be replaced).
+fn plaintext_password(user: &str, password: &[u8]) -> Result<Plaintext, K8sError> {
+    if password.is_empty() {
+        return Err(K8sError::EmptyPassword {
+            user: user.to_owned(),
+        });
+    }
+    let text = core::str::from_utf8(password).map_err(|_| K8sError::InvalidPassword {
+        user: user.to_owned(),
+        reason: "is not UTF-8 text (Kong's credentials are JSON strings)",
+    })?;
+    Ok(Plaintext(Zeroizing::new(text.to_owned())))
 }
 
 /// Checks a hash taken from input and returns its scheme: no white space or control characters

@@ -164,7 +164,7 @@ _ingress__auth() {
                     return 0
                     ;;
                 --controller)
-                    COMPREPLY=($(compgen -W "ingress-nginx traefik envoy-gateway nginx-inc haproxy kgateway agentgateway nginx-gateway-fabric gateway-api istio" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "ingress-nginx traefik envoy-gateway nginx-inc haproxy kgateway agentgateway nginx-gateway-fabric gateway-api istio kong" -- "${cur}"))
                     return 0
                     ;;
                 --user)
@@ -446,7 +446,7 @@ _ingress__auth() {
                     return 0
                     ;;
                 --controller)
-                    COMPREPLY=($(compgen -W "ingress-nginx traefik envoy-gateway nginx-inc haproxy kgateway agentgateway nginx-gateway-fabric gateway-api istio" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "ingress-nginx traefik envoy-gateway nginx-inc haproxy kgateway agentgateway nginx-gateway-fabric gateway-api istio kong" -- "${cur}"))
                     return 0
                     ;;
                 --host)
@@ -524,7 +524,7 @@ _ingress__auth() {
             fi
             case "${prev}" in
                 --to)
-                    COMPREPLY=($(compgen -W "ingress-nginx traefik envoy-gateway nginx-inc haproxy kgateway agentgateway nginx-gateway-fabric gateway-api istio" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "ingress-nginx traefik envoy-gateway nginx-inc haproxy kgateway agentgateway nginx-gateway-fabric gateway-api istio kong" -- "${cur}"))
                     return 0
                     ;;
                 --filename)
@@ -626,7 +626,7 @@ _ingress__auth() {
                     return 0
                     ;;
                 --controller)
-                    COMPREPLY=($(compgen -W "ingress-nginx traefik envoy-gateway nginx-inc haproxy kgateway agentgateway nginx-gateway-fabric gateway-api istio" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "ingress-nginx traefik envoy-gateway nginx-inc haproxy kgateway agentgateway nginx-gateway-fabric gateway-api istio kong" -- "${cur}"))
                     return 0
                     ;;
                 --user)

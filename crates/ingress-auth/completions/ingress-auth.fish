@@ -48,11 +48,12 @@ kgateway\t'kgateway (TrafficPolicy on an HTTPRoute; {SHA} hashes only)'
 agentgateway\t'agentgateway (AgentgatewayPolicy on an HTTPRoute; apr1, bcrypt, {SHA}, DES)'
 nginx-gateway-fabric\t'NGINX Gateway Fabric (AuthenticationFilter named by the HTTPRoute\'s rules)'
 gateway-api\t'Any Gateway API implementation with the experimental HTTPRoute ExternalAuth filter (no basic auth of its own: --auth-server only)'
-istio\t'Istio (HTTPRoute + AuthorizationPolicy action CUSTOM on its Gateway; no basic auth of its own: --auth-server only)'"
+istio\t'Istio (HTTPRoute + AuthorizationPolicy action CUSTOM on its Gateway; no basic auth of its own: --auth-server only)'
+kong\t'Kong (KongPlugins basic-auth + acl named by konghq.com/plugins; a KongConsumer and a credential Secret per user; passwords in clear: no htpasswd input)'"
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand secret" -l user -d 'A user: NAME (a strong random password is generated) or NAME:PASSWORD. Repeatable' -r
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand secret" -l users-file -d 'A file of NAME:PASSWORD lines (blank lines and lines starting with # are skipped)' -r -F
-complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand secret" -l htpasswd -d 'An existing htpasswd file, taken as it is (CRLF normalised)' -r -F
-complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand secret" -l scheme -d 'Hash scheme for passwords given in clear [default: apr1; envoy-gateway: sha1; haproxy: sha512]' -r -f -a "apr1\t'$apr1$ (Apache MD5, what `openssl passwd -apr1` writes)'
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand secret" -l htpasswd -d 'An existing htpasswd file, taken as it is (CRLF normalised). Not for kong, which takes passwords in clear' -r -F
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand secret" -l scheme -d 'Hash scheme for passwords given in clear [default: apr1; envoy-gateway: sha1; haproxy: sha512; kong: none, Kong hashes the password itself]' -r -f -a "apr1\t'$apr1$ (Apache MD5, what `openssl passwd -apr1` writes)'
 bcrypt\t'bcrypt $2y$, cost 5 (passwords up to 72 bytes)'
 sha256\t'SHA-256-crypt $5$'
 sha512\t'SHA-512-crypt $6$'
@@ -78,7 +79,8 @@ kgateway\t'kgateway (TrafficPolicy on an HTTPRoute; {SHA} hashes only)'
 agentgateway\t'agentgateway (AgentgatewayPolicy on an HTTPRoute; apr1, bcrypt, {SHA}, DES)'
 nginx-gateway-fabric\t'NGINX Gateway Fabric (AuthenticationFilter named by the HTTPRoute\'s rules)'
 gateway-api\t'Any Gateway API implementation with the experimental HTTPRoute ExternalAuth filter (no basic auth of its own: --auth-server only)'
-istio\t'Istio (HTTPRoute + AuthorizationPolicy action CUSTOM on its Gateway; no basic auth of its own: --auth-server only)'"
+istio\t'Istio (HTTPRoute + AuthorizationPolicy action CUSTOM on its Gateway; no basic auth of its own: --auth-server only)'
+kong\t'Kong (KongPlugins basic-auth + acl named by konghq.com/plugins; a KongConsumer and a credential Secret per user; passwords in clear: no htpasswd input)'"
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand ingress" -l host -d 'Host of the main rule (lower-case DNS name, optionally *.)' -r
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand ingress" -l service -d 'Backend Service of the main rule' -r
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand ingress" -l port -d 'Backend Service port of the main rule: number or name' -r
@@ -94,7 +96,7 @@ complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand ingress" -l re
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand ingress" -l no-auth-path -d 'A path served without auth, on a second Ingress (HTTPRoute) NAME-no-auth with the backend of the rule that routes it: PATH is Exact, PATH* a Prefix. Repeatable' -r
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand ingress" -l httproute -d 'envoy-gateway: the HTTPRoute the SecurityPolicy targets (default: --name)' -r
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand ingress" -l gateway -d 'Gateway API targets: also write the HTTPRoute, attached to this Gateway (NAME or NS/NAME), from --host/--service/--port/--path/--rule (required for gateway-api and istio; istio\'s AuthorizationPolicy targets this Gateway)' -r
-complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand ingress" -l auth-secret -d 'The auth Secret: NAME or NAMESPACE/NAME (traefik: also the Middleware\'s name and namespace; envoy-gateway: NAME only)' -r
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand ingress" -l auth-secret -d 'The auth Secret: NAME or NAMESPACE/NAME (traefik: also the Middleware\'s name and namespace; envoy-gateway: NAME only; kong: NAME of the KongPlugins NAME-basic-auth and NAME-acl, whose users `secret --controller kong --name NAME` writes)' -r
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand ingress" -l secret-type -d 'How the auth Secret holds its users (ingress-nginx annotation auth-secret-type) [default: auth-file; haproxy: auth-map]' -r -f -a "auth-file\t'One key holding the htpasswd file (auth, traefik users, envoy-gateway and kgateway .htpasswd, agentgateway .htaccess, nginx-inc htpasswd, nginx-gateway-fabric auth)'
 auth-map\t'One key per user'"
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand ingress" -l no-ssl-redirect -d 'Turn off the HTTP to HTTPS redirect (ingress-nginx, nginx-inc, haproxy annotation)'
@@ -112,11 +114,12 @@ kgateway\t'kgateway (TrafficPolicy on an HTTPRoute; {SHA} hashes only)'
 agentgateway\t'agentgateway (AgentgatewayPolicy on an HTTPRoute; apr1, bcrypt, {SHA}, DES)'
 nginx-gateway-fabric\t'NGINX Gateway Fabric (AuthenticationFilter named by the HTTPRoute\'s rules)'
 gateway-api\t'Any Gateway API implementation with the experimental HTTPRoute ExternalAuth filter (no basic auth of its own: --auth-server only)'
-istio\t'Istio (HTTPRoute + AuthorizationPolicy action CUSTOM on its Gateway; no basic auth of its own: --auth-server only)'"
+istio\t'Istio (HTTPRoute + AuthorizationPolicy action CUSTOM on its Gateway; no basic auth of its own: --auth-server only)'
+kong\t'Kong (KongPlugins basic-auth + acl named by konghq.com/plugins; a KongConsumer and a credential Secret per user; passwords in clear: no htpasswd input)'"
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l user -d 'A user: NAME (a strong random password is generated) or NAME:PASSWORD. Repeatable' -r
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l users-file -d 'A file of NAME:PASSWORD lines (blank lines and lines starting with # are skipped)' -r -F
-complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l htpasswd -d 'An existing htpasswd file, taken as it is (CRLF normalised)' -r -F
-complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l scheme -d 'Hash scheme for passwords given in clear [default: apr1; envoy-gateway: sha1; haproxy: sha512]' -r -f -a "apr1\t'$apr1$ (Apache MD5, what `openssl passwd -apr1` writes)'
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l htpasswd -d 'An existing htpasswd file, taken as it is (CRLF normalised). Not for kong, which takes passwords in clear' -r -F
+complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand generate" -l scheme -d 'Hash scheme for passwords given in clear [default: apr1; envoy-gateway: sha1; haproxy: sha512; kong: none, Kong hashes the password itself]' -r -f -a "apr1\t'$apr1$ (Apache MD5, what `openssl passwd -apr1` writes)'
 bcrypt\t'bcrypt $2y$, cost 5 (passwords up to 72 bytes)'
 sha256\t'SHA-256-crypt $5$'
 sha512\t'SHA-512-crypt $6$'
@@ -182,7 +185,8 @@ kgateway\t'kgateway (TrafficPolicy on an HTTPRoute; {SHA} hashes only)'
 agentgateway\t'agentgateway (AgentgatewayPolicy on an HTTPRoute; apr1, bcrypt, {SHA}, DES)'
 nginx-gateway-fabric\t'NGINX Gateway Fabric (AuthenticationFilter named by the HTTPRoute\'s rules)'
 gateway-api\t'Any Gateway API implementation with the experimental HTTPRoute ExternalAuth filter (no basic auth of its own: --auth-server only)'
-istio\t'Istio (HTTPRoute + AuthorizationPolicy action CUSTOM on its Gateway; no basic auth of its own: --auth-server only)'"
+istio\t'Istio (HTTPRoute + AuthorizationPolicy action CUSTOM on its Gateway; no basic auth of its own: --auth-server only)'
+kong\t'Kong (KongPlugins basic-auth + acl named by konghq.com/plugins; a KongConsumer and a credential Secret per user; passwords in clear: no htpasswd input)'"
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand migrate" -s f -l filename -d 'The ingress-nginx Ingress and its auth Secret (YAML or JSON stream); - for standard input' -r -F
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand migrate" -l ingress -d 'The Ingress to migrate, when the input holds several with basic auth' -r
 complete -c ingress-auth -n "__fish_ingress_auth_using_subcommand migrate" -l httproute -d 'envoy-gateway: the HTTPRoute the SecurityPolicy targets (default: the Ingress\'s name)' -r

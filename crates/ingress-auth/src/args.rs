@@ -112,11 +112,12 @@ pub(crate) struct UserArgs {
     /// Read the password of the one --user NAME from standard input.
     #[arg(long)]
     pub(crate) password_stdin: bool,
-    /// An existing htpasswd file, taken as it is (CRLF normalised).
+    /// An existing htpasswd file, taken as it is (CRLF normalised). Not for kong, which takes
+    /// passwords in clear.
     #[arg(long, value_name = "FILE")]
     pub(crate) htpasswd: Vec<PathBuf>,
     /// Hash scheme for passwords given in clear [default: apr1; envoy-gateway: sha1; haproxy:
-    /// sha512].
+    /// sha512; kong: none, Kong hashes the password itself].
     #[arg(long, value_parser = values::schemes())]
     pub(crate) scheme: Option<HashScheme>,
     /// How the Secret holds its users [default: auth-file; haproxy: auth-map].
@@ -244,7 +245,8 @@ pub(crate) struct IngressCmd {
     #[command(flatten)]
     pub(crate) route: RouteArgs,
     /// The auth Secret: NAME or NAMESPACE/NAME (traefik: also the Middleware's name and
-    /// namespace; envoy-gateway: NAME only).
+    /// namespace; envoy-gateway: NAME only; kong: NAME of the KongPlugins NAME-basic-auth and
+    /// NAME-acl, whose users `secret --controller kong --name NAME` writes).
     #[arg(long, value_name = "NAME")]
     pub(crate) auth_secret: String,
     /// How the auth Secret holds its users (ingress-nginx annotation auth-secret-type)

@@ -41,11 +41,23 @@ pub(crate) fn usable_schemes(controller: Controller) -> Vec<&'static str> {
         .collect()
 }
 
-/// `--secret-type` (or the controller's default), refused when `controller` cannot read it.
+/// `--secret-type` (or the controller's default), refused when `controller` cannot read it
+/// (for Kong, which reads no htpasswd Secret, refused whenever given).
 pub(crate) fn secret_type_checked(
     controller: Controller,
     arg: Option<SecretType>,
 ) -> Result<SecretType, Error> {
+    if controller.takes_plaintext() {
+        return match arg {
+            // Kong: no htpasswd Secret at all (users are KongConsumers with credentials).
+            None => Ok(controller.default_secret_type()),
+            Some(t) => Err(Error::input(format!(
+                "--secret-type {}: {controller} reads no htpasswd Secret (its users are \
+                 KongConsumers with one credential Secret each)",
+                t.name()
+            ))),
+        };
+    }
     let secret_type = arg.unwrap_or_else(|| controller.default_secret_type());
     if controller.supports_secret_type(secret_type) {
         Ok(secret_type)

@@ -36,6 +36,9 @@ pub(crate) fn users_plan(
     controller: Controller,
     args: &UserArgs,
 ) -> Result<(HashScheme, SecretType), Error> {
+    if controller.takes_plaintext() {
+        return plaintext_plan(controller, args);
+    }
     let scheme = args.scheme.unwrap_or_else(|| controller.default_scheme());
     if !scheme.scheme().supported_by(controller.target()) {
         return Err(Error::input(format!(
@@ -48,6 +51,45 @@ pub(crate) fn users_plan(
     }
     let secret_type = secret_type_checked(controller, args.secret_type)?;
     Ok((scheme, secret_type))
+}
+
+/// [`users_plan`] for a controller that takes each password in clear (Kong): no hash scheme or
+/// Secret shape applies, and no htpasswd file can be used (it holds hashes).
+fn plaintext_plan(
+    controller: Controller,
+    args: &UserArgs,
+) -> Result<(HashScheme, SecretType), Error> {
+    let why = format!(
+        "{controller} takes each password in clear and stores its own hash (hex SHA-1 of the \
+         password and the consumer's id)"
+    );
+    if let Some(scheme) = args.scheme {
+        return Err(Error::input(format!(
+            "--scheme {scheme}: {why}: no hash scheme applies"
+        )));
+    }
+    if let Some(t) = args.secret_type {
+        return Err(Error::input(format!(
+            "--secret-type {}: {why}: its users are KongConsumers with one credential Secret \
+             each",
+            t.name()
+        )));
+    }
+    if let Some(path) = args.htpasswd.first() {
+        return Err(Error::input(format!(
+            "--htpasswd {}: {why}, so it cannot take the hashes of an htpasswd file (nor can \
+             their passwords be recovered from them): give the passwords (--user NAME, \
+             --user NAME:PASSWORD, --users-file, --password-stdin), or keep the hashes with \
+             --auth-server IMAGE (ingress-auth serve checks them) and a controller it is wired \
+             to ({})",
+            path.display(),
+            crate::cmd::AUTH_SERVER_WIRED
+        )));
+    }
+    Ok((
+        controller.default_scheme(),
+        controller.default_secret_type(),
+    ))
 }
 
 /// The suggestion to let `ingress-auth serve` check hashes `controller` cannot: for the

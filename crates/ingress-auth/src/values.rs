@@ -93,6 +93,11 @@ pub(crate) fn controllers() -> Choices<Controller> {
                     "Istio (HTTPRoute + AuthorizationPolicy action CUSTOM on its Gateway; no basic \
                      auth of its own: --auth-server only)"
                 }
+                Controller::Kong => {
+                    "Kong (KongPlugins basic-auth + acl named by konghq.com/plugins; a \
+                     KongConsumer and a credential Secret per user; passwords in clear: no \
+                     htpasswd input)"
+                }
                 // A controller added to the library is offered at once, without help.
                 _ => return None,
             })
@@ -220,7 +225,8 @@ mod tests {
                 "agentgateway",
                 "nginx-gateway-fabric",
                 "gateway-api",
-                "istio"
+                "istio",
+                "kong"
             ]
         );
         assert_eq!(

@@ -180,6 +180,47 @@ fn commands(input: &Path) -> Vec<Vec<String>> {
         g.extend(extra);
         out.push(g);
     }
+    // Kong: the KongPlugins and KongConsumers (Ingress mode and --gateway).
+    let mut k = vec![
+        "generate",
+        "--controller",
+        "kong",
+        "--name",
+        "app",
+        "-n",
+        "web",
+    ];
+    k.extend([
+        "--user",
+        "alice:pw",
+        "--user",
+        "Bob@example.com:pw2",
+        "--class",
+        "kong",
+    ]);
+    k.extend(route);
+    k.extend(["--no-auth-path", "/healthz"]);
+    out.push(k);
+    let mut k = vec![
+        "generate",
+        "--controller",
+        "kong",
+        "--name",
+        "app",
+        "-n",
+        "web",
+    ];
+    k.extend([
+        "--user",
+        "alice:pw",
+        "--gateway",
+        "infra/gw",
+        "--realm",
+        "Team area",
+    ]);
+    k.extend(route);
+    k.extend(["--no-auth-path", "/healthz", "--no-auth-path", "/hooks/*"]);
+    out.push(k);
     let mut owned: Vec<Vec<String>> = out
         .into_iter()
         .map(|v| v.into_iter().map(str::to_owned).collect())
@@ -249,6 +290,8 @@ fn custom_resources_match_their_crd_schemas() {
             "AgentgatewayPolicy",
             "AuthenticationFilter",
             "AuthorizationPolicy",
+            "KongPlugin",
+            "KongConsumer",
         ]
         .contains(&kind.as_str())
         {
@@ -256,7 +299,7 @@ fn custom_resources_match_their_crd_schemas() {
             kinds.insert(kind);
         }
     }
-    assert_eq!(kinds.len(), 7, "{kinds:?}");
+    assert_eq!(kinds.len(), 9, "{kinds:?}");
     let out = Command::new(&python)
         .arg(schema_dir().join("check_crds.py"))
         .args(&files)
@@ -307,6 +350,17 @@ fn crd_schema_check_rejects_broken_resources() {
         r#"{"apiVersion":"gateway.networking.k8s.io/v1","kind":"HTTPRoute","metadata":{"name":"a"},"spec":{"rules":[{"filters":[{"type":"ExtensionRef","extensionRef":{"group":"traefik.io","name":"m"}}]}]}}"#,
         r#"{"apiVersion":"gateway.networking.k8s.io/v1","kind":"HTTPRoute","metadata":{"name":"a"},"spec":{"rules":[{"filters":[{"type":"ExternalAuth","externalAuth":{"protocol":"HTTP","backendRef":{"name":"s","port":8080}}}]}]}}"#,
         r#"{"apiVersion":"security.istio.io/v1","kind":"AuthorizationPolicy","metadata":{"name":"a"},"spec":{"targetRefs":[{"group":"gateway.networking.k8s.io","kind":"Gateway","name":"gw"}],"action":"CUSTOM","rules":[{"to":[{"operation":{"paths":["/*"]}}]}]}}"#,
+        // Kong: no plugin; a misspelt basic-auth field; acl with both allow and deny; config
+        // and configFrom together (CEL); a consumer with neither username nor custom_id (CEL),
+        // one without the ingress class annotation, one with a repeated credential.
+        r#"{"apiVersion":"configuration.konghq.com/v1","kind":"KongPlugin","metadata":{"name":"a"},"config":{}}"#,
+        r#"{"apiVersion":"configuration.konghq.com/v1","kind":"KongPlugin","metadata":{"name":"a"},"plugin":"basic-auth","config":{"hide_credential":true}}"#,
+        r#"{"apiVersion":"configuration.konghq.com/v1","kind":"KongPlugin","metadata":{"name":"a"},"plugin":"acl","config":{"allow":["g"],"deny":["h"]}}"#,
+        r#"{"apiVersion":"configuration.konghq.com/v1","kind":"KongPlugin","metadata":{"name":"a"},"plugin":"basic-auth","config":{},"configFrom":{"secretKeyRef":{"name":"s","key":"k"}}}"#,
+        r#"{"apiVersion":"configuration.konghq.com/v1","kind":"KongPlugin","metadata":{"name":"a"},"plugin":"basic-auth","spec":{"config":{}}}"#,
+        r#"{"apiVersion":"configuration.konghq.com/v1","kind":"KongConsumer","metadata":{"name":"a","annotations":{"kubernetes.io/ingress.class":"kong"}},"credentials":["s"]}"#,
+        r#"{"apiVersion":"configuration.konghq.com/v1","kind":"KongConsumer","metadata":{"name":"a"},"username":"u","credentials":["s"]}"#,
+        r#"{"apiVersion":"configuration.konghq.com/v1","kind":"KongConsumer","metadata":{"name":"a","annotations":{"kubernetes.io/ingress.class":"kong"}},"username":"u","credentials":["s","s"]}"#,
     ];
     for (i, doc) in bad.iter().enumerate() {
         let f = dir.write(&format!("bad{i}.json"), doc.as_bytes());

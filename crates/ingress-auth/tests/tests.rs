@@ -22,6 +22,7 @@ mod controllers;
 mod crds;
 mod gateway_targets;
 mod hostile;
+mod kong;
 mod linear_users;
 mod migrate;
 mod network_policy;

@@ -62,11 +62,16 @@ pub enum Target {
     /// hash-password --algorithm argon2id`); no `$apr1$`, SHA or yescrypt. Caddy before 2.11
     /// (Debian's 2.6) checks bcrypt only.
     Caddy,
+    /// Kong Gateway's `basic-auth` plugin: it checks no htpasswd hash. Its credentials take the
+    /// password in clear and Kong stores its own hash, hex SHA-1 of the password followed by
+    /// the consumer's id (Kong/kong `kong/plugins/basic-auth/crypto.lua`, `daos.lua`), so no
+    /// scheme is supported: only a password known in clear can become a Kong credential.
+    Kong,
 }
 
 impl Target {
     /// Every target, in declaration order.
-    pub const ALL: [Self; 12] = [
+    pub const ALL: [Self; 13] = [
         Self::ApacheHttpd,
         Self::NginxGlibc,
         Self::NginxLibxcrypt,
@@ -79,11 +84,12 @@ impl Target {
         Self::Agentgateway,
         Self::NginxGatewayFabric,
         Self::Caddy,
+        Self::Kong,
     ];
 
     /// A short lower-case name: `apache-httpd`, `nginx-glibc`, `nginx-libxcrypt`,
     /// `ingress-nginx`, `nginx-inc-ingress`, `traefik`, `envoy-gateway`, `haproxy-ingress`,
-    /// `kgateway`, `agentgateway`, `nginx-gateway-fabric`, `caddy`.
+    /// `kgateway`, `agentgateway`, `nginx-gateway-fabric`, `caddy`, `kong`.
     #[must_use]
     pub const fn name(self) -> &'static str {
         match self {
@@ -99,6 +105,7 @@ impl Target {
             Self::Agentgateway => "agentgateway",
             Self::NginxGatewayFabric => "nginx-gateway-fabric",
             Self::Caddy => "caddy",
+            Self::Kong => "kong",
         }
     }
 
@@ -170,6 +177,8 @@ impl Target {
                 matches!(scheme, S::Md5Crypt | S::Sha256Crypt | S::Sha512Crypt)
             }
             Self::Caddy => matches!(scheme, S::Bcrypt(V2a | V2b | V2y) | S::Argon2id),
+            // Kong takes the password in clear and hashes it itself: no hash is taken.
+            Self::Kong => false,
         }
     }
 

@@ -9,7 +9,7 @@ use htpasswd_k8s::{
 use super::auth_server;
 use super::ingress::auth_resources;
 use super::secret::{build_secret, finish};
-use super::{Output, to_value};
+use super::{Output, to_value, wipe};
 use crate::args::{GenerateCmd, NetworkPolicyArgs};
 use crate::error::{Error, flag_err, k8s_err};
 use crate::request::object_ref;
@@ -75,8 +75,9 @@ pub(super) fn generate(mut cmd: GenerateCmd) -> Result<Output, Error> {
     }
     let policy = network_policy(controller, &at, &cmd.network)?;
     let users = collect_users(cmd.users, users_for)?;
-    let secret = build_secret(users_for, &at, &users)?;
-    docs.insert(0, to_value(&secret)?);
+    let secrets = build_secret(users_for, &at, &users, cmd.ingress.class.as_deref())?;
+    let after = secrets.len();
+    docs.splice(0..0, secrets);
     let mut mesh_notes = Vec::new();
     let mut mesh_text = String::new();
     if let Some(plan) = server {
@@ -88,10 +89,12 @@ pub(super) fn generate(mut cmd: GenerateCmd) -> Result<Output, Error> {
             &mut mesh_notes,
         )?;
         mesh_notes.extend(auth_server::notice(controller));
-        docs.splice(1..1, plan.docs);
+        docs.splice(after..after, plan.docs);
     }
     docs.extend(policy);
-    let mut stdout = htpasswd_k8s::write_stream(&docs, cmd.object.output).map_err(k8s_err)?;
+    let stdout = htpasswd_k8s::write_stream(&docs, cmd.object.output).map_err(k8s_err);
+    wipe(&mut docs);
+    let mut stdout = stdout?;
     stdout.push_str(&mesh_text);
     let mut out = finish(stdout, users)?;
     out.stderr.splice(0..0, notices);

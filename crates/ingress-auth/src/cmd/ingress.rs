@@ -31,11 +31,37 @@ pub(super) fn ingress(cmd: &IngressCmd) -> Result<Output, Error> {
         secret_type,
     )?;
     let stdout = htpasswd_k8s::write_stream(&docs, cmd.object.output).map_err(k8s_err)?;
+    let mut stderr = stderr;
+    if controller == Controller::Kong {
+        stderr.push(Zeroizing::new(format!(
+            "note: the users are KongConsumers with credential Secrets (in clear: Kong hashes \
+             them itself), in the ACL group the {name}-acl KongPlugin admits: write them with \
+             `ingress-auth secret --controller kong --name {name}` and the same --namespace",
+            name = cmd.auth_secret
+        )));
+    }
     Ok(Output {
         stdout,
         stderr,
         credentials_file: None,
     })
+}
+
+/// Kong's KongPlugins for the auth name `auth_secret` (`NAME`: they live beside the Ingress or
+/// HTTPRoute, in `at`'s namespace).
+fn kong_plugin_docs(at: &ObjectRef, auth_secret: &str, realm: &str) -> Result<Vec<Value>, Error> {
+    if auth_secret.contains('/') {
+        return Err(Error::input(format!(
+            "--auth-secret {auth_secret:?}: kong's KongPlugins, KongConsumers and credential \
+             Secrets live in the Ingress's namespace: give NAME (and --namespace)"
+        )));
+    }
+    let plugins_at = ObjectRef {
+        name: auth_secret.to_owned(),
+        namespace: at.namespace.clone(),
+    };
+    let plugins = htpasswd_k8s::kong_plugins(&plugins_at, realm).map_err(flag_err)?;
+    Ok(plugins.into())
 }
 
 /// The resources that switch basic auth on (everything but the Secret): the annotated Ingress,
@@ -58,10 +84,11 @@ pub(super) fn auth_resources(
         })
         .collect::<Result<Vec<_>, _>>()?;
     let gateway_mode = controller.uses_gateway_api()
-        || (controller == Controller::Traefik && route.gateway.is_some());
+        || (controller == Controller::Traefik && route.gateway.is_some())
+        || (controller == Controller::Kong && route.gateway.is_some());
     if !gateway_mode {
         let why = "only with a Gateway API --controller (envoy-gateway, kgateway, agentgateway, \
-                   nginx-gateway-fabric, gateway-api, istio) or traefik --gateway";
+                   nginx-gateway-fabric, gateway-api, istio, kong) or traefik --gateway";
         refuse(route.httproute.is_some(), "--httproute", why)?;
         refuse(route.gateway.is_some(), "--gateway", why)?;
     }
@@ -113,6 +140,14 @@ pub(super) fn auth_resources(
             docs.extend(no_auth_ingress(controller, &req, &exempt)?);
             Ok((docs, notices))
         }
+        Controller::Kong => {
+            let mut docs = kong_plugin_docs(at, auth_secret, &args.realm)?;
+            let req = ingress_request(at.clone(), args, auth_secret, secret_type)?;
+            let ing = htpasswd_k8s::auth_ingress(controller, &req).map_err(k8s_err)?;
+            docs.push(to_value(&ing)?);
+            docs.extend(no_auth_ingress(controller, &req, &exempt)?);
+            Ok((docs, notices))
+        }
         _ => {
             let req = ingress_request(at.clone(), args, auth_secret, secret_type)?;
             let ing = htpasswd_k8s::auth_ingress(controller, &req).map_err(k8s_err)?;
@@ -158,7 +193,7 @@ fn gateway_resources(
     };
     let route_name = route.httproute.clone().unwrap_or_else(|| at.name.clone());
     // Built first: the library checks --httproute and --auth-secret.
-    let (auth_doc, filter_name) = match c {
+    let (mut auth_docs, filter_name) = match c {
         // No basic auth of their own: the auth server is wired into the route (`wire`).
         Controller::GatewayApi | Controller::Istio => {
             refuse(
@@ -170,7 +205,7 @@ fn gateway_resources(
                 ),
             )?;
             check_route_name(&route_name)?;
-            (None, None)
+            (Vec::new(), None)
         }
         Controller::Traefik => {
             // An ExtensionRef is a same-namespace reference: the Middleware lives beside the
@@ -191,18 +226,20 @@ fn gateway_resources(
             };
             let mw =
                 htpasswd_k8s::traefik_middleware(&mw_at, name, &args.realm).map_err(secret_err)?;
-            (Some(mw), Some(name.to_owned()))
+            (vec![mw], Some(name.to_owned()))
         }
         Controller::NginxGatewayFabric => {
             let f = htpasswd_k8s::nginx_authentication_filter(at, auth_secret, &args.realm)
                 .map_err(secret_err)?;
-            (Some(f), Some(at.name.clone()))
+            (vec![f], Some(at.name.clone()))
         }
+        // The route names the KongPlugins in its konghq.com/plugins annotation.
+        Controller::Kong => (kong_plugin_docs(at, auth_secret, &args.realm)?, None),
         _ => {
             let realm = c.has_realm().then_some(args.realm.as_str());
             let policy = htpasswd_k8s::gateway_auth_policy(c, at, &route_name, auth_secret, realm)
                 .map_err(secret_err)?;
-            (Some(policy), None)
+            (vec![policy], None)
         }
     };
     let mut docs = Vec::new();
@@ -223,6 +260,10 @@ fn gateway_resources(
         let free = no_auth_route(c, &protected, &route_at, gateway, &req, exempt)?;
         if let Some(name) = &filter_name {
             htpasswd_k8s::with_auth_filter(c, &mut protected, name).map_err(k8s_err)?;
+        }
+        if c == Controller::Kong {
+            let annotations = c.auth_annotations(&req.auth).map_err(k8s_err)?;
+            protected["metadata"]["annotations"] = serde_json::json!(annotations);
         }
         docs.push(protected);
         docs.extend(free);
@@ -250,7 +291,7 @@ fn gateway_resources(
             ),
         )?;
     }
-    docs.extend(auth_doc);
+    docs.append(&mut auth_docs);
     Ok(docs)
 }
 
@@ -296,6 +337,9 @@ fn no_auth_route(
         .map_err(|e| lib_error(Some("--no-auth-path"), &e))?;
     if let Some(hosts) = route["spec"].get("hostnames") {
         free["spec"]["hostnames"] = hosts.clone();
+    }
+    if controller == Controller::Kong {
+        htpasswd_k8s::kong_exempt_route(&mut free);
     }
     Ok(Some(free))
 }

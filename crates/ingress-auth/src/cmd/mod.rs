@@ -15,9 +15,9 @@ mod users;
 mod verify;
 
 use serde_json::Value;
-use zeroize::Zeroizing;
+use zeroize::{Zeroize as _, Zeroizing};
 
-pub(crate) use self::auth_server::SECRET_SHAPE as AUTH_SERVER_SHAPE;
+pub(crate) use self::auth_server::{SECRET_SHAPE as AUTH_SERVER_SHAPE, WIRED as AUTH_SERVER_WIRED};
 use crate::args::Command;
 use crate::error::Error;
 
@@ -33,6 +33,13 @@ pub(crate) struct Output {
     pub(crate) credentials_file: Option<std::path::PathBuf>,
 }
 
+impl Drop for Output {
+    /// The manifests may hold passwords in clear (Kong's credential Secrets): wiped once printed.
+    fn drop(&mut self) {
+        self.stdout.zeroize();
+    }
+}
+
 /// Runs one command.
 pub(crate) fn run(command: Command) -> Result<Output, Error> {
     match command {
@@ -45,6 +52,20 @@ pub(crate) fn run(command: Command) -> Result<Output, Error> {
         Command::Migrate(cmd) => migrate::migrate(&cmd),
         Command::Serve(cmd) => crate::serve::serve(&cmd),
     }
+}
+
+/// Wipes every string of `docs` (and so the passwords of Kong's credential Secrets) once they
+/// have been written out.
+fn wipe(docs: &mut [Value]) {
+    fn wipe_value(v: &mut Value) {
+        match v {
+            Value::String(s) => s.zeroize(),
+            Value::Array(items) => items.iter_mut().for_each(wipe_value),
+            Value::Object(map) => map.values_mut().for_each(wipe_value),
+            _ => {}
+        }
+    }
+    docs.iter_mut().for_each(wipe_value);
 }
 
 /// A built object as a document of the output stream.

@@ -1,9 +1,9 @@
 //! `ingress-auth secret`: the auth Secret. Its builders serve `generate` too.
 
-use htpasswd_k8s::{Controller, ObjectRef};
+use htpasswd_k8s::{Controller, ObjectRef, Value};
 use zeroize::Zeroizing;
 
-use super::Output;
+use super::{Output, to_value, wipe};
 use crate::args::SecretCmd;
 use crate::error::{Error, k8s_err};
 use crate::files::write_credentials;
@@ -14,23 +14,33 @@ pub(super) fn secret(cmd: SecretCmd) -> Result<Output, Error> {
     let at = object_ref(&cmd.object)?;
     let controller = cmd.object.controller;
     let users = collect_users(cmd.users, controller)?;
-    let secret = build_secret(controller, &at, &users)?;
-    let stdout = htpasswd_k8s::write_stream(&[secret], cmd.object.output).map_err(k8s_err)?;
-    finish(stdout, users)
+    let mut docs = build_secret(controller, &at, &users, None)?;
+    let stdout = htpasswd_k8s::write_stream(&docs, cmd.object.output).map_err(k8s_err);
+    wipe(&mut docs);
+    finish(stdout?, users)
 }
 
-/// The auth Secret holding `users`.
+/// The documents holding `users`: the auth Secret; for Kong, which takes the passwords in
+/// clear, the KongConsumers and credential Secrets of the auth name `at` (consumers annotated
+/// with the ingress class `class`, `kong` unless given). Wipe them after use.
 pub(super) fn build_secret(
     controller: Controller,
     at: &ObjectRef,
     users: &Users,
-) -> Result<k8s_openapi::api::core::v1::Secret, Error> {
-    htpasswd_k8s::auth_secret(controller, at, &users.set, users.secret_type).map_err(k8s_err)
+    class: Option<&str>,
+) -> Result<Vec<Value>, Error> {
+    if controller.takes_plaintext() {
+        return htpasswd_k8s::kong_users(at, &users.set, class).map_err(k8s_err);
+    }
+    let secret = htpasswd_k8s::auth_secret(controller, at, &users.set, users.secret_type)
+        .map_err(k8s_err)?;
+    Ok(vec![to_value(&secret)?])
 }
 
 /// The output of a command that made a Secret. The credentials file is written last, once the
 /// manifests are complete, so that a failure leaves neither a file nor a manifest.
 pub(super) fn finish(stdout: String, users: Users) -> Result<Output, Error> {
+    let mut stdout = Zeroizing::new(stdout);
     let mut stderr = users.notices;
     match &users.credentials_file {
         Some(path) => {
@@ -43,7 +53,7 @@ pub(super) fn finish(stdout: String, users: Users) -> Result<Output, Error> {
         None => stderr.extend(users.generated),
     }
     Ok(Output {
-        stdout,
+        stdout: core::mem::take(&mut *stdout),
         stderr,
         credentials_file: users.credentials_file,
     })

@@ -36,7 +36,9 @@ pub(super) fn users(cmd: &UsersCmd) -> Result<Output, Error> {
         rows.push((
             printable(user),
             scheme.name().to_owned(),
-            if targets.is_empty() {
+            if users.plaintext {
+                "kong (a credential in clear: Kong hashes it itself)".to_owned()
+            } else if targets.is_empty() {
                 "(none)".to_owned()
             } else {
                 targets.join(", ")
@@ -50,8 +52,16 @@ pub(super) fn users(cmd: &UsersCmd) -> Result<Output, Error> {
         stdout.push_str(&format!("{u:<w0$}  {s:<w1$}  {t}\n"));
     }
     let mut stderr = Vec::new();
+    if users.plaintext {
+        stderr.push(Zeroizing::new(
+            "note: Kong basic-auth credential Secrets hold the passwords in clear (base64); \
+             only Kong reads them"
+                .to_owned(),
+        ));
+    }
     let unchecked: Vec<String> = users
         .schemes()
+        .filter(|_| !users.plaintext)
         .filter(|(_, s)| !s.supported_by(Controller::IngressNginx.target()))
         .map(|(u, _)| printable(u))
         .collect();

@@ -20,6 +20,8 @@ SCHEMAS = {
         "nginx-gateway-fabric-authenticationfilter.json"
     ),
     ("security.istio.io/v1", "AuthorizationPolicy"): "istio-authorizationpolicy.json",
+    ("configuration.konghq.com/v1", "KongPlugin"): "kong-kongplugin.json",
+    ("configuration.konghq.com/v1", "KongConsumer"): "kong-kongconsumer.json",
 }
 BUILTIN = {"v1", "networking.k8s.io/v1"}
 
