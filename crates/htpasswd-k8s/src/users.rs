@@ -10,7 +10,8 @@ use crate::controller::Controller;
 use crate::error::{Field, K8sError, check};
 use crate::scheme::HashScheme;
 use crate::validate;
-use htpasswd_core::crypt::{Hash, Scheme, generate, generate_batch};
+use htpasswd_core::crypt::md5_crypt::batch::Kernel;
+use htpasswd_core::crypt::{Hash, Scheme, generate, generate_batch_with};
 use htpasswd_core::htpasswd::HtpasswdFile;
 
 /// Something worth telling the user that did not stop the build.
@@ -95,6 +96,8 @@ pub struct UserSet {
     names: HashSet<String>,
     /// Per entry: the password in clear, for a controller that takes it so (Kong).
     plaintext: Vec<Option<Plaintext>>,
+    /// The md5-crypt kernel for apr1 and `$1$` batches.
+    md5_kernel: Kernel,
 }
 
 impl UserSet {
@@ -108,7 +111,18 @@ impl UserSet {
             from_file: Vec::new(),
             names: HashSet::new(),
             plaintext: Vec::new(),
+            md5_kernel: Kernel::best(),
         }
+    }
+
+    /// Hashes apr1 and MD5-crypt passwords with `kernel` instead of the fastest one this CPU
+    /// runs ([`Kernel::best`], the default): for comparisons and tests, as the binaries'
+    /// `HTPASSWD_MD5_KERNEL` asks. A kernel this CPU does not run falls back to the scalar one;
+    /// the hashes are the same whichever kernel makes them.
+    #[must_use]
+    pub fn with_md5_kernel(mut self, kernel: Kernel) -> Self {
+        self.md5_kernel = kernel;
+        self
     }
 
     /// The users, in order.
@@ -266,7 +280,7 @@ impl UserSet {
             }
             return Ok(());
         }
-        let hashes = hash_all(users, scheme)?;
+        let hashes = hash_all(users, scheme, self.md5_kernel)?;
         for ((user, _), hash) in users.iter().zip(hashes) {
             let entry = UserEntry {
                 user: (*user).to_owned(),
@@ -453,12 +467,16 @@ pub(crate) fn check_hash(user: &str, hash: &[u8]) -> Result<Scheme, K8sError> {
 }
 
 /// Hashes every password of `users` with a fresh salt, in order, on all cores
-/// ([`generate_batch`]: apr1 through the multi-buffer SIMD kernels, the rest one task per
+/// ([`generate_batch_with`]: apr1 through the multi-buffer SIMD `kernel`, the rest one task per
 /// password).
-fn hash_all(users: &[(&str, &[u8])], scheme: HashScheme) -> Result<Vec<String>, (usize, K8sError)> {
+fn hash_all(
+    users: &[(&str, &[u8])],
+    scheme: HashScheme,
+    kernel: Kernel,
+) -> Result<Vec<String>, (usize, K8sError)> {
     let passwords: Vec<&[u8]> = users.iter().map(|(_, password)| *password).collect();
-    let made =
-        generate_batch(&scheme.params(), &passwords).map_err(|(i, e)| (i, K8sError::from(e)))?;
+    let made = generate_batch_with(&scheme.params(), &passwords, kernel, &|_| ())
+        .map_err(|(i, e)| (i, K8sError::from(e)))?;
     Ok(made
         .iter()
         .map(|m| String::from_utf8_lossy(m.as_bytes()).into_owned())

@@ -314,3 +314,31 @@ fn annotation_values_read_back_as_strings() {
         }
     }
 }
+
+/// `with_md5_kernel`: every kernel this CPU runs makes apr1 hashes that verify, for a batch
+/// longer than one set of lanes.
+#[test]
+fn user_set_md5_kernel_choice() {
+    use htpasswd_core::crypt::md5_crypt::batch::Kernel;
+    let names: Vec<String> = (0..37).map(|i| format!("user{i}")).collect();
+    let passwords: Vec<Vec<u8>> = (0..37).map(|i| format!("pw-{i}").into_bytes()).collect();
+    let users: Vec<(&str, &[u8])> = names
+        .iter()
+        .zip(&passwords)
+        .map(|(n, p)| (n.as_str(), p.as_slice()))
+        .collect();
+    for &kernel in Kernel::available() {
+        let mut set = UserSet::new(Controller::IngressNginx).with_md5_kernel(kernel);
+        set.add_passwords(&users, HashScheme::Apr1).unwrap();
+        assert_eq!(set.entries().len(), users.len());
+        for (entry, (_, password)) in set.entries().iter().zip(&users) {
+            assert!(entry.hash.starts_with("$apr1$"), "{}", entry.hash);
+            assert!(
+                verify(password, entry.hash.as_bytes()).unwrap(),
+                "{} {}",
+                kernel.name(),
+                entry.user
+            );
+        }
+    }
+}

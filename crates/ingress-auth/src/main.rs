@@ -47,8 +47,9 @@ fn main() -> ExitCode {
             };
         }
     };
-    // Bulk apr1 hashing uses the fastest kernel this CPU has (`Kernel::best`); the variable
-    // that picks a slower one in htpasswd-rs is still checked here, so a typo is not ignored.
+    // HTPASSWD_MD5_KERNEL picks a slower md5-crypt kernel for bulk apr1/$1$ hashing (as in
+    // htpasswd-rs; user_set.rs passes it to the library): checked first, whatever the command,
+    // so that a typo is never ignored.
     if let Err(e) = htpasswd_cli_support::md5_kernel_from_env() {
         let _ = writeln!(io::stderr().lock(), "ingress-auth: {e}");
         return ExitCode::from(Failure::Input.code());

@@ -122,7 +122,9 @@ pub(crate) fn collect_users(mut args: UserArgs, controller: Controller) -> Resul
         )));
     }
     refuse_passwords_in_logs(&args)?;
-    let mut set = UserSet::new(controller);
+    // HTPASSWD_MD5_KERNEL (checked in main.rs) picks the kernel for apr1 and $1$ batches.
+    let kernel = htpasswd_cli_support::md5_kernel_from_env().map_err(Error::input)?;
+    let mut set = UserSet::new(controller).with_md5_kernel(kernel);
     let mut generated = Vec::new();
     let mut notices = Vec::new();
     let result = add_users(&mut args, scheme, &mut set, &mut generated, &mut notices);
