@@ -17,14 +17,11 @@ fuzz_target!(|data: &[u8]| {
         .flat_map(|to| [(to, false), (to, true)])
     {
         let req = MigrateRequest {
-            to,
-            ingress: None,
-            httproute: None,
-            class: None,
             namespace: Some("default".to_owned()),
             auth_server,
             // The targets without basic auth of their own turn the Ingress into an HTTPRoute.
             gateway: (!to.has_basic_auth()).then(|| "gw".to_owned()),
+            ..MigrateRequest::new(to)
         };
         let Ok(done) = migrate(input, &req) else {
             continue;

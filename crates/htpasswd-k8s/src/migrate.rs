@@ -41,6 +41,25 @@ pub struct MigrateRequest {
     pub gateway: Option<String>,
 }
 
+impl MigrateRequest {
+    /// A request to migrate to `to` with every option at its default: the only Ingress with
+    /// basic auth, the HTTPRoute named as the Ingress, the class and namespace kept, the
+    /// target's own basic auth, no Gateway. Set the fields that differ, or write
+    /// `MigrateRequest { auth_server: true, ..MigrateRequest::new(to) }`.
+    #[must_use]
+    pub const fn new(to: Controller) -> Self {
+        Self {
+            to,
+            ingress: None,
+            httproute: None,
+            class: None,
+            namespace: None,
+            auth_server: false,
+            gateway: None,
+        }
+    }
+}
+
 /// The migrated resources.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Migrated {
@@ -550,15 +569,7 @@ spec:
 
     #[test]
     fn envoy_keeps_sha1_users_only() {
-        let req = MigrateRequest {
-            to: Controller::EnvoyGateway,
-            ingress: None,
-            httproute: None,
-            class: None,
-            namespace: None,
-            auth_server: false,
-            gateway: None,
-        };
+        let req = MigrateRequest::new(Controller::EnvoyGateway);
         let m = migrate(INPUT, &req).unwrap();
         assert_eq!(m.missing_users, ["alice"]);
         assert_eq!(m.documents.len(), 2);
@@ -598,13 +609,8 @@ spec:
         );
         for to in [Controller::GatewayApi, Controller::Istio] {
             let mut req = MigrateRequest {
-                to,
-                ingress: None,
-                httproute: None,
-                class: None,
-                namespace: None,
-                auth_server: false,
                 gateway: Some("infra/gw".into()),
+                ..MigrateRequest::new(to)
             };
             assert!(matches!(
                 migrate(&input, &req),
@@ -642,13 +648,9 @@ spec:
             ));
         }
         let req = MigrateRequest {
-            to: Controller::EnvoyGateway,
-            ingress: None,
-            httproute: None,
-            class: None,
-            namespace: None,
             auth_server: true,
             gateway: Some("gw".into()),
+            ..MigrateRequest::new(Controller::EnvoyGateway)
         };
         assert!(matches!(
             migrate(&input, &req),
@@ -659,13 +661,8 @@ spec:
     #[test]
     fn traefik_gets_a_middleware_and_the_annotation() {
         let req = MigrateRequest {
-            to: Controller::Traefik,
-            ingress: None,
-            httproute: None,
             class: Some("traefik".into()),
-            namespace: None,
-            auth_server: false,
-            gateway: None,
+            ..MigrateRequest::new(Controller::Traefik)
         };
         let m = migrate(INPUT, &req).unwrap();
         assert!(m.missing_users.is_empty());

@@ -328,15 +328,7 @@ metadata:
     nginx.ingress.kubernetes.io/auth-secret: basic-auth
     nginx.ingress.kubernetes.io/auth-secret-type: auth-map
 ";
-    let req = |to| MigrateRequest {
-        to,
-        ingress: None,
-        httproute: None,
-        class: None,
-        namespace: None,
-        auth_server: false,
-        gateway: None,
-    };
+    let req = MigrateRequest::new;
     let m = migrate(input, &req(Controller::Haproxy)).unwrap();
     assert_eq!(m.missing_users, ["alice"]);
     let m = migrate(input, &req(Controller::NginxInc)).unwrap();
