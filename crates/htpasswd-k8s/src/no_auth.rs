@@ -177,32 +177,28 @@ pub fn no_auth_paths(
                         ),
                     ));
                 }
-                if controller == Controller::Kong
+                // Routers that rank a whole route (one Ingress) by one priority, not each path:
+                // an exempt Prefix could win over a protected path at or below it.
+                let route_priority = match controller {
+                    Controller::Traefik => Some(
+                        "traefik orders routers by one priority per Ingress, not by path: the \
+                         exempt Prefix would open it",
+                    ),
+                    Controller::Kong => Some(
+                        "Kong's expressions router gives each route one priority from its \
+                         longest path, not per path: the exempt Prefix could open it",
+                    ),
+                    _ => None,
+                };
+                if let Some(why) = route_priority
                     && e.path_type == PathType::Prefix
                     && path_matches(&e.path, PathType::Prefix, &p.path)
                 {
                     return Err(refused(
                         e,
                         format!(
-                            "the protected path {:?}{} lies at or below it, and Kong's \
-                             expressions router gives each route one priority from its longest \
-                             path, not per path: the exempt Prefix could open it; exempt Exact \
-                             paths instead",
-                            p.path,
-                            host_words(host.as_deref())
-                        ),
-                    ));
-                }
-                if controller == Controller::Traefik
-                    && e.path_type == PathType::Prefix
-                    && path_matches(&e.path, PathType::Prefix, &p.path)
-                {
-                    return Err(refused(
-                        e,
-                        format!(
-                            "the protected path {:?}{} lies at or below it, and traefik orders \
-                             routers by one priority per Ingress, not by path: the exempt \
-                             Prefix would open it; exempt Exact paths instead",
+                            "the protected path {:?}{} lies at or below it, and {why}; exempt \
+                             Exact paths instead",
                             p.path,
                             host_words(host.as_deref())
                         ),
