@@ -31,15 +31,6 @@ const KONG_API_VERSION: &str = "configuration.konghq.com/v1";
 /// The longest part of a user name kept in the names of the user's Secret and KongConsumer.
 const SLUG_MAX: usize = 40;
 
-fn metadata(at: &ObjectRef) -> serde_json::Map<String, Value> {
-    let mut meta = serde_json::Map::new();
-    meta.insert("name".into(), Value::from(at.name.clone()));
-    if let Some(ns) = &at.namespace {
-        meta.insert("namespace".into(), Value::from(ns.clone()));
-    }
-    meta
-}
-
 /// The ACL group of the users named `at` (the auth name and its namespace): `NAMESPACE/NAME`,
 /// or `NAME` without a namespace. The `acl` KongPlugin admits it and every user's consumer
 /// holds it.
@@ -109,7 +100,7 @@ pub fn kong_plugins(at: &ObjectRef, realm: &str) -> Result<[Value; 2], K8sError>
         check(Field::AuthSecret, name, validate::object_name)?;
     }
     let plugin = |name: &str, plugin: &str, config: Value| {
-        let mut meta = metadata(at);
+        let mut meta = at.json_meta();
         meta.insert("name".into(), Value::from(name));
         json!({
             "apiVersion": KONG_API_VERSION,
@@ -239,7 +230,7 @@ pub fn kong_users(
             ),
         ]);
         docs.push(credential_secret(&user_at, "basic-auth", data)?);
-        let mut meta = metadata(&user_at);
+        let mut meta = user_at.json_meta();
         meta.insert(
             "annotations".into(),
             json!({ KONG_CLASS_ANNOTATION: class }),

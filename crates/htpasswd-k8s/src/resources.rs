@@ -22,12 +22,7 @@ use crate::secret::ObjectRef;
 use crate::validate;
 
 fn metadata(at: &ObjectRef) -> Value {
-    let mut meta = serde_json::Map::new();
-    meta.insert("name".into(), Value::from(at.name.clone()));
-    if let Some(ns) = &at.namespace {
-        meta.insert("namespace".into(), Value::from(ns.clone()));
-    }
-    Value::Object(meta)
+    Value::Object(at.json_meta())
 }
 
 /// A Traefik v3 `traefik.io/v1alpha1` Middleware whose `basicAuth` reads the Secret `secret`

@@ -44,6 +44,17 @@ impl ObjectRef {
             ..ObjectMeta::default()
         }
     }
+
+    /// `metadata` of a document written as JSON (the custom resources): `name` and, when
+    /// given, `namespace`.
+    pub(crate) fn json_meta(&self) -> serde_json::Map<String, serde_json::Value> {
+        let mut meta = serde_json::Map::new();
+        meta.insert("name".into(), self.name.clone().into());
+        if let Some(ns) = &self.namespace {
+            meta.insert("namespace".into(), ns.clone().into());
+        }
+        meta
+    }
 }
 
 /// Builds the auth Secret for `controller`: auth-file puts the htpasswd text under the
