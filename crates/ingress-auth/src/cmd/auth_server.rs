@@ -180,7 +180,8 @@ pub(crate) fn plan(
         to_value(&server.pod_disruption_budget)?,
         to_value(&server.network_policy)?,
     ];
-    Ok(Some(Plan { req, docs }))
+    let mesh = mesh_config(controller, &req)?;
+    Ok(Some(Plan { req, docs, mesh }))
 }
 
 /// A checked `--auth-server` request and its resources.
@@ -189,6 +190,8 @@ pub(crate) struct Plan {
     pub(crate) req: AuthServerRequest,
     /// Deployment, Service, PodDisruptionBudget, NetworkPolicy.
     pub(crate) docs: Vec<Value>,
+    /// Istio's mesh configuration ([`mesh_config`]); `None` for the other controllers.
+    pub(crate) mesh: Option<String>,
 }
 
 /// The client's headers Istio sends with an HTTP check (`includeRequestHeadersInCheck`):
@@ -388,14 +391,13 @@ fn istio_provider(req: &AuthServerRequest) -> String {
     )
 }
 
-/// The `meshConfig` entry Istio needs for `plan` (`None` for other controllers), as YAML
-/// comment lines: mesh-wide configuration, not a resource `kubectl apply` takes. For `-o
+/// The `meshConfig` entry Istio needs for the server `req` (`None` for other controllers), as
+/// YAML comment lines: mesh-wide configuration, not a resource `kubectl apply` takes. For `-o
 /// json`, the same lines are for standard error.
-pub(crate) fn mesh_config(controller: Controller, plan: &Plan) -> Result<Option<String>, Error> {
+fn mesh_config(controller: Controller, req: &AuthServerRequest) -> Result<Option<String>, Error> {
     if controller != Controller::Istio {
         return Ok(None);
     }
-    let req = &plan.req;
     let provider = if req.grpc {
         json!({
             "name": istio_provider(req),
@@ -445,27 +447,25 @@ pub(crate) fn notice(controller: Controller) -> Option<Zeroizing<String>> {
     })
 }
 
-/// Adds Istio's mesh configuration ([`mesh_config`]) to the output: after the documents as a
-/// comment block (YAML), or on standard error (JSON, which has no comments).
+/// Adds the plan's mesh configuration ([`Plan::mesh`]), if any, to the output: after the
+/// documents as a comment block (YAML), or on standard error (JSON, which has no comments).
 pub(crate) fn add_mesh_config(
-    controller: Controller,
     plan: &Plan,
     format: Format,
     stdout: &mut String,
     stderr: &mut Vec<Zeroizing<String>>,
-) -> Result<(), Error> {
-    let Some(text) = mesh_config(controller, plan)? else {
-        return Ok(());
+) {
+    let Some(text) = &plan.mesh else {
+        return;
     };
     if format == Format::Yaml {
-        stdout.push_str(&text);
+        stdout.push_str(text);
     } else {
         stderr.push(Zeroizing::new(format!(
             "note: the AuthorizationPolicy needs this mesh configuration:\n{}",
             text.trim_end()
         )));
     }
-    Ok(())
 }
 
 /// Rewrites the controller's basic-auth resources among `docs` to ask the server instead:

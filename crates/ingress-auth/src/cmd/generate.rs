@@ -70,8 +70,6 @@ pub(super) fn generate(mut cmd: GenerateCmd) -> Result<Output, Error> {
     )?;
     if let Some(plan) = &server {
         auth_server::wire(controller, &mut docs, plan)?;
-        // Checked before anything is printed.
-        auth_server::mesh_config(controller, plan)?;
     }
     let policy = network_policy(controller, &at, &cmd.network)?;
     let users = collect_users(cmd.users, users_for)?;
@@ -81,13 +79,7 @@ pub(super) fn generate(mut cmd: GenerateCmd) -> Result<Output, Error> {
     let mut mesh_notes = Vec::new();
     let mut mesh_text = String::new();
     if let Some(plan) = server {
-        auth_server::add_mesh_config(
-            controller,
-            &plan,
-            cmd.object.output,
-            &mut mesh_text,
-            &mut mesh_notes,
-        )?;
+        auth_server::add_mesh_config(&plan, cmd.object.output, &mut mesh_text, &mut mesh_notes);
         mesh_notes.extend(auth_server::notice(controller));
         docs.splice(after..after, plan.docs);
     }

@@ -154,7 +154,7 @@ pub(super) fn migrate(cmd: &MigrateCmd) -> Result<Output, Error> {
     let mut mesh_text = String::new();
     if req.auth_server {
         let plan = server_resources(cmd, &mut done.documents)?;
-        auth_server::add_mesh_config(to, &plan, cmd.output, &mut mesh_text, &mut stderr)?;
+        auth_server::add_mesh_config(&plan, cmd.output, &mut mesh_text, &mut stderr);
         stderr.extend(auth_server::notice(to));
     }
     let mut stdout = htpasswd_k8s::write_stream(&done.documents, cmd.output).map_err(k8s_err)?;
